@@ -1,0 +1,25 @@
+// What a command handler gets from `main`: the process's streams, directory and environment,
+// so tests run commands in-process, and the exit code the handler sets.
+import type { CommandModule } from 'yargs';
+
+export interface OutputStream {
+  write(chunk: string | Uint8Array): unknown;
+  readonly isTTY?: boolean;
+}
+
+export interface CliIo {
+  readonly stdout: OutputStream;
+  readonly stderr: OutputStream;
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+export interface CommandContext {
+  readonly io: CliIo;
+  /** Set by the handler; `main` returns it. */
+  exitCode: number;
+}
+
+// yargs' argument types are per command; `any` here keeps the command table homogeneous.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type CommandFactory = (context: CommandContext) => CommandModule<any, any>;

@@ -1,0 +1,51 @@
+// The platform model: what the planner and the machine need to know about a board, computed from
+// its decoded device tree by `image/platform.ts`. Plain data; addresses are CPU physical, as numbers
+// (safe integers: every board in the corpus fits in 2^53).
+
+/** A physical address range. */
+export interface AddressRange {
+  readonly base: number;
+  readonly size: number;
+}
+
+/** One device-tree node that has `reg` or `interrupts`. */
+export interface PlatformDevice {
+  /** Full path, `/soc/serial@10000000`. */
+  readonly path: string;
+  /** Node name with unit address, `serial@10000000`. */
+  readonly name: string;
+  /** Labels (`uart0`) of the node in the source, when the blob kept them (`__symbols__`). */
+  readonly labels: readonly string[];
+  /** Aliases (`/aliases` entries) that name this node. */
+  readonly aliases: readonly string[];
+  readonly compatible: readonly string[];
+  /** `okay` when the property is absent; `disabled`, `reserved`, `fail`, … as written. */
+  readonly status: string;
+  /** `reg` translated through every parent `ranges` to CPU physical addresses. */
+  readonly reg: readonly AddressRange[];
+  /** The controller's interrupt numbers (PLIC: the source id; GIC: SPI + 32, PPI + 16). */
+  readonly interrupts: readonly number[];
+  /** Path of the interrupt controller these interrupts go to, or null. */
+  readonly interruptParent: string | null;
+  /** Has the `interrupt-controller` property. */
+  readonly isInterruptController: boolean;
+}
+
+export interface Platform {
+  readonly model: string | null;
+  readonly compatible: readonly string[];
+  /** `memory` nodes' `reg`, sorted by base. */
+  readonly memory: readonly AddressRange[];
+  /** `/reserved-memory` children and the blob's memory reservation block, sorted by base. */
+  readonly reserved: readonly AddressRange[];
+  /** Usable RAM: `memory` minus `reserved`, sorted, merged. */
+  readonly ram: readonly AddressRange[];
+  /** Every node with `reg` or `interrupts`, sorted by path (memory nodes excluded). */
+  readonly devices: readonly PlatformDevice[];
+  /** `/aliases`: alias → path. */
+  readonly aliases: Readonly<Record<string, string>>;
+  /** `/chosen/stdout-path` resolved to a node path (options after ':' dropped), or null. */
+  readonly stdoutPath: string | null;
+  /** `/cpus/timebase-frequency` (or of the first cpu), in Hz, or null. */
+  readonly timebaseFrequency: number | null;
+}
