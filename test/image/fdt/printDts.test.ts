@@ -1,0 +1,73 @@
+// The DTS printer's output compiles with dtc back to the same blob, for every corpus tree.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeFdt } from '../../../image/fdt/decodeFdt.js';
+import { encodeFdt } from '../../../image/fdt/encodeFdt.js';
+import { formatValue, printDts } from '../../../image/fdt/printDts.js';
+import { compileCorpus, compileWithDtc } from './corpus.js';
+
+let corpus: ReturnType<typeof compileCorpus>;
+beforeAll(() => {
+  corpus = compileCorpus();
+});
+afterAll(() => corpus?.cleanup());
+
+const bytes = (...b: number[]) => new Uint8Array(b);
+const text = (s: string) => new TextEncoder().encode(s);
+
+describe('printDts', () => {
+  it('prints DTS that dtc compiles back to the identical blob, for every corpus tree', () => {
+    const mismatched: string[] = [];
+    for (const tree of corpus.trees) {
+      const dtsPath = path.join(corpus.tempDir, `${path.basename(tree.dtbPath, '.dtb')}.printed.dts`);
+      fs.writeFileSync(dtsPath, printDts(decodeFdt(tree.dtb)));
+      const again = compileWithDtc(dtsPath, dtsPath.replace(/\.dts$/, '.dtb'));
+      if (Buffer.compare(Buffer.from(again), Buffer.from(tree.dtb)) !== 0) mismatched.push(tree.name);
+    }
+    expect(corpus.trees.length).toBe(24);
+    expect(mismatched).toEqual([]);
+  });
+
+  it('prints memory reservations as /memreserve/ lines', () => {
+    const rpi4 = corpus.trees.find((t) => t.name === 'rpi4')!;
+    const dts = printDts(decodeFdt(rpi4.dtb));
+    expect(dts.startsWith('/dts-v1/;\n\n/memreserve/ 0x0 0x1000;\n')).toBe(true);
+  });
+
+  it('restores labels from __symbols__ and keeps them through dtc -@', () => {
+    const dtsPath = path.join(corpus.tempDir, 'labels.dts');
+    fs.writeFileSync(
+      dtsPath,
+      '/dts-v1/;\n/ { #address-cells = <1>; #size-cells = <1>;\n uart0: serial@1000 { reg = <0x1000 0x100>; };\n' +
+        ' intc: ic { interrupt-controller; #interrupt-cells = <1>; phandle = <1>; }; };\n',
+    );
+    const dtb = compileWithDtc(dtsPath, path.join(corpus.tempDir, 'labels.dtb'), ['-@']);
+    const printed = printDts(decodeFdt(dtb));
+    expect(printed).toContain('\tuart0: serial@1000 {\n\t\treg = <0x1000 0x100>;');
+    expect(printed).toContain('\tintc: ic {\n\t\tinterrupt-controller;');
+    expect(printed).toContain('\t__symbols__ {\n\t\tuart0 = "/serial@1000";');
+    const printedPath = path.join(corpus.tempDir, 'labels.printed.dts');
+    fs.writeFileSync(printedPath, printed);
+    expect(Buffer.from(compileWithDtc(printedPath, path.join(corpus.tempDir, 'labels2.dtb'), ['-@']))).toEqual(Buffer.from(dtb));
+  });
+
+  it('types values as dtc does: strings, string lists, cells, bytes, empty', () => {
+    expect(formatValue(text('ns16550a\0'))).toBe('"ns16550a"');
+    expect(formatValue(text('sifive,test1\0sifive,test0\0syscon\0'))).toBe('"sifive,test1", "sifive,test0", "syscon"');
+    expect(formatValue(text('a"b\\c\n\0'))).toBe('"a\\"b\\\\c\\n"');
+    expect(formatValue(bytes(0, 0, 0, 0x0a))).toBe('<0xa>');
+    expect(formatValue(bytes(0x10, 0x20, 0x30))).toBe('[10 20 30]');
+    expect(formatValue(bytes())).toBe('');
+  });
+
+  it('re-encodes a tree it decoded from a blob with reservations and free space at the end', () => {
+    const rpi4 = corpus.trees.find((t) => t.name === 'rpi4')!;
+    const padded = new Uint8Array(1 << 20);
+    padded.set(rpi4.dtb);
+    new DataView(padded.buffer).setUint32(4, 1 << 20);
+    const tree = decodeFdt(padded);
+    expect(tree.reservations).toEqual([{ address: 0n, size: 0x1000n }]);
+    expect(Buffer.from(encodeFdt(tree))).toEqual(Buffer.from(rpi4.dtb));
+  });
+});
