@@ -1,6 +1,7 @@
 // The diagnostic registry: every code kaal-compose can report, by stable name (`D.irqGrantedTwice`).
 // Bands by stage, one file each under diagnostics/: KC0 CLI/files, KC1 descriptor, KC2 device tree,
-// KC3 checks, KC4 planning, KC5 component build, KC6 image formats, KC7 boot/run, KC9 internal.
+// KC3 checks, KC4 planning, KC5 component build, KC6 image formats, KC7 boot/run, KC8 import/export,
+// KC9 internal.
 // docs/diagnostics.md is generated from this registry (npm run docs:diagnostics).
 import type { DiagnosticDefinition } from './diagnosticDefinition.js';
 import { cliDiagnostics } from './diagnostics/cli.js';
@@ -12,6 +13,7 @@ import { buildDiagnostics } from './diagnostics/build.js';
 import { imageDiagnostics } from './diagnostics/image.js';
 import { bootDiagnostics } from './diagnostics/boot.js';
 import { machineDiagnostics } from './diagnostics/machine.js';
+import { interopDiagnostics } from './diagnostics/interop.js';
 import { internalDiagnostics } from './diagnostics/internal.js';
 
 export * from './diagnosticDefinition.js';
@@ -41,6 +43,7 @@ export const D = {
   ...named(imageDiagnostics),
   ...named(bootDiagnostics),
   ...named(machineDiagnostics),
+  ...named(interopDiagnostics),
   ...named(internalDiagnostics),
 } as const;
 
