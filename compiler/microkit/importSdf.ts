@@ -124,10 +124,16 @@ class SdfConverter {
     const memoryRegions = [...this.#regions.values()]
       .filter((r) => !this.#deviceRegions.has(r.name))
       .map((r) => ({ name: r.name, size: r.size, ...(r.paddr !== undefined ? { paddr: r.paddr } : {}) }));
+    // Empty lists are the schema's defaults; leaving them out keeps the module short.
+    const components = this.#components.map(({ devices, memory, ...rest }) => ({
+      ...rest,
+      ...(devices.length ? { devices } : {}),
+      ...(memory.length ? { memory } : {}),
+    }));
     return {
       name,
       platform: this.platformName,
-      components: this.#components,
+      components,
       ...(memoryRegions.length ? { memoryRegions } : {}),
       ...(this.#channels.length ? { channels: this.#channels } : {}),
     };
@@ -203,7 +209,8 @@ class SdfConverter {
         );
       }
     }
-    if (size === undefined && !this.#attribute(element, 'size')) {
+    const prefilled = this.#attribute(element, 'prefill_path') ?? this.#attribute(element, 'prefill_bootinfo');
+    if (size === undefined && !this.#attribute(element, 'size') && !prefilled) {
       this.bag.add(D.sdfMissingAttribute, { element: 'memory_region', attribute: 'size' }, this.#loc(element.span));
     }
     if (name === undefined) return;
@@ -214,7 +221,8 @@ class SdfConverter {
     const inRam = this.platform.ram.some((r) => paddr >= r.base && paddr + size <= r.base + r.size);
     if (inRam) return;
     const devices = this.platform.devices.filter((d) => d.reg.some((r) => paddr < r.base + r.size && r.base < paddr + size));
-    const fitting = devices.filter((d) => d.reg.some((r) => paddr >= r.base && paddr + size <= r.base + r.size));
+    // Device windows smaller than a page (a 16550's 0x100 bytes) are mapped by the page around them.
+    const fitting = devices.filter((d) => d.reg.some((r) => paddr >= pageDown(r.base) && paddr + size <= pageUp(r.base + r.size)));
     const hex = (n: number) => `0x${n.toString(16)}`;
     if (devices.length === 1 && fitting.length === 1) {
       this.#deviceRegions.set(name, { device: fitting[0]!, paddr, size });
@@ -309,9 +317,11 @@ class SdfConverter {
     const ordered = ['r', 'w', 'x'].filter((p) => perms.includes(p)).join('');
     const device = this.#deviceRegions.get(mr.value);
     if (device) {
+      // A region covering the device's whole window grants it all; a part of it, just that range.
+      const whole = device.device.reg.some((r) => device.paddr <= r.base && device.paddr + device.size >= r.base + r.size);
       component.devices.push({
         device: device.device.path,
-        mmio: { vaddr, perms: ordered, cached, ranges: [{ paddr: device.paddr, size: device.size }] },
+        mmio: { vaddr, perms: ordered, cached, ...(whole ? {} : { ranges: [{ paddr: device.paddr, size: device.size }] }) },
         irq: false,
       });
       return;
@@ -384,6 +394,10 @@ class SdfConverter {
     });
   }
 }
+
+const PAGE_SIZE = 0x1000;
+const pageDown = (address: number): number => address - (address % PAGE_SIZE);
+const pageUp = (address: number): number => pageDown(address + PAGE_SIZE - 1);
 
 interface EndInfo {
   pd: string | undefined;
