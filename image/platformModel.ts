@@ -1,6 +1,7 @@
 // The platform model: what the planner and the machine need to know about a board, computed from
 // its decoded device tree by `image/platform.ts`. Plain data; addresses are CPU physical, as numbers
 // (safe integers: every board in the corpus fits in 2^53).
+import type { Diagnostic } from '../schema/diagnostics.js';
 
 /** A physical address range. */
 export interface AddressRange {
@@ -29,6 +30,19 @@ export interface PlatformDevice {
   readonly interruptParent: string | null;
   /** Has the `interrupt-controller` property. */
   readonly isInterruptController: boolean;
+  /**
+   * Every resolved interrupt with its controller, in specifier order: differs from
+   * `interrupts` + `interruptParent` only for `interrupts-extended` naming several controllers.
+   */
+  readonly interruptTargets: readonly InterruptTarget[];
+  /** The node's `phandle` (or `linux,phandle`), or null. */
+  readonly phandle: number | null;
+}
+
+/** One resolved interrupt: the controller's path and its interrupt number there. */
+export interface InterruptTarget {
+  readonly controller: string;
+  readonly interrupt: number;
 }
 
 export interface Platform {
@@ -48,4 +62,11 @@ export interface Platform {
   readonly stdoutPath: string | null;
   /** `/cpus/timebase-frequency` (or of the first cpu), in Hz, or null. */
   readonly timebaseFrequency: number | null;
+  /** Labels from `/__symbols__` (blobs compiled with `dtc -@`): label → path. */
+  readonly labels: Readonly<Record<string, string>>;
+  /**
+   * Warnings about parts of the tree the model could not use (KC22xx): a `reg` that does not
+   * translate, interrupts behind an `interrupt-map` nexus, properties of the wrong length.
+   */
+  readonly diagnostics: readonly Diagnostic[];
 }

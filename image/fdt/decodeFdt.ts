@@ -63,7 +63,7 @@ export function decodeFdt(blob: Uint8Array, options: DecodeOptions = {}): FdtTre
   if (totalSize < headerBytes) {
     throw fail(
       D.fdtBlockOutOfRange,
-      { field: 'totalsize', offset: hex(4), value: totalSize, block: 'header', end: headerBytes, size: totalSize },
+      { field: 'totalsize', offset: hex(4), value: hex(totalSize), block: 'header', end: hex(headerBytes), size: hex(totalSize) },
       location,
     );
   }

@@ -1,36 +1,83 @@
 // Prints a decoded device tree as DTS source (`/dts-v1/;`) for people to read, such that
 // `dtc -I dts -O dtb` compiles it back to the same blob: properties and children in blob order,
-// values typed the way dtc 1.6.1 guesses them (treesource.c `guess_value_type`), phandles as raw
-// numbers, labels restored from `__symbols__` when the blob has it.
-import { childPath, stringsOf, type FdtNode, type FdtTree } from './fdtTree.js';
+// values typed the way dtc 1.6.1 guesses them (treesource.c `guess_value_type`). When the blob has
+// `__symbols__` (dtc -@), labels are restored and `interrupt-parent`/`interrupts-extended` name their
+// controllers as `&label`; other phandles stay raw numbers, which dtc keeps as written.
+import { cellsOf, childPath, stringsOf, u32Property, type FdtNode, type FdtTree } from './fdtTree.js';
 
-/** Characters dtc accepts in node and property names (dtc-lexer.l `PROPNODECHAR`). */
-const NAME_CHARS = /^[a-zA-Z0-9,._+*#?@-]*$/;
 const LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+/** A node with an explicit `phandle` and a label: references to it can be printed as `&label`. */
+interface Referable {
+  readonly label: string;
+  readonly interruptCells: number | undefined;
+}
+
+interface PrintContext {
+  readonly labels: Map<string, string[]>;
+  readonly byPhandle: Map<number, Referable>;
+  readonly lines: string[];
+}
 
 /** Renders `tree` as DTS text. */
 export function printDts(tree: FdtTree): string {
   const labels = labelsByPath(tree.root);
+  const byPhandle = new Map<number, Referable>();
+  if (labels.size > 0) collectReferable(tree.root, '/', labels, byPhandle);
   const lines: string[] = ['/dts-v1/;', ''];
   for (const r of tree.reservations) lines.push(`/memreserve/ 0x${r.address.toString(16)} 0x${r.size.toString(16)};`);
   if (tree.reservations.length > 0) lines.push('');
-  printNode(tree.root, '/', 0, labels, lines);
+  printNode(tree.root, '/', 0, { labels, byPhandle, lines });
   return lines.join('\n') + '\n';
 }
 
-function printNode(node: FdtNode, path: string, depth: number, labels: Map<string, string[]>, lines: string[]): void {
+function collectReferable(node: FdtNode, path: string, labels: Map<string, string[]>, out: Map<number, Referable>): void {
+  const label = labels.get(path)?.[0];
+  const phandle = u32Property(node, 'phandle');
+  if (label !== undefined && phandle !== undefined && !out.has(phandle)) {
+    out.set(phandle, { label, interruptCells: u32Property(node, '#interrupt-cells') });
+  }
+  for (const child of node.children) collectReferable(child, childPath(path, child.name), labels, out);
+}
+
+function printNode(node: FdtNode, path: string, depth: number, context: PrintContext): void {
   const indent = '\t'.repeat(depth);
-  const prefix = (labels.get(path) ?? []).map((l) => `${l}: `).join('');
-  lines.push(`${indent}${prefix}${depth === 0 ? '/' : node.name} {`);
+  const prefix = (context.labels.get(path) ?? []).map((l) => `${l}: `).join('');
+  context.lines.push(`${indent}${prefix}${depth === 0 ? '/' : node.name} {`);
   for (const property of node.properties) {
-    const value = formatValue(property.value);
-    lines.push(`${indent}\t${property.name}${value === '' ? '' : ` = ${value}`};`);
+    const value = formatReference(property.name, property.value, context.byPhandle) ?? formatValue(property.value);
+    context.lines.push(`${indent}\t${property.name}${value === '' ? '' : ` = ${value}`};`);
   }
   for (const child of node.children) {
-    lines.push('');
-    printNode(child, childPath(path, child.name), depth + 1, labels, lines);
+    context.lines.push('');
+    printNode(child, childPath(path, child.name), depth + 1, context);
   }
-  lines.push(`${indent}};`);
+  context.lines.push(`${indent}};`);
+}
+
+/**
+ * `<&plic>` for `interrupt-parent`, `<&intc 11>, <&intc 9>` for `interrupts-extended`, when every
+ * phandle names a labelled node (and its `#interrupt-cells` splits the specifiers exactly);
+ * undefined otherwise, and the value is printed as plain cells.
+ */
+function formatReference(name: string, value: Uint8Array, byPhandle: Map<number, Referable>): string | undefined {
+  if (byPhandle.size === 0 || value.byteLength === 0 || value.byteLength % 4 !== 0) return undefined;
+  const cells = cellsOf(value);
+  if (name === 'interrupt-parent') {
+    const target = cells.length === 1 ? byPhandle.get(cells[0]!) : undefined;
+    return target === undefined ? undefined : `<&${target.label}>`;
+  }
+  if (name !== 'interrupts-extended') return undefined;
+  const groups: string[] = [];
+  for (let i = 0; i < cells.length; ) {
+    const target = byPhandle.get(cells[i]!);
+    const count = target?.interruptCells;
+    if (target === undefined || count === undefined || i + 1 + count > cells.length) return undefined;
+    const specifier = cells.slice(i + 1, i + 1 + count).map((c) => ` 0x${c.toString(16)}`).join('');
+    groups.push(`<&${target.label}${specifier}>`);
+    i += 1 + count;
+  }
+  return groups.join(', ');
 }
 
 /** Path → labels, from `/__symbols__` (label = path) when the blob was compiled with `dtc -@`. */
@@ -89,13 +136,4 @@ const ESCAPES: Record<string, string> = {
 
 function quote(text: string): string {
   return `"${text.replace(/[\x07\b\t\n\v\f\r"\\]/g, (c) => ESCAPES[c]!)}"`;
-}
-
-/** True when every node and property name can be written in DTS as is. */
-export function hasPrintableNames(node: FdtNode): boolean {
-  return (
-    NAME_CHARS.test(node.name) &&
-    node.properties.every((p) => NAME_CHARS.test(p.name)) &&
-    node.children.every(hasPrintableNames)
-  );
 }

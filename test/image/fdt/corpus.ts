@@ -52,3 +52,10 @@ export function compileCorpus(): { trees: CorpusTree[]; tempDir: string; cleanup
   }
   return { trees, tempDir, cleanup: () => fs.rmSync(tempDir, { recursive: true, force: true }) };
 }
+
+/** Compiles DTS text with dtc in `tempDir` and returns the blob. */
+export function compileDtsText(tempDir: string, name: string, text: string, extraArgs: readonly string[] = []): Uint8Array {
+  const dtsPath = path.join(tempDir, `${name}.dts`);
+  fs.writeFileSync(dtsPath, text);
+  return compileWithDtc(dtsPath, path.join(tempDir, `${name}.dtb`), extraArgs);
+}

@@ -93,10 +93,13 @@ describe('decodeFdt', () => {
     expect(codeOf(bytes)).toEqual({ code: 'KC2002', message: "not a device tree blob: magic at offset 0x0 is '0x7f454c46', expected '0xd00dfeed'" });
   });
 
-  it('rejects versions before 16 with KC2003', () => {
+  it('rejects versions before 16, and blobs not readable as version 17, with KC2003', () => {
     const { bytes, view } = blob();
     view.setUint32(VERSION, 3);
     expect(codeOf(bytes).code).toBe('KC2003');
+    view.setUint32(VERSION, 18);
+    view.setUint32(24, 18);
+    expect(codeOf(bytes).message).toBe('device tree blob version 18 (last compatible version 18) is not supported');
   });
 
   it('rejects block offsets and sizes outside the blob with KC2004, naming the field', () => {

@@ -1,6 +1,7 @@
 // The DTS printer's output compiles with dtc back to the same blob, for every corpus tree.
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeFdt } from '../../../image/fdt/decodeFdt.js';
 import { encodeFdt } from '../../../image/fdt/encodeFdt.js';
@@ -50,6 +51,19 @@ describe('printDts', () => {
     const printedPath = path.join(corpus.tempDir, 'labels.printed.dts');
     fs.writeFileSync(printedPath, printed);
     expect(Buffer.from(compileWithDtc(printedPath, path.join(corpus.tempDir, 'labels2.dtb'), ['-@']))).toEqual(Buffer.from(dtb));
+  });
+
+  it('names interrupt controllers by label in the bundled platform and still compiles back identically', () => {
+    const bundled = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../fixtures/platforms/kaal-virt-rv32.dtb');
+    const dtb = new Uint8Array(fs.readFileSync(bundled));
+    const printed = printDts(decodeFdt(dtb));
+    expect(printed).toContain('\t\t\tinterrupt-parent = <&plic>;\n');
+    expect(printed).toContain('\t\t\tinterrupts-extended = <&cpu0_intc 0xb>, <&cpu0_intc 0x9>;\n');
+    const printedPath = path.join(corpus.tempDir, 'bundled.printed.dts');
+    fs.writeFileSync(printedPath, printed);
+    expect(Buffer.from(compileWithDtc(printedPath, path.join(corpus.tempDir, 'bundled.again.dtb'), ['-@']))).toEqual(
+      Buffer.from(dtb),
+    );
   });
 
   it('types values as dtc does: strings, string lists, cells, bytes, empty', () => {

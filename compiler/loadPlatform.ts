@@ -1,0 +1,113 @@
+// Resolves the platform a system runs on: the bundled `kaal-virt-rv32`, a `.dtb`, or a `.dts`
+// compiled by dtc (Debian `device-tree-compiler`) through execa. The I/O edge of the device-tree
+// code: decoding and the platform model themselves are pure, in image/fdt and image/platform.ts.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { D, fail } from '../schema/diagnostics.js';
+import { decodeFdt } from '../image/fdt/decodeFdt.js';
+import type { FdtTree } from '../image/fdt/fdtTree.js';
+import { platformFromFdt } from '../image/platform.js';
+import type { Platform } from '../image/platformModel.js';
+import { nodeHost, type Host } from './host.js';
+
+/** The platforms shipped in `fixtures/platforms/` (package.json `files`). */
+export const BUNDLED_PLATFORMS = ['kaal-virt-rv32'] as const;
+export type BundledPlatform = (typeof BUNDLED_PLATFORMS)[number];
+export const DEFAULT_PLATFORM: BundledPlatform = 'kaal-virt-rv32';
+
+export interface LoadedPlatform {
+  readonly platform: Platform;
+  /** The blob the image will carry: the bundled or given .dtb, or dtc's output for a .dts. */
+  readonly dtb: Uint8Array;
+  readonly tree: FdtTree;
+  /** The bundled platform's name, or the absolute path of the .dtb/.dts file. */
+  readonly source: string;
+}
+
+export interface LoadPlatformOptions {
+  readonly host?: Host;
+  /** The dtc executable (tests point it at a missing one). */
+  readonly dtc?: string;
+}
+
+/**
+ * `fixtures/platforms/` next to the package root, found from this module's own location so that
+ * it works both from sources (compiler/loadPlatform.ts) and from dist/compiler/loadPlatform.js.
+ */
+export function bundledPlatformsDir(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const up = path.basename(path.dirname(here)) === 'dist' ? '../..' : '..';
+  return path.resolve(here, up, 'fixtures/platforms');
+}
+
+function isBundled(spec: string): spec is BundledPlatform {
+  return (BUNDLED_PLATFORMS as readonly string[]).includes(spec);
+}
+
+/**
+ * Loads a platform: `spec` is a bundled name or a `.dtb`/`.dts` path (relative to `baseDir`).
+ * Throws `DiagnosticError`: KC0002 unreadable file, KC2101 dtc missing, KC2102 dtc failed,
+ * KC2103 unknown spec, KC20xx malformed blob. Platform-model warnings are in `platform.diagnostics`.
+ */
+export async function loadPlatform(spec: string, baseDir: string, options: LoadPlatformOptions = {}): Promise<LoadedPlatform> {
+  const host = options.host ?? nodeHost;
+  let file: string;
+  let source: string;
+  if (isBundled(spec)) {
+    file = path.join(bundledPlatformsDir(), `${spec}.dtb`);
+    source = spec;
+  } else if (/\.dtb$/i.test(spec) || /\.dts$/i.test(spec)) {
+    file = path.resolve(baseDir, spec);
+    source = file;
+  } else {
+    throw fail(D.platformUnknown, { spec, bundled: BUNDLED_PLATFORMS.join("', '") });
+  }
+  const dtb = /\.dts$/i.test(file) ? await compileDts(file, spec, host, options.dtc ?? 'dtc') : readBytes(host, file, spec);
+  const tree = decodeFdt(dtb, { file: spec });
+  return { platform: platformFromFdt(tree), dtb, tree, source };
+}
+
+/** Reads and decodes a `.dtb`, or compiles and decodes a `.dts`, without building the platform model. */
+export async function readDeviceTree(
+  file: string,
+  baseDir: string,
+  options: LoadPlatformOptions = {},
+): Promise<{ readonly dtb: Uint8Array; readonly tree: FdtTree }> {
+  const host = options.host ?? nodeHost;
+  const absolute = path.resolve(baseDir, file);
+  const dtb = /\.dts$/i.test(file) ? await compileDts(absolute, file, host, options.dtc ?? 'dtc') : readBytes(host, absolute, file);
+  return { dtb, tree: decodeFdt(dtb, { file }) };
+}
+
+function readBytes(host: Host, file: string, shown: string): Uint8Array {
+  try {
+    return host.readFile(file);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String((error as Error).message);
+    throw fail(D.fileNotFound, { file: shown, reason }, { file: shown });
+  }
+}
+
+/** `dtc -q -I dts -O dtb FILE`, the blob read from stdout; dtc's own message on failure. */
+async function compileDts(file: string, shown: string, host: Host, dtc: string): Promise<Uint8Array> {
+  if (!host.exists(file)) throw fail(D.fileNotFound, { file: shown, reason: 'no such file' }, { file: shown });
+  const { execa } = await import('execa');
+  const result = await execa(dtc, ['-q', '-I', 'dts', '-O', 'dtb', file], {
+    reject: false,
+    encoding: 'buffer',
+    cwd: path.dirname(file),
+  });
+  if ((result as { code?: string }).code === 'ENOENT') throw fail(D.dtcMissing, { file: shown }, { file: shown });
+  if (result.failed || result.exitCode !== 0) {
+    const stderr = new TextDecoder().decode(result.stderr).trim();
+    const message = stderr === '' ? `exit code ${result.exitCode ?? 'unknown'}` : stderr.split('\n').join('; ');
+    // dtc reports `file:line.column-…`; point the diagnostic there.
+    const position = /:(\d+)\.(\d+)/.exec(stderr);
+    throw fail(
+      D.dtcFailed,
+      { file: shown, message: message.split(file).join(shown) },
+      position ? { file: shown, line: Number(position[1]), column: Number(position[2]) } : { file: shown },
+    );
+  }
+  return new Uint8Array(result.stdout);
+}

@@ -1,0 +1,8 @@
+// The boot image (docs/image-format.md): writer, reader and the types they exchange.
+export * from './types.js';
+export { writeImage } from './writeImage.js';
+export { readImage } from './readImage.js';
+export { bootInfoFor } from './bootInfo.js';
+export { pageAlignSegments } from './component.js';
+export { sealImage, imageSha256 } from './seal.js';
+export { FORMAT_VERSION, PAGE_SIZE, MAX_BOOTINFO_UNTYPEDS, BOOTINFO_SIZE } from './format.js';
