@@ -1,0 +1,160 @@
+// Sv32 address translation (RISC-V privileged spec, "Sv32: Page-Based 32-bit Virtual-Memory
+// Systems", virtual address translation process) with a v86-style software TLB per 4 KiB page.
+import { PAGE_RAM, type Bus } from './bus.js';
+import { Cause } from './trap.js';
+
+export const ACCESS_FETCH = 0;
+export const ACCESS_LOAD = 1;
+export const ACCESS_STORE = 2;
+/** Instruction fetch, load, or store/AMO. */
+export type AccessType = typeof ACCESS_FETCH | typeof ACCESS_LOAD | typeof ACCESS_STORE;
+
+/** PTE bits (privileged spec, Sv32 page table entry). */
+export const PTE_V = 1 << 0;
+export const PTE_R = 1 << 1;
+export const PTE_W = 1 << 2;
+export const PTE_X = 1 << 3;
+export const PTE_U = 1 << 4;
+export const PTE_G = 1 << 5;
+export const PTE_A = 1 << 6;
+export const PTE_D = 1 << 7;
+
+/** `satp.MODE` (bit 31) = 1 selects Sv32; 0 is Bare. */
+export const SATP_MODE_SV32 = 0x8000_0000;
+export const SATP_ASID_SHIFT = 22;
+export const SATP_PPN_MASK = 0x003f_ffff;
+
+/** A TLB entry with no translation; filled entries hold the RAM offset of the physical page. */
+export const TLB_MISS = -1;
+/** Filled entries remembered for a cheap flush; beyond this many the whole TLB is cleared. */
+const TLB_FILL_LIMIT = 4096;
+
+const PAGE_FAULT: readonly number[] = [Cause.InstructionPageFault, Cause.LoadPageFault, Cause.StorePageFault];
+const ACCESS_FAULT: readonly number[] = [Cause.InstructionAccessFault, Cause.LoadAccessFault, Cause.StoreAccessFault];
+
+/**
+ * All accesses are U-mode (the kernel is not emulated code): a leaf needs U = 1; S-mode-only rules
+ * (SUM, MXR) never apply. A/D follow Svade: a leaf with A = 0, or D = 0 for a store, raises a page
+ * fault instead of being updated, so the kernel sets A and D itself. The TLB holds RAM pages only
+ * and is not tagged by ASID: every `satp` write flushes it, so the G bit needs no handling.
+ */
+export class Sv32Mmu {
+  /** Per virtual page: RAM offset of the physical page if loads may use it, else TLB_MISS. */
+  readonly tlbRead = new Int32Array(1 << 20).fill(TLB_MISS);
+  /** As `tlbRead`, for stores and AMOs (W = 1 and D = 1). */
+  readonly tlbWrite = new Int32Array(1 << 20).fill(TLB_MISS);
+  /** As `tlbRead`, for instruction fetch (X = 1). */
+  readonly tlbExec = new Int32Array(1 << 20).fill(TLB_MISS);
+  private readonly filled = new Int32Array(TLB_FILL_LIMIT);
+  private filledCount = 0;
+  private satpValue = 0;
+  /** Exception code of the last failed `translate`. */
+  faultCause = 0;
+  /** Page walks done (for benchmarks and the report). */
+  walks = 0;
+
+  constructor(private readonly bus: Bus) {}
+
+  get satp(): number {
+    return this.satpValue;
+  }
+
+  /** Writes `satp` (MODE, ASID, PPN of the root page table) and flushes the TLB. */
+  set satp(value: number) {
+    this.satpValue = value >>> 0;
+    this.flushTlb();
+  }
+
+  get pagingEnabled(): boolean {
+    return this.satpValue >>> 31 === 1;
+  }
+
+  /** `sfence.vma` with rs1 = x0: forgets every translation. */
+  flushTlb(): void {
+    if (this.filledCount >= TLB_FILL_LIMIT) {
+      this.tlbRead.fill(TLB_MISS);
+      this.tlbWrite.fill(TLB_MISS);
+      this.tlbExec.fill(TLB_MISS);
+    } else {
+      const filled = this.filled;
+      for (let i = 0; i < this.filledCount; i++) {
+        const vpn = filled[i]!;
+        this.tlbRead[vpn] = TLB_MISS;
+        this.tlbWrite[vpn] = TLB_MISS;
+        this.tlbExec[vpn] = TLB_MISS;
+      }
+    }
+    this.filledCount = 0;
+  }
+
+  /** `sfence.vma` with rs1 = vaddr: forgets the translation of one page. */
+  flushTlbPage(vaddr: number): void {
+    const vpn = vaddr >>> 12;
+    this.tlbRead[vpn] = TLB_MISS;
+    this.tlbWrite[vpn] = TLB_MISS;
+    this.tlbExec[vpn] = TLB_MISS;
+  }
+
+  /**
+   * The physical address of `vaddr` for an access of the given type, or -1 with `faultCause` set
+   * (page fault 12/13/15, or access fault 1/5/7 when a page-table entry lies outside RAM or the
+   * physical address beyond 32 bits). Translations to RAM pages are entered into the TLB with every
+   * permission the leaf grants.
+   */
+  translate(vaddr: number, access: AccessType): number {
+    vaddr >>>= 0;
+    const vpn = vaddr >>> 12;
+    if (this.satpValue >>> 31 === 0) {
+      if (this.bus.pageMap[vpn] === PAGE_RAM) this.fill(vpn, vaddr, true, true, true);
+      return vaddr;
+    }
+    this.walks++;
+    const ram = this.bus.ram;
+    let table = (this.satpValue & SATP_PPN_MASK) * 4096;
+    let level = 1;
+    let pte = 0;
+    for (;;) {
+      const index = level === 1 ? vaddr >>> 22 : vpn & 0x3ff;
+      const pteAddress = table + index * 4;
+      if (!ram || pteAddress < ram.base || pteAddress + 4 > ram.base + ram.size) {
+        this.faultCause = ACCESS_FAULT[access]!;
+        return -1;
+      }
+      pte = ram.words[(pteAddress - ram.base) >>> 2]!;
+      if ((pte & PTE_V) === 0 || ((pte & PTE_R) === 0 && (pte & PTE_W) !== 0)) return this.pageFault(access);
+      if ((pte & (PTE_R | PTE_X)) !== 0) break;
+      level--;
+      if (level < 0) return this.pageFault(access);
+      table = (pte >>> 10) * 4096;
+    }
+    const canRead = (pte & PTE_R) !== 0;
+    const canWrite = (pte & PTE_W) !== 0 && (pte & PTE_D) !== 0;
+    const canExec = (pte & PTE_X) !== 0;
+    if ((pte & PTE_U) === 0 || (pte & PTE_A) === 0) return this.pageFault(access);
+    if (access === ACCESS_FETCH ? !canExec : access === ACCESS_LOAD ? !canRead : !canWrite) return this.pageFault(access);
+    // A megapage whose PPN[0] is not zero is misaligned.
+    if (level === 1 && ((pte >>> 10) & 0x3ff) !== 0) return this.pageFault(access);
+    const ppn = level === 1 ? (pte >>> 20) * 1024 + (vpn & 0x3ff) : pte >>> 10;
+    if (ppn >= 1 << 20) {
+      this.faultCause = ACCESS_FAULT[access]!;
+      return -1;
+    }
+    const paddr = ppn * 4096 + (vaddr & 0xfff);
+    if (this.bus.pageMap[ppn] === PAGE_RAM) this.fill(vpn, paddr, canRead, canWrite, canExec);
+    return paddr;
+  }
+
+  private pageFault(access: AccessType): number {
+    this.faultCause = PAGE_FAULT[access]!;
+    return -1;
+  }
+
+  private fill(vpn: number, paddr: number, read: boolean, write: boolean, exec: boolean): void {
+    const offset = ((paddr & ~0xfff) >>> 0) - this.bus.ram!.base;
+    if (this.filledCount < TLB_FILL_LIMIT) this.filled[this.filledCount] = vpn;
+    this.filledCount++;
+    this.tlbRead[vpn] = read ? offset : TLB_MISS;
+    this.tlbWrite[vpn] = write ? offset : TLB_MISS;
+    this.tlbExec[vpn] = exec ? offset : TLB_MISS;
+  }
+}
