@@ -1,0 +1,59 @@
+// `kaal-compose export [system] --to microkit|capdl|dts|dot|mermaid [-o file]`: the planned system
+// in another tool's language (docs/interop.md).
+import * as path from 'node:path';
+import type { Diagnostic } from '../../schema/diagnostics.js';
+import type { CommandFactory } from '../context.js';
+import { ExitCode } from '../exitCodes.js';
+import { renderDiagnostics } from '../report/index.js';
+import { colorEnabled } from '../report/text.js';
+
+const FORMATS = ['microkit', 'capdl', 'dts', 'dot', 'mermaid'] as const;
+
+interface ExportArgs {
+  system?: string;
+  to: (typeof FORMATS)[number];
+  output?: string;
+}
+
+const exportCommand: CommandFactory = (context) => ({
+  command: 'export [system]',
+  describe: 'render the planned system as a Microkit SDF, capDL, DTS, DOT or mermaid graph',
+  builder: (yargs) =>
+    yargs
+      .positional('system', { type: 'string', describe: 'the descriptor (default: the one *.system.* here)' })
+      .option('to', { choices: FORMATS, demandOption: true, describe: 'output format' })
+      .option('output', { alias: 'o', type: 'string', describe: 'write to this file (default: stdout)' }),
+  handler: async (argv: ExportArgs) => {
+    const { io } = context;
+    const [{ exportDescriptor }, { nodeHost }, { findDescriptor }] = await Promise.all([
+      import('../../compiler/export/exportDescriptor.js'),
+      import('../../compiler/host.js'),
+      import('../../compiler/load.js'),
+    ]);
+    const found = findDescriptor(argv.system, io.cwd);
+    const diagnostics: Diagnostic[] = [];
+    let text: string | undefined;
+    if ('diagnostic' in found) diagnostics.push(found.diagnostic);
+    else {
+      const result = await exportDescriptor(found.file, argv.to, {
+        cwd: io.cwd,
+        host: nodeHost,
+        ...(argv.output !== undefined ? { outFile: argv.output } : {}),
+      });
+      diagnostics.push(...result.diagnostics);
+      text = result.text;
+    }
+    const sourceOf = (file: string) => {
+      try {
+        return nodeHost.readText(path.resolve(io.cwd, file));
+      } catch {
+        return undefined;
+      }
+    };
+    io.stderr.write(renderDiagnostics(diagnostics, { format: 'text', color: colorEnabled(io.stderr, io.env), sourceOf }));
+    if (text !== undefined && argv.output === undefined) io.stdout.write(text);
+    context.exitCode = text === undefined ? ExitCode.inputErrors : ExitCode.ok;
+  },
+});
+
+export default exportCommand;

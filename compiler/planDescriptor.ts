@@ -1,0 +1,79 @@
+// The I/O edge of planning (what `kaal-compose plan` calls): validate a descriptor (schema and KC3
+// checks, with positions), load its platform and each component's ELF (`code.elf` when the file
+// exists, else the documented placeholder layout), then run the pure planner (compiler/plan/).
+import * as path from 'node:path';
+import { DiagnosticError, LineIndex, compareDiagnostics, hasErrors, type Diagnostic } from '../schema/diagnostics.js';
+import { placeholderElf, type ComponentElfInfo, type Plan } from '../schema/plan.js';
+import type { Host } from './host.js';
+import { validateFile } from './validate.js';
+import { loadDescriptor } from './load.js';
+import { loadPlatform, type LoadedPlatform } from './loadPlatform.js';
+import type { SystemModel } from './resolvePlatform.js';
+import { checkDescriptor } from './check/index.js';
+import { planSystem } from './plan/index.js';
+import { readElf } from '../image/elf.js';
+
+export interface PlannedDescriptor {
+  /** The plan, when the descriptor had no errors. */
+  readonly plan: Plan | null;
+  /** Components planned with the placeholder segment layout (no ELF yet). */
+  readonly placeholders: readonly string[];
+  readonly diagnostics: readonly Diagnostic[];
+  /** The resolved system and its platform, when planning ran (for exports and reports). */
+  readonly model?: SystemModel;
+  readonly platform?: LoadedPlatform;
+}
+
+export async function planDescriptor(file: string, host: Host, options: { readonly cwd?: string } = {}): Promise<PlannedDescriptor> {
+  const cwd = options.cwd ?? process.cwd();
+  const validation = await validateFile(file, host, cwd);
+  if (!validation.valid) return { plan: null, placeholders: [], diagnostics: validation.diagnostics };
+  const loaded = await loadDescriptor(file, host, { cwd });
+  const baseDir = path.dirname(loaded.absoluteFile);
+  const loadedPlatform = await loadPlatform(loaded.system!.platform, baseDir, { host });
+  const { platform, source } = loadedPlatform;
+  const { model } = checkDescriptor(loaded.system!, platform);
+  const diagnostics: Diagnostic[] = [...validation.diagnostics];
+  const elfs: Record<string, ComponentElfInfo> = {};
+  const placeholders: string[] = [];
+  for (const c of model.components) {
+    const elfFile = c.code.elf === null ? null : path.resolve(baseDir, c.code.elf);
+    if (elfFile === null || !host.exists(elfFile)) {
+      elfs[c.name] = placeholderElf();
+      placeholders.push(c.name);
+      continue;
+    }
+    try {
+      const elf = readElf(host.readFile(elfFile), path.relative(cwd, elfFile));
+      elfs[c.name] = { entry: elf.entry, segments: elf.segments.map((s) => ({ vaddr: s.vaddr, memsz: s.memsz, flags: s.flags })), placeholder: false };
+    } catch (error) {
+      if (!(error instanceof DiagnosticError)) throw error;
+      diagnostics.push(error.diagnostic);
+    }
+  }
+  if (hasErrors(diagnostics)) return { plan: null, placeholders, diagnostics: diagnostics.sort(compareDiagnostics) };
+  const platformName = source === loaded.system!.platform ? source : path.basename(source);
+  const planned = planSystem(model, platform, elfs, { platformName });
+  diagnostics.push(...(await placeAll(planned.diagnostics, loaded.file, loaded.absoluteFile, loaded.text, host)));
+  return {
+    plan: hasErrors(planned.diagnostics) ? null : planned.plan,
+    placeholders,
+    diagnostics: diagnostics.sort(compareDiagnostics),
+    model,
+    platform: loadedPlatform,
+  };
+}
+
+/** Gives planning diagnostics (which carry only a descriptor path) their file, line and column. */
+async function placeAll(diagnostics: readonly Diagnostic[], file: string, absoluteFile: string, text: string | undefined, host: Host): Promise<Diagnostic[]> {
+  if (diagnostics.length === 0 || text === undefined) return diagnostics.map((d) => ({ ...d, file }));
+  const { createLocator } = await import('./positions.js');
+  const locator = createLocator(absoluteFile, text, host);
+  const index = new LineIndex(text);
+  return diagnostics.map((d) => {
+    const segments = (d.path ?? '').split('.').filter((s) => s !== '').map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+    const found = locator.locate(segments, 'value');
+    if (!found || found.file !== absoluteFile) return { ...d, file };
+    return { ...d, file, span: found.span, ...index.position(found.span.start) };
+  });
+}
