@@ -67,3 +67,89 @@ export const irqSlot = (channel: number): number => Slot.irqBase + channel;
 export const notificationBadge = (channel: number): number => (1 << channel) >>> 0;
 /** Badge of a PPC endpoint cap for channel `ch`: bit 27 set, channel in the low bits. */
 export const ppcBadge = (channel: number): number => (PPC_BADGE_FLAG | channel) >>> 0;
+
+/** Initial caps of the root task's CNode (sel4-abi.md §5.1, enum seL4_RootCNodeCapSlots). */
+export const InitialSlot = {
+  initThreadTcb: 1,
+  initThreadCNode: 2,
+  initThreadVSpace: 3,
+  irqControl: 4,
+  asidControl: 5,
+  initThreadAsidPool: 6,
+  bootInfoFrame: 9,
+  initThreadIpcBuffer: 10,
+  domain: 11,
+  /** seL4_NumInitialCaps: the first slot after the fixed initial caps. */
+  numInitialCaps: 16,
+} as const;
+
+/** seL4 invocation labels, RV32 non-MCS, uniprocessor (sel4-abi.md §4.2, HEAD column). */
+export const InvocationLabel = {
+  UntypedRetype: 1,
+  TCBReadRegisters: 2,
+  TCBWriteRegisters: 3,
+  TCBCopyRegisters: 4,
+  TCBConfigure: 5,
+  TCBSetPriority: 6,
+  TCBSetMCPriority: 7,
+  TCBSetSchedParams: 8,
+  TCBSetIPCBuffer: 9,
+  TCBSetSpace: 10,
+  TCBSuspend: 11,
+  TCBResume: 12,
+  TCBBindNotification: 13,
+  TCBUnbindNotification: 14,
+  TCBSetTLSBase: 15,
+  TCBSetFlags: 16,
+  CNodeRevoke: 17,
+  CNodeDelete: 18,
+  CNodeCancelBadgedSends: 19,
+  CNodeCopy: 20,
+  CNodeMint: 21,
+  CNodeMove: 22,
+  CNodeMutate: 23,
+  CNodeRotate: 24,
+  CNodeSaveCaller: 25,
+  IRQIssueIRQHandler: 26,
+  IRQAckIRQ: 27,
+  IRQSetIRQHandler: 28,
+  IRQClearIRQHandler: 29,
+  DomainSetSet: 30,
+  RISCVPageTableMap: 33,
+  RISCVPageTableUnmap: 34,
+  RISCVPageMap: 35,
+  RISCVPageUnmap: 36,
+  RISCVPageGetAddress: 37,
+  RISCVASIDControlMakePool: 38,
+  RISCVASIDPoolAssign: 39,
+  RISCVIRQIssueIRQHandlerTrigger: 40,
+} as const;
+
+/** seL4_CapRights word (libsel4 shared_types.bf, 32-bit): write bit 0, read 1, grant 2, grantReply 3. */
+export function capRightsWord(rights: {
+  readonly read: boolean;
+  readonly write: boolean;
+  readonly grant: boolean;
+  readonly grantReply: boolean;
+}): number {
+  return (rights.write ? 1 : 0) | (rights.read ? 2 : 0) | (rights.grant ? 4 : 0) | (rights.grantReply ? 8 : 0);
+}
+
+/** seL4_CNode_CapData (32-bit): guard in bits 8..25, guard size in bits 3..7. */
+export const cnodeCapData = (guard: number, guardSize: number): number => ((guard << 8) | (guardSize << 3)) >>> 0;
+
+/** seL4_RISCV_VMAttributes: the only attribute bit on RISC-V. */
+export const RISCV_EXECUTE_NEVER = 0x1;
+
+/** RV32 seL4 ASIDs: 2^5 pools of 2^4 (sel4-abi.md §1); ASID 0 is invalid and 1 is the root task's. */
+export const ASID_POOL_BITS = 5;
+export const ASID_POOL_INDEX_BITS = 4;
+export const ASID_POOL_SIZE_BITS = 12;
+
+/**
+ * Badge of a component's fault endpoint cap (slot 2): bits 27 and 26 set, the faulting component's
+ * index below. Channel ids stop at 26, so no notification or PPC badge (`1 << 27 | ch`) has bit 26
+ * set together with bit 27.
+ */
+export const FAULT_BADGE_FLAG = ((1 << 27) | (1 << 26)) >>> 0;
+export const faultBadge = (componentIndex: number): number => (FAULT_BADGE_FLAG | componentIndex) >>> 0;

@@ -1,0 +1,184 @@
+// Checks of device grants: usable device-tree nodes (enabled, not the kernel's own controller or
+// timer, with the `reg`/`interrupts` asked for), MMIO ranges inside the node and page aligned, no
+// page exposing another device, permissions, caching, exclusive ownership unless `shared`, the
+// MMIO/IRQ pairing of a device, and fixed-address regions not overlapping devices or each other.
+import { D, type DiagnosticBag } from '../../schema/diagnostics.js';
+import type { Platform, PlatformDevice } from '../../image/platformModel.js';
+import { isEnabled } from '../../image/platform.js';
+import type { ModelComponent, ModelDevice, SystemModel } from '../resolvePlatform.js';
+import { hex, overlaps, pageDown, pageUp } from './format.js';
+
+const KERNEL_TIMER_COMPATIBLE = ['riscv,clint0', 'sifive,clint0', 'riscv,aclint-mtimer', 'riscv,aclint-mswi'];
+
+/** 'interrupt controller' / 'timer' when the kernel drives this node itself, else null. */
+export function kernelRole(device: PlatformDevice): string | null {
+  if (device.isInterruptController) return 'interrupt controller';
+  if (device.compatible.some((c) => KERNEL_TIMER_COMPATIBLE.includes(c))) return 'timer';
+  return null;
+}
+
+/** A grant the checks consider usable: bound to an enabled node the kernel does not own. */
+export function usableDevice(d: ModelDevice): d is ModelDevice & { node: PlatformDevice } {
+  return d.node !== null && isEnabled(d.node) && kernelRole(d.node) === null;
+}
+
+/** The page-rounded windows an MMIO grant maps. */
+export function mmioWindows(d: ModelDevice): { base: number; size: number }[] {
+  if (!d.mmio) return [];
+  return d.mmio.ranges.map((r) => {
+    const base = pageDown(r.base);
+    return { base, size: pageUp(r.base + r.size) - base };
+  });
+}
+
+export function checkMmio(model: SystemModel, platform: Platform, bag: DiagnosticBag): void {
+  for (const c of model.components) {
+    const seen = new Map<string, number>();
+    c.devices.forEach((d, di) => {
+      if (d.node === null) return;
+      const first = seen.get(d.node.path);
+      if (first !== undefined) {
+        bag.add(D.deviceGrantedTwiceToComponent, { component: c.name, path: d.node.path, first, second: di }, { path: d.path });
+      } else seen.set(d.node.path, di);
+      checkGrant(c, d, platform, bag);
+    });
+  }
+  checkExclusiveMmio(model, bag);
+  checkMmioIrqPairing(model, bag);
+  checkRegionOverlaps(model, platform, bag);
+}
+
+function checkGrant(c: ModelComponent, d: ModelDevice, platform: Platform, bag: DiagnosticBag): void {
+  const node = d.node!;
+  if (!isEnabled(node)) {
+    bag.add(D.deviceDisabled, { path: node.path, component: c.name, status: node.status }, { path: `${d.path}.device` });
+    return;
+  }
+  const role = kernelRole(node);
+  if (role !== null) {
+    bag.add(D.kernelOwnedDevice, { component: c.name, path: node.path, role }, { path: `${d.path}.device` });
+    return;
+  }
+  if (d.mmioExplicit && d.mmio !== null && d.mmio.ranges.length === 0) {
+    bag.add(D.deviceHasNoReg, { component: c.name, path: node.path }, { path: `${d.path}.mmio` });
+  }
+  if (d.irqRequest === 'explicit' && d.irqs.length === 0) {
+    bag.add(D.deviceHasNoInterrupts, { component: c.name, path: node.path }, { path: `${d.path}.irq` });
+  }
+  if (!d.mmio) return;
+  const mmio = d.mmio;
+  if (mmio.explicitRanges) {
+    mmio.ranges.forEach((r, i) => {
+      const at = { path: `${mmio.path}.ranges.${i}` };
+      const args = { start: hex(r.base), end: hex(r.base + r.size), component: c.name };
+      if (!node.reg.some((reg) => r.base >= reg.base && r.base + r.size <= reg.base + reg.size)) {
+        const reg = node.reg.map((g) => `${hex(g.base)}..${hex(g.base + g.size)}`).join(', ') || 'none';
+        bag.add(D.mmioRangeOutsideDevice, { ...args, path: node.path, reg }, at);
+      } else if (r.base % 0x1000 !== 0 || r.size % 0x1000 !== 0) {
+        bag.add(D.mmioRangeNotAligned, args, at);
+      }
+    });
+  } else {
+    for (const w of mmioWindows(d)) {
+      const other = platform.devices.find(
+        (o) => o.path !== node.path && o.reg.some((g) => overlaps(g.base, g.size, w.base, w.size)) && !node.path.startsWith(`${o.path}/`),
+      );
+      if (other) bag.add(D.mmioPageSharedWithDevice, { path: node.path, component: c.name, other: other.path, page: hex(w.base) }, { path: mmio.path });
+    }
+  }
+  const permsPath = mmio.path.endsWith('.mmio') ? `${mmio.path}.perms` : mmio.path;
+  if (mmio.perms.includes('x')) bag.add(D.mmioExecutable, { path: node.path, component: c.name }, { path: permsPath });
+  if (mmio.perms.includes('w') && !mmio.perms.includes('r')) {
+    bag.add(D.writeWithoutRead, { perms: mmio.perms, what: `the registers of '${node.path}'`, component: c.name }, { path: permsPath });
+  }
+  if (mmio.cached) bag.add(D.mmioCached, { path: node.path, component: c.name }, { path: `${mmio.path}.cached` });
+}
+
+/** MMIO windows of different components must not overlap unless both say `shared`. */
+function checkExclusiveMmio(model: SystemModel, bag: DiagnosticBag): void {
+  const windows: { base: number; end: number; component: string; shared: boolean; path: string; device: string }[] = [];
+  for (const c of model.components) {
+    for (const d of c.devices) {
+      if (!usableDevice(d) || !d.mmio) continue;
+      for (const w of mmioWindows(d)) {
+        windows.push({ base: w.base, end: w.base + w.size, component: c.name, shared: d.mmio.shared, path: d.mmio.path, device: d.node.path });
+      }
+    }
+  }
+  windows.sort((a, b) => a.base - b.base || a.end - b.end);
+  const reported = new Set<string>();
+  // Sweep: `open` holds the windows still overlapping the current start. A shared window meeting
+  // only shared ones needs no pairwise look (many components sharing one device stay linear).
+  let open: typeof windows = [];
+  let minEnd = Infinity;
+  let exclusiveOpen = 0;
+  for (const w of windows) {
+    if (minEnd <= w.base) {
+      open = open.filter((o) => o.end > w.base);
+      minEnd = open.reduce((m, o) => Math.min(m, o.end), Infinity);
+      exclusiveOpen = open.filter((o) => !o.shared).length;
+    }
+    if (!w.shared || exclusiveOpen > 0) for (const o of open) {
+      if (o.component === w.component || (o.shared && w.shared)) continue;
+      const key = `${w.path}|${o.component}`;
+      if (reported.has(key)) continue;
+      reported.add(key);
+      const [first, second] = componentOrder(model, o, w);
+      bag.add(
+        D.mmioGrantedTwice,
+        { path: w.device, start: hex(Math.max(o.base, w.base)), end: hex(Math.min(o.end, w.end)), first: first.component, second: second.component },
+        { path: second.path },
+      );
+    }
+    open.push(w);
+    minEnd = Math.min(minEnd, w.end);
+    if (!w.shared) exclusiveOpen++;
+  }
+}
+
+function componentOrder<T extends { component: string }>(model: SystemModel, a: T, b: T): [T, T] {
+  const index = (name: string) => model.components.findIndex((c) => c.name === name);
+  return index(a.component) <= index(b.component) ? [a, b] : [b, a];
+}
+
+/** An IRQ should go to the component that can touch the device's registers (warnings). */
+function checkMmioIrqPairing(model: SystemModel, bag: DiagnosticBag): void {
+  const mmioOwners = new Map<string, string[]>();
+  for (const c of model.components) {
+    for (const d of c.devices) {
+      if (!usableDevice(d) || !d.mmio) continue;
+      const owners = mmioOwners.get(d.node.path) ?? [];
+      owners.push(c.name);
+      mmioOwners.set(d.node.path, owners);
+    }
+  }
+  for (const c of model.components) {
+    for (const d of c.devices) {
+      if (!usableDevice(d) || d.irqs.length === 0) continue;
+      const owners = mmioOwners.get(d.node.path) ?? [];
+      if (owners.includes(c.name)) continue;
+      const irq = d.irqs[0]!;
+      if (owners.length > 0) {
+        bag.add(D.mmioIrqSplit, { path: d.node.path, mmioOwner: owners[0]!, irq: irq.irq, irqOwner: c.name }, { path: irq.path });
+      } else {
+        bag.add(D.irqWithoutMmio, { component: c.name, irq: irq.irq, path: d.node.path }, { path: irq.path });
+      }
+    }
+  }
+}
+
+/** Fixed-address regions must not overlap each other or any device's registers. */
+function checkRegionOverlaps(model: SystemModel, platform: Platform, bag: DiagnosticBag): void {
+  const fixed = model.memoryRegions.filter((r) => r.paddr !== null && r.size > 0);
+  fixed.forEach((r, i) => {
+    const start = r.paddr!;
+    const args = { name: r.name, start: hex(start), end: hex(start + r.size) };
+    const earlier = fixed.slice(0, i).find((o) => overlaps(o.paddr!, o.size, start, r.size));
+    if (earlier) {
+      bag.add(D.physicalOverlap, { ...args, other: `memory region '${earlier.name}' (${hex(earlier.paddr!)}..${hex(earlier.paddr! + earlier.size)})` }, { path: `${r.path}.paddr` });
+      return;
+    }
+    const device = platform.devices.find((d) => d.reg.some((g) => overlaps(g.base, g.size, start, r.size)));
+    if (device) bag.add(D.physicalOverlap, { ...args, other: `the registers of '${device.path}'` }, { path: `${r.path}.paddr` });
+  });
+}
