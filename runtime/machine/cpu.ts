@@ -47,11 +47,13 @@ export interface CpuOptions {
  * stop reason: on `StopReason.Trap`, `cause`, `tval` and `pc` (the faulting instruction, which did
  * not retire) describe the exception and `trapInsnLength` its length; resume by setting `pc`.
  *
- * Choices where the spec leaves room, made as QEMU 7.2's virt machine behaves: misaligned loads and
- * stores to RAM are performed (byte by byte, each byte translated) rather than trapped; misaligned
- * LR raises 4 and misaligned SC/AMOs 6; misaligned and atomic accesses to devices raise access
- * faults (5/7); every trap clears the LR reservation (QEMU's `load_res = -1` on exception entry).
- * `ecall` raises 8 (from U-mode) whether paging is on or off. `ebreak` sets tval to its pc.
+ * Choices where the spec leaves room: misaligned loads and stores to RAM are performed (byte by
+ * byte, each byte translated) rather than trapped, as QEMU 7.2's virt machine does; misaligned LR
+ * raises 4 and misaligned SC/AMOs 6, as the A chapter says (QEMU 7.2 raises 4 for a misaligned AMO
+ * and lets an SC without a reservation fail without checking alignment); misaligned and atomic
+ * accesses to devices raise access faults (5/7); every trap clears the LR reservation (QEMU's
+ * `load_res = -1` on exception entry). `ecall` raises 8 (from U-mode) whether paging is on or off.
+ * `ebreak` sets tval to its pc.
  */
 export class Rv32Cpu {
   /** x0..x31 as signed 32-bit values; x0 reads 0. */
@@ -81,6 +83,19 @@ export class Rv32Cpu {
     this.bus = bus;
     this.mmu = new Sv32Mmu(bus);
     this.clock = options.clock ?? new VirtualClock(() => this.instret);
+  }
+
+  /** Back to the reset state: registers, pc, counters and trap fields zero, no reservation, paging off. */
+  reset(): void {
+    this.x.fill(0);
+    this.pc = 0;
+    this.instret = 0;
+    this.cause = 0;
+    this.tval = 0;
+    this.trapInsnLength = 0;
+    this.reservationValid = false;
+    this.stopRequested = false;
+    this.mmu.satp = 0;
   }
 
   /** Ends the current `run` after the device access in progress (e.g. a power-off register write). */
@@ -150,6 +165,12 @@ export class Rv32Cpu {
     let stop: StopReason = StopReason.Budget;
     this.stopRequested = false;
     x[0] = 0;
+    // Jumps and branches keep pc even (IALIGN = 16); only a driver can set an odd pc.
+    if ((pc & 1) !== 0 && budget > 0) {
+      this.raise(Cause.InstructionMisaligned, pc, 0);
+      this.reservationValid = false;
+      return StopReason.Trap;
+    }
     loop: while (n < budget) {
       // Fetch: the TLB entry of the current code page is cached in fetchPage/fetchBase.
       if (pc >>> 12 !== fetchPage) {

@@ -232,3 +232,25 @@ describe('traps and the run loop', () => {
     expect([run.cpu.cause, run.cpu.tval, run.cpu.pc, run.cpu.trapInsnLength]).toEqual([1, 0x2000_0000, 0x2000_0000, 0]);
   });
 });
+
+describe('instruction alignment', () => {
+  it('an odd pc set by the driver raises instruction address misaligned (0) without executing', () => {
+    const run = start([], {}, 0);
+    run.cpu.pc = CODE + 1;
+    expect(run.cpu.run(10)).toBe(StopReason.Trap);
+    expect([run.cpu.cause, run.cpu.tval, run.cpu.pc, run.cpu.instret]).toEqual([0, CODE + 1, CODE + 1, 0]);
+  });
+});
+
+describe('reset', () => {
+  it('clears registers, pc, counters, the reservation and satp', () => {
+    const run = start([A.lrW(a0, a1), A.ecall()], { [a1]: DATA, [a2]: 5 });
+    run.cpu.setSatp(0x8000_0000 | ((DATA + 0x1000) >>> 12));
+    run.cpu.reset();
+    expect([run.cpu.pc, run.cpu.instret, run.cpu.cause, run.cpu.x[a2], run.cpu.mmu.satp]).toEqual([0, 0, 0, 0, 0]);
+    run.cpu.pc = CODE;
+    run.cpu.x[a1] = DATA;
+    expect(run.cpu.run(10)).toBe(StopReason.Trap);
+    expect(run.cpu.instret).toBe(1);
+  });
+});

@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { mulh, mulhsu, mulhu } from '../../../runtime/machine/cpu.js';
 import * as A from './asm.js';
-import { execute } from './harness.js';
+import { StopReason } from '../../../runtime/machine/trap.js';
+import { CODE, execute, makeMachine, place } from './harness.js';
 
 const { a0, a1, a2 } = A;
 const MIN = -0x8000_0000;
@@ -67,5 +68,35 @@ describe('RV32M division', () => {
   it('OP with an unassigned funct7 is illegal', () => {
     const word = (A.add(a0, a1, a2) | (0x02 << 25)) >>> 0;
     expect(() => execute([word])).toThrow(/cause 2/);
+  });
+});
+
+describe('RV32M against 64-bit reference arithmetic', () => {
+  it('all eight M instructions agree with BigInt on 2000 pseudo-random operand pairs', () => {
+    let seed = 0x1234_5678;
+    const next = () => (seed = (Math.imul(seed, 1_103_515_245) + 12_345) | 0) ^ (seed >>> 13);
+    const program = [A.mul(13, a1, a2), A.mulh(14, a1, a2), A.mulhsu(15, a1, a2), A.mulhu(16, a1, a2),
+      A.div(17, a1, a2), A.divu(18, a1, a2), A.rem(19, a1, a2), A.remu(20, a1, a2)];
+    const { cpu, ram } = makeMachine();
+    place(ram, CODE, [...program, A.ecall()]);
+    for (let i = 0; i < 2000; i++) {
+      const x = next();
+      const y = i % 7 === 0 ? (i % 2 ? 0 : -1) : next() >> (i % 31);
+      cpu.x[a1] = x;
+      cpu.x[a2] = y;
+      cpu.pc = CODE;
+      expect(cpu.run(100)).toBe(StopReason.Trap);
+      const r = cpu.x;
+      const low = (v: bigint) => Number(BigInt.asIntN(32, v));
+      expect(r[13]).toBe(low(s(x) * s(y)));
+      expect(r[14]).toBe(high(s(x) * s(y)));
+      expect(r[15]).toBe(high(s(x) * u(y)));
+      expect(r[16]).toBe(high(u(x) * u(y)));
+      const overflow = x === MIN && y === -1;
+      expect(r[17]).toBe(y === 0 ? -1 : overflow ? MIN : low(s(x) / s(y)));
+      expect(r[18]).toBe(y === 0 ? -1 : low(u(x) / u(y)));
+      expect(r[19]).toBe(y === 0 ? x : overflow ? 0 : low(s(x) % s(y)));
+      expect(r[20]).toBe(y === 0 ? x : low(u(x) % u(y)));
+    }
   });
 });
