@@ -20,6 +20,10 @@ export interface CommandContext {
   exitCode: number;
 }
 
-// yargs' argument types are per command; `any` here keeps the command table homogeneous.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type CommandFactory = (context: CommandContext) => CommandModule<any, any>;
+// yargs' argument types are per command; `any` here keeps the command table homogeneous and lets
+// each handler declare its own argument interface (`handler: async (argv: ValidateArgs) => …`).
+/* eslint-disable @typescript-eslint/no-explicit-any */
+export type CommandFactory = (
+  context: CommandContext,
+) => Omit<CommandModule<any, any>, 'handler'> & { handler: (args: any) => void | Promise<void> };
+/* eslint-enable @typescript-eslint/no-explicit-any */

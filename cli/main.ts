@@ -6,13 +6,17 @@ import { ExitCode } from './exitCodes.js';
 import { commandFactories } from './commands/index.js';
 import { D, DiagnosticError, createDiagnostic, type Diagnostic } from '../schema/diagnostics.js';
 import { renderDiagnostics } from './report/index.js';
+import { colorEnabled } from './report/text.js';
 
 export type { CliIo } from './context.js';
+
+/** Thrown from yargs' `fail` so that no handler runs after a usage error. */
+class UsageFailure extends Error {}
 
 /** Runs the CLI on `argv` (without `node` and the script) and returns the exit code. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   const context: CommandContext = { io, exitCode: ExitCode.ok };
-  let usageFailure: string | undefined;
+  const stdoutColumns = (io.stdout as { columns?: number }).columns;
   const parser = yargs([...argv])
     .scriptName('kaal-compose')
     .usage('$0 <command> [options]')
@@ -22,24 +26,25 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .help()
     .alias('h', 'help')
     .version(false)
-    .wrap(Math.min(100, process.stdout.columns ?? 100))
+    .wrap(Math.min(100, stdoutColumns ?? 100))
     .exitProcess(false)
     .fail((message: string | undefined, error: Error | undefined) => {
-      if (error) throw error;
-      usageFailure = message ?? 'invalid command line';
+      // yargs reports its own parse errors as a YError; anything else was thrown by a handler.
+      if (error && error.name !== 'YError') throw error;
+      throw new UsageFailure(message ?? error?.message ?? 'invalid command line');
     });
-  for (const factory of commandFactories as readonly CommandFactory[]) parser.command(factory(context));
+  const commands = (commandFactories as readonly CommandFactory[]).map((factory) => factory(context));
+  for (const command of commands) parser.command(command);
+  const commandNames = commands.map((c) => String([c.command].flat()[0] ?? '').split(' ')[0]!);
   let helpText = '';
   try {
     await parser.parseAsync([...argv], {}, (_err: unknown, _argv: unknown, output: string) => {
       helpText = output;
     });
   } catch (error) {
-    return reportThrown(error, io);
-  }
-  if (usageFailure !== undefined) {
-    if (helpText) io.stderr.write(helpText + '\n');
-    writeDiagnostics(io, [createDiagnostic(D.usageError, { message: usageFailure })]);
+    if (!(error instanceof UsageFailure)) return reportThrown(error, io);
+    const message = describeUsageFailure(error.message, argv, commandNames);
+    writeDiagnostics(io, [createDiagnostic(D.usageError, { message })]);
     return ExitCode.usage;
   }
   if (helpText) io.stdout.write(helpText + '\n');
@@ -52,7 +57,31 @@ function writeDiagnostics(io: CliIo, diagnostics: readonly Diagnostic[]): void {
 
 /** Colour only on a terminal and never with NO_COLOR (https://no-color.org). */
 export function useColor(io: CliIo): boolean {
-  return Boolean(io.stderr.isTTY) && io.env.NO_COLOR === undefined;
+  return colorEnabled(io.stderr, io.env);
+}
+
+/**
+ * yargs' usage messages in our diagnostic style (lower-case start, values in single quotes), with
+ * the unknown command named as such rather than as an "unknown argument".
+ */
+export function describeUsageFailure(message: string, argv: readonly string[], commandNames: readonly string[]): string {
+  const first = argv.find((a) => !a.startsWith('-'));
+  if (first !== undefined && !commandNames.includes(first) && argv.indexOf(first) === 0) {
+    const near = commandNames.find((c) => editDistance(c, first) <= 2);
+    if (near) return `unknown command '${first}'; did you mean '${near}'?`;
+    return `unknown command '${first}'; the commands are ${commandNames.map((c) => `'${c}'`).join(', ')}`;
+  }
+  const unknown = /^Unknown arguments?: (.*)$/s.exec(message);
+  if (unknown) return `unknown option ${unknown[1]!.split(', ').map((a) => `'${a.length > 1 ? '--' : '-'}${a}'`).join(', ')}`;
+  const invalid = /Argument: (\S+), Given: "?([^",]*)"?, Choices: (.*)$/m.exec(message);
+  if (invalid) return `invalid value '${invalid[2]}' for '--${invalid[1]}'; choose one of ${invalid[3]!.replaceAll('"', "'")}`;
+  const missing = /^Missing required arguments?: (.*)$/s.exec(message);
+  if (missing) return `missing required argument ${missing[1]!.split(', ').map((a) => `'${a}'`).join(', ')}`;
+  const notEnough = /^Not enough non-option arguments: got (\d+), need at least (\d+)$/.exec(message);
+  const noValue = /^Not enough arguments following: (.*)$/.exec(message);
+  if (noValue) return `'--${noValue[1]}' needs a value`;
+  if (notEnough) return `expected at least ${notEnough[2]} argument${notEnough[2] === "1" ? "" : "s"} after the command, got ${notEnough[1]}`;
+  return message.length > 1 && /^[A-Z][a-z]/.test(message) ? message[0]!.toLowerCase() + message.slice(1) : message;
 }
 
 /** A DiagnosticError escaping a handler is bad input (exit 1); anything else is our bug (exit 70). */
@@ -65,4 +94,17 @@ function reportThrown(error: unknown, io: CliIo): number {
   writeDiagnostics(io, [createDiagnostic(D.internalError, { message })]);
   if (io.env.KAAL_DEBUG) io.stderr.write(String(error instanceof Error ? error.stack : error) + '\n');
   return ExitCode.internal;
+}
+
+/** Levenshtein distance, for "did you mean" on short command names. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
 }

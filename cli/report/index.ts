@@ -1,16 +1,28 @@
-// Renders diagnostics in the format the user chose; the formats themselves live beside this file.
+// Renders diagnostics in the format the user chose: one array, three renderers (STYLE.md §3).
+// `text.ts` is for people, `json.ts` for scripts, `sarif.ts` for code scanning.
 import type { Diagnostic } from '../../schema/diagnostics.js';
 import { renderText } from './text.js';
+import { renderJson } from './json.js';
+import { renderSarif } from './sarif.js';
 
 export type ReportFormat = 'text' | 'json' | 'sarif';
+export const reportFormats: readonly ReportFormat[] = ['text', 'json', 'sarif'];
 
 export interface RenderOptions {
   readonly format: ReportFormat;
+  /** ANSI colour (text only). */
   readonly color: boolean;
-  /** Source text by file, for code frames. */
+  /** Source text by file (as named in the diagnostics), for code frames and end positions. */
   readonly sourceOf?: (file: string) => string | undefined;
+  /**
+   * Every file that was checked, in order, including those without diagnostics: json lists each
+   * with `valid`, sarif as an artifact. Default: the files the diagnostics name.
+   */
+  readonly files?: readonly string[];
 }
 
 export function renderDiagnostics(diagnostics: readonly Diagnostic[], options: RenderOptions): string {
+  if (options.format === 'json') return renderJson(diagnostics, options);
+  if (options.format === 'sarif') return renderSarif(diagnostics, options);
   return renderText(diagnostics, options);
 }

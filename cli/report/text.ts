@@ -1,18 +1,91 @@
-// rustc-style text rendering: `error[KC3012]: message`, `--> file:line:col`, `= hint: …`.
-import type { Diagnostic } from '../../schema/diagnostics.js';
+// rustc-style text: `error[KC3012]: message`, `--> file:line:col`, a code frame with `^^^` under the
+// span, related locations as `note:` frames, `= hint: …`. The only renderer that knows colour; the
+// caller decides (a TTY and no NO_COLOR, see `useColor` in cli/main.ts).
+import { LineIndex, type Diagnostic, type Span } from '../../schema/diagnostics.js';
 import type { RenderOptions } from './index.js';
 
+const TAB_WIDTH = 4;
+
+interface Palette {
+  severity(severity: Diagnostic['severity'] | 'note', text: string): string;
+  gutter(text: string): string;
+  bold(text: string): string;
+}
+
+const plain: Palette = { severity: (_s, t) => t, gutter: (t) => t, bold: (t) => t };
+const ansi: Palette = {
+  severity: (s, t) => (s === 'error' ? `\x1b[1;31m${t}\x1b[0m` : s === 'warning' ? `\x1b[1;33m${t}\x1b[0m` : `\x1b[1;36m${t}\x1b[0m`),
+  gutter: (t) => `\x1b[1;34m${t}\x1b[0m`,
+  bold: (t) => `\x1b[1m${t}\x1b[0m`,
+};
+
 export function renderText(diagnostics: readonly Diagnostic[], options: RenderOptions): string {
+  const palette = options.color ? ansi : plain;
+  const indexes = new Map<string, LineIndex | null>();
+  const indexOf = (file: string | undefined): LineIndex | null => {
+    if (file === undefined || !options.sourceOf) return null;
+    let index = indexes.get(file);
+    if (index === undefined) {
+      const text = options.sourceOf(file);
+      index = text === undefined ? null : new LineIndex(text);
+      indexes.set(file, index);
+    }
+    return index;
+  };
   let out = '';
   for (const d of diagnostics) {
-    const head = `${d.severity}[${d.code}]`;
-    out += `${options.color ? colorFor(d.severity, head) : head}: ${d.message}\n`;
-    if (d.file) out += `  --> ${d.file}${d.line !== undefined ? `:${d.line}:${d.column ?? 1}` : ''}\n`;
-    if (d.hint) out += `  = hint: ${d.hint}\n`;
+    out += `${palette.severity(d.severity, `${d.severity}[${d.code}]`)}${palette.bold(`: ${d.message}`)}\n`;
+    out += renderLocation(d.severity, d, indexOf(d.file), palette);
+    for (const related of d.related ?? []) {
+      out += `${palette.severity('note', 'note')}: ${related.message}\n`;
+      out += renderLocation('note', related, indexOf(related.file), palette);
+    }
+    if (d.hint) out += `  ${palette.gutter('=')} hint: ${d.hint}\n`;
+    out += '\n';
   }
   return out;
 }
 
-function colorFor(severity: Diagnostic['severity'], text: string): string {
-  return severity === 'error' ? `\x1b[1;31m${text}\x1b[0m` : `\x1b[1;33m${text}\x1b[0m`;
+interface Place {
+  readonly file?: string;
+  readonly span?: Span;
+  line?: number;
+  column?: number;
+}
+
+function renderLocation(kind: Diagnostic['severity'] | 'note', place: Place, index: LineIndex | null, palette: Palette): string {
+  if (place.file === undefined) return '';
+  let line = place.line;
+  let column = place.column;
+  if (line === undefined && place.span && index) ({ line, column } = index.position(place.span.start));
+  if (line === undefined) return `  ${palette.gutter('-->')} ${place.file}\n`;
+  column ??= 1;
+  let out = `  ${palette.gutter('-->')} ${place.file}:${line}:${column}\n`;
+  if (!index || line > index.lineCount) return out;
+  const width = String(line).length;
+  const pad = ' '.repeat(width);
+  const raw = index.lineText(line);
+  const source = expandTabs(raw);
+  // The underline covers the span, up to the end of its first line (at least one caret).
+  const spanEnd = place.span ? Math.min(column - 1 + place.span.length, raw.length) : column;
+  const from = visualColumn(raw, column - 1);
+  const to = Math.max(from + 1, visualColumn(raw, spanEnd));
+  out += ` ${pad} ${palette.gutter('|')}\n`;
+  out += ` ${palette.gutter(String(line))} ${palette.gutter('|')} ${source}\n`;
+  out += ` ${pad} ${palette.gutter('|')} ${' '.repeat(from)}${palette.severity(kind, '^'.repeat(to - from))}\n`;
+  return out;
+}
+
+function expandTabs(text: string): string {
+  return text.replace(/\t/g, ' '.repeat(TAB_WIDTH));
+}
+
+/** The display column of a 0-based offset in a line, with tabs expanded. */
+function visualColumn(line: string, offset: number): number {
+  return expandTabs(line.slice(0, offset)).length;
+}
+
+/** Colour only on a terminal and never with NO_COLOR set (https://no-color.org), whatever its value. */
+export function colorEnabled(stream: { readonly isTTY?: boolean }, env: Readonly<Record<string, string | undefined>>): boolean {
+  return Boolean(stream.isTTY) && env.NO_COLOR === undefined;
 }

@@ -17,4 +17,22 @@ export const cliDiagnostics = {
     "'{tool}' is needed to {purpose} but was not found",
     "install it with 'apt-get install -y {package}' (Debian/Ubuntu)",
   ),
+  unsupportedDescriptorType: diagnostic(
+    'KC0006',
+    'error',
+    "'{file}' is not a system descriptor",
+    'descriptors end in .ts, .mts, .js, .mjs or .json (by convention *.system.ts)',
+  ),
+  severalDescriptors: diagnostic(
+    'KC0007',
+    'error',
+    "more than one system descriptor in '{dir}': {files}",
+    'name the one to use',
+  ),
+  initDirectoryNotEmpty: diagnostic(
+    'KC0008',
+    'error',
+    "cannot create a project in '{dir}': it is not empty (it has '{entry}')",
+    "name a new or empty directory, e.g. 'kaal-compose init my-system'",
+  ),
 } as const;

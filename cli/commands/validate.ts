@@ -1,0 +1,60 @@
+// `kaal-compose validate [files..]`: schema and semantic checks of descriptors, for pre-commit hooks
+// and CI. Exit 0 without errors (warnings allowed), 1 with any, 2 for a wrong command line.
+import * as path from 'node:path';
+import type { CommandFactory } from '../context.js';
+import { ExitCode } from '../exitCodes.js';
+import { reportFormats, renderDiagnostics, type ReportFormat } from '../report/index.js';
+import { colorEnabled } from '../report/text.js';
+
+interface ValidateArgs {
+  files: string[];
+  format: ReportFormat;
+}
+
+const validateCommand: CommandFactory = (context) => ({
+  command: 'validate [files..]',
+  describe: 'check system descriptors (paths or globs; default: every **/*.system.{ts,mts,js,mjs,json})',
+  builder: (yargs) =>
+    yargs
+      .positional('files', { type: 'string', array: true, default: [], describe: 'descriptor files or globs' })
+      .option('format', { choices: reportFormats, default: 'text' as ReportFormat, requiresArg: true, describe: 'output format' }),
+  handler: async (argv: ValidateArgs) => {
+    const { io } = context;
+    const [{ validateFiles }, { nodeHost }] = await Promise.all([import('../../compiler/validate.js'), import('../../compiler/host.js')]);
+    const result = await validateFiles(argv.files, nodeHost, { cwd: io.cwd });
+    const diagnostics = [...result.diagnostics, ...result.files.flatMap((f) => f.diagnostics)];
+    const texts = new Map<string, string | undefined>();
+    const sourceOf = (file: string) => {
+      if (!texts.has(file)) {
+        try {
+          texts.set(file, nodeHost.readText(path.resolve(io.cwd, file)));
+        } catch {
+          texts.set(file, undefined);
+        }
+      }
+      return texts.get(file);
+    };
+    const files = result.files.map((f) => f.file);
+    const errors = diagnostics.filter((d) => d.severity === 'error').length;
+    const warnings = diagnostics.length - errors;
+    if (argv.format === 'text') {
+      io.stderr.write(renderDiagnostics(diagnostics, { format: 'text', color: colorEnabled(io.stderr, io.env), sourceOf }));
+      const invalid = result.files.filter((f) => !f.valid).length;
+      const counts = `${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
+      if (errors) io.stderr.write(`${invalid} of ${plural(files.length, 'descriptor')} invalid (${counts})\n`);
+      else io.stdout.write(`${plural(files.length, 'descriptor')} valid${warnings ? ` (${counts})` : ''}\n`);
+    } else if (argv.format === 'json') {
+      const { toJsonReportByFile } = await import('../report/json.js');
+      io.stdout.write(JSON.stringify(toJsonReportByFile(result.files, result.diagnostics)) + '\n');
+    } else {
+      io.stdout.write(renderDiagnostics(diagnostics, { format: argv.format, color: false, sourceOf, files }));
+    }
+    context.exitCode = errors ? ExitCode.inputErrors : ExitCode.ok;
+  },
+});
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+export default validateCommand;

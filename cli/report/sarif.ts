@@ -1,0 +1,106 @@
+// SARIF 2.1.0 (OASIS, https://docs.oasis-open.org/sarif/sarif/v2.1.0/) for code scanning: one run,
+// `rules` from the registry (id = code, helpUri = the docs anchor), one result per diagnostic with a
+// physical location (1-based lines and columns, as SARIF counts) and related locations.
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { LineIndex, allDiagnostics, type Diagnostic, type DiagnosticDefinition, type Span } from '../../schema/diagnostics.js';
+import type { RenderOptions } from './index.js';
+
+export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
+/** Where each code is documented; relative to the repository root (SARIF `originalUriBaseIds`). */
+export const DIAGNOSTICS_DOC = 'docs/diagnostics.md';
+
+export function renderSarif(diagnostics: readonly Diagnostic[], options: Pick<RenderOptions, 'files' | 'sourceOf'>): string {
+  return JSON.stringify(toSarif(diagnostics, options), null, 2) + '\n';
+}
+
+export function toSarif(diagnostics: readonly Diagnostic[], options: Pick<RenderOptions, 'files' | 'sourceOf'>) {
+  const used = new Set(diagnostics.map((d) => d.code));
+  const rules: DiagnosticDefinition[] = allDiagnostics.filter((d) => used.has(d.code));
+  const ruleIndex = new Map(rules.map((rule, i) => [rule.code, i]));
+  const indexes = new Map<string, LineIndex | null>();
+  const indexOf = (file: string): LineIndex | null => {
+    if (!indexes.has(file)) {
+      const text = options.sourceOf?.(file);
+      indexes.set(file, text === undefined ? null : new LineIndex(text));
+    }
+    return indexes.get(file)!;
+  };
+  const artifacts = [...new Set([...(options.files ?? []), ...diagnostics.flatMap((d) => (d.file ? [d.file] : []))])];
+  return {
+    $schema: SARIF_SCHEMA,
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'kaal-compose',
+            informationUri: 'https://www.npmjs.com/package/kaal-compose',
+            rules: rules.map((rule) => ({
+              id: rule.code,
+              name: upperFirst(rule.name),
+              shortDescription: { text: rule.message },
+              ...(rule.hint ? { help: { text: rule.hint } } : {}),
+              helpUri: `${DIAGNOSTICS_DOC}#${rule.code.toLowerCase()}`,
+              defaultConfiguration: { level: rule.severity },
+            })),
+          },
+        },
+        originalUriBaseIds: { SRCROOT: { description: { text: 'The directory kaal-compose ran in' } } },
+        artifacts: artifacts.map((file) => ({ location: artifactLocation(file) })),
+        results: diagnostics.map((d) => ({
+          ruleId: d.code,
+          ruleIndex: ruleIndex.get(d.code)!,
+          level: d.severity,
+          message: { text: d.hint ? `${d.message}\nhint: ${d.hint}` : d.message },
+          ...(d.file ? { locations: [physicalLocation(d.file, d, indexOf(d.file), d.path)] } : {}),
+          ...(d.related?.length
+            ? {
+                relatedLocations: d.related.map((r, id) => ({
+                  id,
+                  message: { text: r.message },
+                  ...(r.file ? physicalLocation(r.file, r, indexOf(r.file)) : {}),
+                })),
+              }
+            : {}),
+        })),
+      },
+    ],
+  };
+}
+
+function artifactLocation(file: string) {
+  return path.isAbsolute(file)
+    ? { uri: pathToFileURL(file).href }
+    : { uri: file.split(path.sep).join('/'), uriBaseId: 'SRCROOT' };
+}
+
+interface Place {
+  readonly span?: Span;
+  readonly line?: number;
+  readonly column?: number;
+}
+
+function physicalLocation(file: string, place: Place, index: LineIndex | null, descriptorPath?: string) {
+  const region: Record<string, number> = {};
+  if (place.line !== undefined) {
+    region.startLine = place.line;
+    region.startColumn = place.column ?? 1;
+    if (place.span && index) {
+      const end = index.position(place.span.start + place.span.length);
+      region.endLine = end.line;
+      region.endColumn = end.column;
+    }
+  }
+  return {
+    physicalLocation: {
+      artifactLocation: artifactLocation(file),
+      ...(region.startLine !== undefined ? { region } : {}),
+    },
+    ...(descriptorPath !== undefined ? { logicalLocations: [{ fullyQualifiedName: descriptorPath, kind: 'member' }] } : {}),
+  };
+}
+
+function upperFirst(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}

@@ -1,0 +1,256 @@
+// Stage 1: find a descriptor file, load it (jiti for .ts/.mts/.js/.mjs, JSON.parse for .json) and
+// check it against the zod schema (schema/descriptor.ts) with `safeParse`. Problems become KC0xxx/KC1xxx
+// diagnostics with positions in the file (STYLE.md §5); typescript is imported only when there are some.
+import * as path from 'node:path';
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import {
+  D,
+  LineIndex,
+  createDiagnostic,
+  type Diagnostic,
+  type Span,
+} from '../schema/diagnostics.js';
+import { systemSchema, type ValidatedSystem } from '../schema/descriptor.js';
+import type { Host } from './host.js';
+import { diagnosticsFromIssues, type PathedDiagnostic } from './schemaIssues.js';
+import { findJsonSyntaxError } from './jsonSyntax.js';
+
+/** File names `validate` looks for when given no paths, and `build` in the current directory. */
+export const DESCRIPTOR_GLOB = '**/*.system.{ts,mts,js,mjs,json}';
+const MODULE_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs'];
+
+/** A descriptor after loading and schema validation. */
+export interface LoadedDescriptor {
+  /** The file as the user gave it (relative to `cwd` when they gave it so). */
+  readonly file: string;
+  readonly absoluteFile: string;
+  /** The source text, when the file could be read. */
+  readonly text?: string;
+  /** The value as written (the default export, or the parsed JSON), when it could be loaded. */
+  readonly input?: unknown;
+  /** The validated descriptor with defaults filled, when the schema accepted it. */
+  readonly system?: ValidatedSystem;
+  /** Load and schema problems, with `file`, `span`, `line`, `column` and `path` where known. */
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+export interface LoadOptions {
+  /** Directory relative paths are resolved from; default `process.cwd()`. */
+  readonly cwd?: string;
+}
+
+/** Loads one descriptor and validates it against the schema. Never throws for bad input. */
+export async function loadDescriptor(file: string, host: Host, options: LoadOptions = {}): Promise<LoadedDescriptor> {
+  const cwd = options.cwd ?? process.cwd();
+  const absoluteFile = path.resolve(cwd, file);
+  const extension = path.extname(file).toLowerCase();
+  const base = { file, absoluteFile };
+  if (extension !== '.json' && !MODULE_EXTENSIONS.includes(extension)) {
+    return { ...base, diagnostics: [createDiagnostic(D.unsupportedDescriptorType, { file }, { file })] };
+  }
+  let text: string;
+  try {
+    text = host.readText(absoluteFile);
+  } catch (error) {
+    return { ...base, diagnostics: [createDiagnostic(D.fileNotFound, { file, reason: describeFsError(error) }, { file })] };
+  }
+  const loaded = extension === '.json' ? parseJson(file, text) : await importModule(file, absoluteFile, text, cwd, host);
+  if ('diagnostics' in loaded) return { ...base, text, diagnostics: loaded.diagnostics };
+  const input = loaded.value;
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    const diagnostic = createDiagnostic(D.descriptorNotObject, { actual: describeExport(input) }, { file });
+    if (extension !== '.json') await placeAtDefaultExport(diagnostic, absoluteFile, text, host);
+    else placeAt(diagnostic, text, { start: 0, length: 1 });
+    return { ...base, text, input, diagnostics: [diagnostic] };
+  }
+  let result: ReturnType<typeof systemSchema.safeParse>;
+  try {
+    result = systemSchema.safeParse(input);
+  } catch (error) {
+    // Only user code can throw here: a getter or proxy in the exported object.
+    const reason = `reading the exported object threw: ${error instanceof Error ? error.message : String(error)}`;
+    const diagnostic = createDiagnostic(D.descriptorLoadFailed, { reason }, { file });
+    if (extension !== '.json') await placeAtDefaultExport(diagnostic, absoluteFile, text, host);
+    return { ...base, text, input, diagnostics: [diagnostic] };
+  }
+  if (result.success) return { ...base, text, input, system: result.data, diagnostics: [] };
+  const pathed = diagnosticsFromIssues(result.error.issues, input, file);
+  return { ...base, text, input, diagnostics: await placeAll(pathed, absoluteFile, text, host, cwd) };
+}
+
+/**
+ * The descriptor `build` uses: `explicit` when given, else the one `*.system.*` file in `cwd`.
+ * Returns the file (as given / relative to cwd) or a diagnostic (KC0003 none, KC0007 several).
+ */
+export function findDescriptor(explicit: string | undefined, cwd: string): { file: string } | { diagnostic: Diagnostic } {
+  if (explicit !== undefined) return { file: explicit };
+  const candidates = fs
+    .readdirSync(cwd)
+    .filter((name) => /\.system\.(ts|mts|js|mjs|json)$/.test(name))
+    .sort();
+  if (candidates.length === 1) return { file: candidates[0]! };
+  if (candidates.length === 0) {
+    return { diagnostic: createDiagnostic(D.noDescriptorFound, { patterns: `'*.system.ts' in '${cwd}'` }) };
+  }
+  return {
+    diagnostic: createDiagnostic(D.severalDescriptors, { dir: cwd, files: candidates.map((c) => `'${c}'`).join(', ') }),
+  };
+}
+
+type Loaded = { value: unknown } | { diagnostics: Diagnostic[] };
+
+function parseJson(file: string, text: string): Loaded {
+  try {
+    return { value: JSON.parse(text) };
+  } catch (error) {
+    const found = findJsonSyntaxError(text) ?? { offset: 0, reason: lowerFirst(error instanceof Error ? error.message : String(error)) };
+    const diagnostic = createDiagnostic(D.jsonSyntaxError, { reason: found.reason }, { file });
+    placeAt(diagnostic, text, { start: found.offset, length: 1 });
+    return { diagnostics: [diagnostic] };
+  }
+}
+
+/** jiti is created once per process; `kaal-compose` resolves to this package wherever it is installed. */
+let jitiInstance: Promise<{ import(id: string): Promise<unknown> }> | undefined;
+
+function jiti() {
+  // `require`, not `import()`: importing the CommonJS jiti from ESM makes Node scan its 190 kB
+  // bundle for named exports (cjs-module-lexer), a large share of validate's start-up.
+  jitiInstance ??= Promise.resolve().then(() => {
+    const { createJiti } = createRequire(import.meta.url)('jiti') as typeof import('jiti');
+    return createJiti(import.meta.url, {
+      alias: { 'kaal-compose': packageEntry() },
+      moduleCache: false,
+      interopDefault: false,
+    });
+  });
+  return jitiInstance;
+}
+
+/** This package's entry: dist/index.js when running compiled, index.ts when running from source. */
+function packageEntry(): string {
+  const compiled = fileURLToPath(new URL('../index.js', import.meta.url));
+  return fs.existsSync(compiled) ? compiled : fileURLToPath(new URL('../index.ts', import.meta.url));
+}
+
+async function importModule(file: string, absoluteFile: string, text: string, cwd: string, host: Host): Promise<Loaded> {
+  let namespace: unknown;
+  try {
+    namespace = await (await jiti()).import(absoluteFile);
+  } catch (error) {
+    return { diagnostics: [await importFailure(error, file, absoluteFile, text, cwd, host)] };
+  }
+  const value = (namespace as { default?: unknown } | null)?.default;
+  return { value };
+}
+
+/**
+ * A throw or syntax error while importing becomes KC1001 at the place it happened: jiti reports
+ * syntax errors as `… <file>:<line>:<column>`, and a throw's stack names the descriptor's frames.
+ */
+async function importFailure(error: unknown, file: string, absoluteFile: string, text: string, cwd: string, host: Host): Promise<Diagnostic> {
+  const message = error instanceof Error ? error.message : String(error);
+  const stack = error instanceof Error ? (error.stack ?? '') : '';
+  const firstLine = message.split('\n')[0]!.trim();
+  const reason = lowerFirst(firstLine.replace(/^(ParseError|SyntaxError): /, '').replace(/\s+\S+:\d+:\d+$/, '').trim());
+  // jiti's parse errors end in `<file>:<line>:<column>` with babel's 0-based column; stack frames are 1-based.
+  const parseLocation = /\s(\S+):(\d+):(\d+)\s*$/.exec(message.trim());
+  const where = /^(ParseError|SyntaxError)\b/.test(firstLine) && parseLocation
+    ? { absoluteFile: path.resolve(cwd, parseLocation[1]!), line: Number(parseLocation[2]), column: Number(parseLocation[3]) + 1 }
+    : findUserFrame(`${message}\n${stack}`, absoluteFile, cwd);
+  if (where && where.absoluteFile !== absoluteFile) {
+    const other = path.relative(cwd, where.absoluteFile);
+    let otherText: string | undefined;
+    try {
+      otherText = host.readText(where.absoluteFile);
+    } catch {
+      otherText = undefined;
+    }
+    const diagnostic = createDiagnostic(D.descriptorLoadFailed, { reason }, { file: other });
+    if (otherText !== undefined) placeAtLine(diagnostic, otherText, where.line, where.column);
+    else Object.assign(diagnostic, { line: where.line, column: where.column });
+    return diagnostic;
+  }
+  const diagnostic = createDiagnostic(D.descriptorLoadFailed, { reason }, { file });
+  if (where) placeAtLine(diagnostic, text, where.line, where.column);
+  else {
+    // An import that cannot be resolved has no frame: point at the specifier when it is quoted.
+    const specifier = /(?:module|resolve|find) ['"]([^'"]+)['"]/i.exec(message)?.[1];
+    const index = specifier ? text.indexOf(specifier) : -1;
+    placeAt(diagnostic, text, index >= 0 ? { start: index - 1, length: specifier!.length + 2 } : { start: 0, length: 0 });
+  }
+  return diagnostic;
+}
+
+/**
+ * The innermost stack frame in user code: the descriptor or a file beside it, not in node_modules
+ * (a throw in an imported component file is reported there, not at the import).
+ */
+function findUserFrame(errorText: string, absoluteFile: string, cwd: string): { absoluteFile: string; line: number; column: number } | undefined {
+  const framePattern = /(?:file:\/\/)?((?:\/|[A-Za-z]:\\)[^\s():]+):(\d+):(\d+)/g;
+  const userDir = path.dirname(absoluteFile) + path.sep;
+  for (const match of errorText.matchAll(framePattern)) {
+    const candidate = path.resolve(cwd, decodeURIComponent(match[1]!));
+    if (candidate !== absoluteFile && (!candidate.startsWith(userDir) || candidate.includes(`${path.sep}node_modules${path.sep}`))) continue;
+    return { absoluteFile: candidate, line: Number(match[2]), column: Number(match[3]) };
+  }
+  return undefined;
+}
+
+async function placeAll(pathed: readonly PathedDiagnostic[], absoluteFile: string, text: string, host: Host, cwd: string): Promise<Diagnostic[]> {
+  const { createLocator } = await import('./positions.js');
+  const locator = createLocator(absoluteFile, text, host);
+  const indexes = new Map<string, LineIndex>([[absoluteFile, new LineIndex(text)]]);
+  return pathed.map(({ diagnostic, path: segments, target }) => {
+    const found = locator.locate(segments, target);
+    if (!found) return diagnostic;
+    let index = indexes.get(found.file);
+    if (!index) {
+      index = new LineIndex(host.readText(found.file));
+      indexes.set(found.file, index);
+    }
+    const file = found.file === absoluteFile ? diagnostic.file : path.relative(cwd, found.file);
+    return { ...diagnostic, file, span: found.span, ...index.position(found.span.start) };
+  });
+}
+
+async function placeAtDefaultExport(diagnostic: Diagnostic, absoluteFile: string, text: string, host: Host): Promise<void> {
+  const { createLocator } = await import('./positions.js');
+  const found = createLocator(absoluteFile, text, host).defaultExport();
+  placeAt(diagnostic, text, found?.span ?? { start: 0, length: 0 });
+}
+
+function placeAt(diagnostic: Diagnostic, text: string, span: Span): void {
+  const start = Math.max(0, Math.min(span.start, text.length));
+  Object.assign(diagnostic, { span: { start, length: span.length }, ...new LineIndex(text).position(start) });
+}
+
+function placeAtLine(diagnostic: Diagnostic, text: string, line: number, column: number): void {
+  const index = new LineIndex(text);
+  const start = Math.min(index.offset(line, column), text.length);
+  const rest = index.lineText(line).slice(column - 1);
+  const token = /^[\w$]+|^\S/.exec(rest)?.[0].length ?? 0;
+  Object.assign(diagnostic, { span: { start, length: token }, line, column });
+}
+
+function describeFsError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EISDIR') return 'it is a directory';
+  if (code === 'EACCES') return 'permission denied';
+  return error instanceof Error ? error.message : String(error);
+}
+
+function describeExport(value: unknown): string {
+  if (value === undefined) return "undefined (the module has no 'export default')";
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'function') return 'a function';
+  return `a ${typeof value} ('${String(value)}')`;
+}
+
+function lowerFirst(text: string): string {
+  return text.length > 1 && /^[A-Z][a-z]/.test(text) ? text[0]!.toLowerCase() + text.slice(1) : text;
+}

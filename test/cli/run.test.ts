@@ -1,0 +1,106 @@
+// `kaal-compose run` and `kaal-compose check` in-process through `main`: UART on stdout, diagnostics
+// on stderr, the JSON report with its exact keys, and the exit codes of the README table.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { main } from '../../cli/main.js';
+import { exampleImage, withPlan } from '../runtime/exampleImages.js';
+
+let dir = '';
+
+async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const text = (s: string | Uint8Array): string => (typeof s === 'string' ? s : Buffer.from(s).toString('latin1'));
+  const io = {
+    stdout: { write: (s: string | Uint8Array) => void (stdout += text(s)) },
+    stderr: { write: (s: string | Uint8Array) => void (stderr += text(s)) },
+    cwd: dir,
+    env: { NO_COLOR: '1' },
+  };
+  const code = await main(argv, io);
+  return { code, stdout, stderr };
+}
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kaal-run-'));
+  fs.writeFileSync(path.join(dir, 'hello.bin'), await exampleImage('hello'));
+  fs.writeFileSync(path.join(dir, 'fault.bin'), await exampleImage('fault'));
+  fs.writeFileSync(path.join(dir, 'echo.bin'), await exampleImage('uart-echo'));
+  fs.writeFileSync(path.join(dir, 'input.txt'), 'one\ntwo\n\x04');
+  fs.writeFileSync(
+    path.join(dir, 'tampered.bin'),
+    withPlan(await exampleImage('hello'), (plan) => {
+      plan.grants = plan.grants.filter((g) => g.device !== '/soc/serial@10000000');
+    }),
+  );
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('kaal-compose run', () => {
+  it('prints the UART output, writes the report with the documented keys and exits 0', async () => {
+    const { code, stdout, stderr } = await cli('run', 'hello.bin', '--report', 'report.json');
+    expect(stderr).toBe('');
+    expect(stdout).toBe("hello, world from 'hello' of system 'hello'\n");
+    expect(code).toBe(0);
+    const report = JSON.parse(fs.readFileSync(path.join(dir, 'report.json'), 'utf8'));
+    expect(Object.keys(report)).toEqual(['outcome', 'exitCode', 'instructions', 'powerOff', 'components', 'grants', 'violations', 'deadlock']);
+    expect(report.components).toHaveLength(1);
+    expect(report.components[0]).toMatchObject({ name: 'hello', priority: 100, faults: [] });
+    expect(Object.keys(report.grants[0])).toEqual(['component', 'kind', 'device', 'paddr', 'size', 'irq', 'reads', 'writes', 'deliveries', 'acks']);
+  });
+
+  it('feeds --stdin to the console UART', async () => {
+    const { code, stdout } = await cli('run', 'echo.bin', '--stdin', 'input.txt');
+    expect(stdout).toContain('ONE\nTWO\n');
+    expect(code).toBe(0);
+  });
+
+  it('--fail-on-fault exits 4 and the fault is named on stderr', async () => {
+    const { code, stdout, stderr } = await cli('run', 'fault.bin', '--fail-on-fault');
+    expect(stdout).toContain('survivor: still running');
+    expect(stderr).toContain("warning[KC7042]: component 'rogue' stopped by a store/AMO page fault");
+    expect(code).toBe(4);
+  });
+
+  it('--max-instructions stops with exit 3; --trace prints syscalls with the virtual time', async () => {
+    const { code, stderr } = await cli('run', 'fault.bin', '--max-instructions', '50', '--trace');
+    expect(code).toBe(3);
+    expect(stderr).toContain('error[KC7040]');
+    const traced = await cli('run', 'fault.bin', '--trace');
+    expect(traced.stderr).toMatch(/^\[\d+ ns\] rogue: syscall DebugPutChar cptr 114 /m);
+    expect(traced.stderr).toMatch(/^\[\d+ ns\] rogue: vm fault at pc 0x[0-9a-f]{8} \(no handler: stopped\)$/m);
+  });
+
+  it('refuses a tampered image, naming the component and the grant, exit 1', async () => {
+    const { code, stdout, stderr } = await cli('run', 'tampered.bin');
+    expect(stdout).toBe('');
+    expect(stderr).toContain("error[KC7022]: component 'hello' can reach device '/soc/serial@10000000' registers at '0x10000000'");
+    expect(code).toBe(1);
+  });
+
+  it('a missing image or a bad option is reported without a stack trace', async () => {
+    const missing = await cli('run', 'nope.bin');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain("cannot read 'nope.bin'");
+    const bad = await cli('run', 'hello.bin', '--max-instructions', '-5');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('KC7044');
+    expect(bad.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('kaal-compose check', () => {
+  it('exits 0 when every grant is honoured', async () => {
+    const { code, stdout } = await cli('check', 'hello.bin');
+    expect(code).toBe(0);
+    expect(stdout).toBe('hello.bin: 2 grants honoured, nothing beyond the plan is reachable\n');
+  });
+
+  it('exits 1 naming the grant of a tampered plan', async () => {
+    const { code, stderr } = await cli('check', 'tampered.bin');
+    expect(code).toBe(1);
+    expect(stderr).toContain("component 'hello' can reach device '/soc/serial@10000000'");
+  });
+});

@@ -1,0 +1,56 @@
+// fixtures/invalid/: one descriptor per KC0xxx/KC1xxx code that a file can show. Each is asserted by
+// [code, line, column] (what a prefix match would miss) and its rendered frame is snapshot-tested.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { validateFiles } from '../../compiler/validate.js';
+import { nodeHost } from '../../compiler/host.js';
+import { renderDiagnostics } from '../../cli/report/index.js';
+import { repoRoot } from '../helpers/files.js';
+
+const dir = 'fixtures/invalid';
+
+/** file → every diagnostic it yields, as [code, line, column]. */
+const expected: Record<string, [string, number, number][]> = {
+  'KC0006-not-a-descriptor.system.yaml': [['KC0006', 1, 1]],
+  'KC1001-syntax-error.system.ts': [['KC1001', 6, 28]],
+  'KC1001-throw-while-loading.system.ts': [['KC1001', 5, 9]],
+  'KC1002-default-export-not-object.system.ts': [['KC1002', 4, 16]],
+  'KC1003-unknown-property.system.ts': [['KC1003', 9, 7]],
+  'KC1004-wrong-type.system.ts': [['KC1004', 6, 39]],
+  'KC1005-missing-property.system.ts': [['KC1005', 7, 5]],
+  'KC1006-out-of-range.system.ts': [['KC1006', 6, 39]],
+  'KC1007-bad-name.system.ts': [['KC1007', 6, 24]],
+  'KC1008-bad-address.system.json': [['KC1008', 4, 49]],
+  'KC1009-empty-components.system.ts': [['KC1009', 6, 15]],
+  'KC1010-bad-permissions.system.ts': [['KC1010', 11, 43]],
+  'KC1011-no-code.system.ts': [['KC1011', 6, 35]],
+  'KC1012-json-syntax.system.json': [['KC1012', 4, 48]],
+  'three-mistakes.system.ts': [
+    ['KC1006', 6, 13],
+    ['KC1003', 17, 7],
+    ['KC1008', 19, 40],
+  ],
+};
+
+describe('fixtures/invalid', () => {
+  it('every fixture is in the table and each KCnnnn-* fixture shows its code', () => {
+    const present = fs.readdirSync(path.join(repoRoot, dir)).sort();
+    expect(present).toEqual(Object.keys(expected).sort());
+    for (const [file, diagnostics] of Object.entries(expected)) {
+      const code = /^(KC\d{4})-/.exec(file)?.[1];
+      if (code) expect(diagnostics.map((d) => d[0]), file).toContain(code);
+    }
+  });
+
+  for (const [file, diagnostics] of Object.entries(expected)) {
+    it(`${file} yields ${diagnostics.map((d) => d.join(':')).join(', ')}`, async () => {
+      const relative = `${dir}/${file}`;
+      const result = await validateFiles([relative], nodeHost, { cwd: repoRoot });
+      const found = result.files[0]!.diagnostics;
+      expect(found.map((d) => [d.code, d.line ?? 1, d.column ?? 1])).toEqual(diagnostics);
+      const sourceOf = (f: string) => fs.readFileSync(path.join(repoRoot, f), 'utf8');
+      expect(renderDiagnostics(found, { format: 'text', color: false, sourceOf })).toMatchSnapshot();
+    });
+  }
+});
