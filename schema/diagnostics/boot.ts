@@ -2,4 +2,106 @@
 import { diagnostic } from '../diagnosticDefinition.js';
 
 export const bootDiagnostics = {
+  bootInfoMismatch: diagnostic(
+    'KC7001',
+    'error',
+    'the image does not fit the platform: {detail}',
+    'rebuild the image for the platform whose device tree it carries',
+  ),
+  bootPlanUnreadable: diagnostic(
+    'KC7002',
+    'error',
+    'the plan in the image cannot be booted: {detail}',
+    'rebuild the image with this version of kaal-compose',
+  ),
+  bootUntypedMismatch: diagnostic(
+    'KC7003',
+    'error',
+    "the plan's untyped {index} ({planned}) is not bootinfo's untyped {index} ({actual})",
+    'the plan and the bootinfo must come from the same build',
+  ),
+  bootInvocationFailed: diagnostic(
+    'KC7010',
+    'error',
+    "boot invocation {index} '{op}' for '{object}' failed: {error}",
+    'the plan does not realize on the kernel; rebuild the image',
+  ),
+  bootComponentMissing: diagnostic(
+    'KC7011',
+    'error',
+    "component '{component}' of the plan has no code in the image",
+    'rebuild the image',
+  ),
+  bootSegmentUnmapped: diagnostic(
+    'KC7012',
+    'error',
+    "component '{component}': its segment page at '{vaddr}' is not mapped to a RAM frame in its VSpace",
+    'the plan must map every ELF segment page; rebuild the image',
+  ),
+  grantMissing: diagnostic(
+    'KC7020',
+    'error',
+    "component '{component}': {kind} grant '{grant}' is not realized: {detail}",
+    'the kernel state after boot must hold every grant of the plan',
+  ),
+  grantDiffers: diagnostic(
+    'KC7021',
+    'error',
+    "component '{component}': {kind} grant '{grant}' is realized differently: planned {planned}, found {found}",
+    'the kernel state after boot must match the plan exactly',
+  ),
+  grantExtra: diagnostic(
+    'KC7022',
+    'error',
+    "component '{component}' can reach {what}, which the plan does not grant it",
+    'nothing beyond the plan may be reachable: remove the extra mapping, capability or IRQ binding',
+  ),
+  capabilityDiffers: diagnostic(
+    'KC7023',
+    'error',
+    "component '{component}': CSpace slot {slot} holds {found}, the plan says {planned}",
+    'the kernel state after boot must match the plan exactly',
+  ),
+  mappingDiffers: diagnostic(
+    'KC7024',
+    'error',
+    "component '{component}': VSpace at '{vaddr}' maps {found}, the plan says {planned}",
+    'the kernel state after boot must match the plan exactly',
+  ),
+  threadDiffers: diagnostic(
+    'KC7025',
+    'error',
+    "component '{component}': its thread has {field} {found}, the plan says {planned}",
+    'the kernel state after boot must match the plan exactly',
+  ),
+  kernelInvariantBroken: diagnostic(
+    'KC7030',
+    'error',
+    'kernel invariant broken after boot: {problem}',
+    'this is a bug in kaal-compose, please report it',
+  ),
+  runLimitReached: diagnostic(
+    'KC7040',
+    'error',
+    'the system did not power off within {limit} instructions',
+    'raise --max-instructions, or have a component power off through the test device',
+  ),
+  runDeadlock: diagnostic(
+    'KC7041',
+    'error',
+    'deadlock after {instructions} instructions: no thread can run and no interrupt can arrive; {waits}',
+    'a component waits for a message or interrupt nobody will send',
+  ),
+  runComponentFaulted: diagnostic(
+    'KC7042',
+    'warning',
+    "component '{component}' stopped by a {fault} at pc '{pc}'{detail}",
+    'it had no fault handler; the other components ran on',
+  ),
+  runPowerOffFail: diagnostic(
+    'KC7043',
+    'error',
+    'the system powered off with failure code {code}',
+  ),
+  runBadOption: diagnostic('KC7044', 'error', "option '{option}' is '{value}': {reason}"),
 } as const;

@@ -1,0 +1,104 @@
+// `kaal-compose run <image.bin> [--max-instructions N] [--stdin file] [--trace] [--report file]
+// [--fail-on-fault]`: boots the image (proving every grant), runs it under the kernel with the UART
+// on stdout and diagnostics on stderr; exit codes as in the README ("Exit codes of run").
+import type { ArgumentsCamelCase } from 'yargs';
+import type { CommandFactory } from '../context.js';
+import { ExitCode } from '../exitCodes.js';
+import { renderDiagnostics } from '../report/index.js';
+import { colorEnabled } from '../report/text.js';
+import { D, createDiagnostic, type Diagnostic } from '../../schema/diagnostics.js';
+
+interface RunArgs {
+  readonly image: string;
+  readonly maxInstructions: number;
+  readonly stdin?: string;
+  readonly trace: boolean;
+  readonly report?: string;
+  readonly failOnFault: boolean;
+}
+
+const EPILOG = [
+  'Exit codes: 0 powered off with the pass code; N the code of a failing power-off (1 when it is 0);',
+  '1 a bad image or a refused boot; 2 usage; 3 the instruction limit; 4 a component faulted and',
+  '--fail-on-fault was given; 5 a reset request; 6 deadlock; 70 internal error.',
+].join('\n');
+
+const runCommand: CommandFactory = (context) => ({
+  command: 'run <image>',
+  describe: 'boot an image, prove its grants and run it on the emulated machine under the kernel',
+  builder: (yargs) =>
+    yargs
+      .positional('image', { type: 'string', demandOption: true, describe: 'a boot image written by kaal-compose build' })
+      .option('max-instructions', { type: 'number', default: 1_000_000_000, describe: 'stop (exit 3) after this many instructions' })
+      .option('stdin', { type: 'string', describe: 'a file whose bytes the console UART receives' })
+      .option('trace', { type: 'boolean', default: false, describe: 'print system calls, IPC, interrupts and faults (stderr)' })
+      .option('report', { type: 'string', describe: 'write the JSON run report to this file' })
+      .option('fail-on-fault', { type: 'boolean', default: false, describe: 'exit 4 when any component faulted' })
+      .epilog(EPILOG),
+  handler: async (argv: ArgumentsCamelCase) => {
+    const args = argv as unknown as RunArgs;
+    const { io } = context;
+    const color = colorEnabled(io.stderr, io.env);
+    const print = (diagnostics: readonly Diagnostic[]): void => {
+      if (diagnostics.length > 0) io.stderr.write(renderDiagnostics(diagnostics, { format: 'text', color }));
+    };
+    const fs = await import('node:fs');
+    const path = await import('node:path');
+    const read = (file: string): Uint8Array | undefined => {
+      try {
+        return new Uint8Array(fs.readFileSync(path.resolve(io.cwd, file)));
+      } catch (error) {
+        const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+        print([createDiagnostic(D.fileNotFound, { file, reason }, { file })]);
+        return undefined;
+      }
+    };
+    if (!Number.isSafeInteger(args.maxInstructions) || args.maxInstructions <= 0) {
+      print([createDiagnostic(D.runBadOption, { option: '--max-instructions', value: String(args.maxInstructions), reason: 'must be a positive integer' })]);
+      context.exitCode = ExitCode.usage;
+      return;
+    }
+    const bytes = read(args.image);
+    const stdin = args.stdin === undefined ? undefined : read(args.stdin);
+    if (!bytes || (args.stdin !== undefined && !stdin)) {
+      context.exitCode = ExitCode.inputErrors;
+      return;
+    }
+    const { runImage } = await import('../../runtime/run.js');
+    // UART bytes go out a line (or 4 KiB) at a time.
+    const pending: number[] = [];
+    const flush = (): void => {
+      if (pending.length === 0) return;
+      io.stdout.write(Uint8Array.from(pending));
+      pending.length = 0;
+    };
+    const uartByte = (byte: number): void => {
+      pending.push(byte);
+      if (byte === 0x0a || pending.length >= 4096) flush();
+    };
+    const result = runImage(bytes, {
+      file: args.image,
+      maxInstructions: args.maxInstructions,
+      failOnFault: args.failOnFault,
+      uartByte,
+      debugPutChar: uartByte,
+      ...(stdin !== undefined ? { stdin } : {}),
+      ...(args.trace ? { trace: (line: string) => io.stderr.write(line + '\n') } : {}),
+    });
+    flush();
+    print(result.diagnostics);
+    if (args.report !== undefined && result.report) {
+      const { writeFileAtomic } = await import('../../compiler/host.js');
+      try {
+        writeFileAtomic(path.resolve(io.cwd, args.report), JSON.stringify(result.report, null, 2) + '\n');
+      } catch (error) {
+        print([createDiagnostic(D.cannotWriteOutput, { file: args.report, reason: (error as Error).message })]);
+        context.exitCode = ExitCode.inputErrors;
+        return;
+      }
+    }
+    context.exitCode = result.exitCode;
+  },
+});
+
+export default runCommand;

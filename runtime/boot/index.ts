@@ -1,0 +1,228 @@
+// Boots a kaal-compose image: checks it, builds the machine from its DTB, creates the initial and
+// untyped caps as BOOTINFO/UNTYPED say, runs the plan's invocations as the root task, loads each
+// component's segments through its own page tables, then proves the grants (verify.ts).
+import { readImage, type BootImage } from '../../image/bootImage/index.js';
+import { createDiagnostic, D, DiagnosticError, type Diagnostic } from '../../schema/diagnostics.js';
+import type { Plan } from '../../schema/plan.generated.js';
+import { bootstrapRootTask } from '../kernel/bootstrap.js';
+import { Kernel, type InterruptController, type KernelHooks } from '../kernel/kernel.js';
+import type { PageTableObject, TcbObject } from '../kernel/objects.js';
+import { lookupPtSlot, PTE_V, pteIsLeaf, ptePaddr } from '../kernel/vspace.js';
+import { createMachine, type Machine } from '../machine/machine.js';
+import {
+  PLIC_CONTEXT_BASE,
+  PLIC_CONTEXT_STRIDE,
+  PLIC_ENABLE_BASE,
+  PLIC_ENABLE_STRIDE,
+  PLIC_PRIORITY_BASE,
+  IRQ_S_EXT,
+  type SifivePlic,
+} from '../machine/devices/sifivePlic.js';
+import { realizePlan } from './realize.js';
+import { objectsByName, verifyBoot, type BootedComponent } from './verify.js';
+import type { HostSink } from '../machine/devices/device.js';
+
+export interface BootOptions {
+  /** Shown in diagnostics. */
+  readonly file?: string;
+  /** Bytes the console UART receives. */
+  readonly stdin?: Uint8Array;
+  /** Where UART output and power-off go. */
+  readonly sink?: Partial<HostSink>;
+  readonly hooks?: KernelHooks;
+  /** Instructions per timeslice. */
+  readonly timeSlice?: number;
+}
+
+export interface BootedSystem {
+  readonly image: BootImage;
+  readonly plan: Plan;
+  readonly machine: Machine;
+  readonly kernel: Kernel;
+  /** Plan order. */
+  readonly components: readonly BootedComponent[];
+  /** The PLIC context the kernel takes interrupts on (hart 0, S-mode), or -1. */
+  readonly interruptContext: number;
+  /** Non-fatal findings (machine warnings). */
+  readonly warnings: readonly Diagnostic[];
+}
+
+/** The result of a boot: the system, or every reason it was refused. */
+export type BootResult = { readonly ok: true; readonly system: BootedSystem } | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
+
+const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
+
+/** seL4's PLIC driver as the kernel uses it: S-mode context of hart 0, every source at priority 1. */
+function plicController(plic: SifivePlic, context: number): InterruptController {
+  for (let source = 1; source <= plic.ndev; source++) plic.write(PLIC_PRIORITY_BASE + 4 * source, 4, 1);
+  plic.write(PLIC_CONTEXT_BASE + PLIC_CONTEXT_STRIDE * context, 4, 0);
+  const enableWord = (irq: number): number => PLIC_ENABLE_BASE + PLIC_ENABLE_STRIDE * context + 4 * (irq >>> 5);
+  return {
+    pending: () => plic.interruptPending(context),
+    claim: () => plic.claim(context),
+    complete: (irq) => plic.complete(context, irq),
+    setMasked: (irq, masked) => {
+      if (irq <= 0 || irq > plic.ndev) return;
+      const word = plic.read(enableWord(irq), 4);
+      const bit = 1 << (irq & 31);
+      plic.write(enableWord(irq), 4, masked ? word & ~bit : word | bit);
+    },
+  };
+}
+
+/** Structural checks the plan must pass before the kernel sees it. */
+function planProblem(plan: Record<string, unknown>): string | undefined {
+  if (plan['formatVersion'] !== 1) return `format version '${String(plan['formatVersion'])}' is not 1`;
+  for (const key of ['untyped', 'objects', 'components', 'grants', 'invocations']) {
+    if (!Array.isArray(plan[key])) return `it has no '${key}' list`;
+  }
+  const root = plan['rootTask'] as Record<string, unknown> | undefined;
+  if (!root || typeof root['cnodeSizeBits'] !== 'number') return "it has no 'rootTask'";
+  return undefined;
+}
+
+/** BOOTINFO/UNTYPED against the platform and the plan: RAM untypeds in RAM, device untypeds outside it. */
+function bootInfoProblems(image: BootImage, machine: Machine, plan: Plan, where: { file?: string }): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const ram = machine.platform.ram;
+  const inRam = (base: number, size: number): boolean => ram.some((r) => base >= r.base && base + size <= r.base + r.size);
+  const touchesRam = (base: number, size: number): boolean => ram.some((r) => base < r.base + r.size && r.base < base + size);
+  const info = image.bootInfo;
+  if (info.untyped.end - info.untyped.start !== image.untyped.length) {
+    out.push(createDiagnostic(D.bootInfoMismatch, { detail: `bootinfo lists ${info.untyped.end - info.untyped.start} untyped slots for ${image.untyped.length} untypeds` }, where));
+  }
+  image.untyped.forEach((u, i) => {
+    const size = 2 ** u.sizeBits;
+    if (!u.isDevice && !inRam(u.paddr, size)) {
+      out.push(createDiagnostic(D.bootInfoMismatch, { detail: `RAM untyped ${i} at '${hex(u.paddr)}' (2^${u.sizeBits} bytes) is not inside the platform's RAM` }, where));
+    }
+    if (u.isDevice && touchesRam(u.paddr, size)) {
+      out.push(createDiagnostic(D.bootInfoMismatch, { detail: `device untyped ${i} at '${hex(u.paddr)}' (2^${u.sizeBits} bytes) overlaps the platform's RAM` }, where));
+    }
+    const p = plan.untyped[i];
+    const actual = `${hex(u.paddr)} 2^${u.sizeBits}${u.isDevice ? ' device' : ''} slot ${info.untyped.start + i}`;
+    const planned = p ? `${hex(p.paddr)} 2^${p.sizeBits}${p.isDevice ? ' device' : ''} slot ${p.slot}` : 'absent';
+    if (planned !== actual) out.push(createDiagnostic(D.bootUntypedMismatch, { index: i, planned, actual }, where));
+  });
+  if (plan.untyped.length > image.untyped.length) {
+    out.push(createDiagnostic(D.bootUntypedMismatch, { index: image.untyped.length, planned: 'present', actual: 'absent' }, where));
+  }
+  if (plan.rootTask.cnodeSizeBits !== info.initThreadCNodeSizeBits) {
+    out.push(createDiagnostic(D.bootInfoMismatch, { detail: `the plan's root CNode has 2^${plan.rootTask.cnodeSizeBits} slots, bootinfo says 2^${info.initThreadCNodeSizeBits}` }, where));
+  }
+  return out;
+}
+
+/** The physical address `vaddr` maps to in `root`, or -1. */
+export function translate(kernel: Kernel, root: PageTableObject, vaddr: number): number {
+  const { slot, bitsLeft } = lookupPtSlot(kernel, root.paddr, vaddr);
+  const pte = kernel.memory.readU32(slot);
+  if ((pte & PTE_V) === 0 || !pteIsLeaf(pte)) return -1;
+  return ptePaddr(pte) + (vaddr & ((1 << bitsLeft) - 1));
+}
+
+/** Copies each segment page into the frame the component's VSpace maps there. */
+function loadSegments(system: { kernel: Kernel; image: BootImage }, c: BootedComponent, where: { file?: string }): Diagnostic[] {
+  const image = system.image.components.find((x) => x.name === c.plan.name);
+  if (!image) return [createDiagnostic(D.bootComponentMissing, { component: c.plan.name }, where)];
+  const mem = system.kernel.memory;
+  for (const seg of image.segments) {
+    for (let off = 0; off < seg.memsz; off += 4096) {
+      const vaddr = seg.vaddr + off;
+      const paddr = translate(system.kernel, c.vspace, vaddr);
+      if (paddr < 0 || !mem.contains(paddr, 4096)) {
+        return [createDiagnostic(D.bootSegmentUnmapped, { component: c.plan.name, vaddr: hex(vaddr) }, where)];
+      }
+      const chunk = seg.data.subarray(off, Math.min(off + 4096, seg.data.length));
+      system.kernel.memory.fill(paddr, 4096, 0);
+      for (let i = 0; i < chunk.length; i++) mem.writeU8(paddr + i, chunk[i]!);
+    }
+  }
+  return [];
+}
+
+/**
+ * Boots an image (bytes or already read). Never throws for a bad image: every problem comes back as
+ * diagnostics (a malformed image as its KC6xxx error).
+ */
+export function bootImage(input: Uint8Array | BootImage, options: BootOptions = {}): BootResult {
+  const where = options.file !== undefined ? { file: options.file } : {};
+  let image: BootImage;
+  try {
+    image = input instanceof Uint8Array ? readImage(input, options.file) : input;
+  } catch (error) {
+    if (error instanceof DiagnosticError) return { ok: false, diagnostics: [error.diagnostic] };
+    throw error;
+  }
+  const problem = planProblem(image.plan);
+  if (problem) return { ok: false, diagnostics: [createDiagnostic(D.bootPlanUnreadable, { detail: problem }, where)] };
+  const plan = image.plan as unknown as Plan;
+
+  let machine: Machine;
+  try {
+    machine = createMachine(image.dtb, {
+      sink: {
+        uartByte: (device, byte) => options.sink?.uartByte?.(device, byte),
+        powerOff: (kind, code) => options.sink?.powerOff?.(kind, code),
+      },
+      ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
+    });
+  } catch (error) {
+    if (error instanceof DiagnosticError) return { ok: false, diagnostics: [error.diagnostic] };
+    throw error;
+  }
+  const refused = bootInfoProblems(image, machine, plan, where);
+  if (refused.length > 0) return { ok: false, diagnostics: refused };
+
+  const plic = machine.plic;
+  const interruptContext = plic ? plic.contextTargets.indexOf(IRQ_S_EXT) : -1;
+  const kernel = new Kernel({
+    memory: machine.ram,
+    ...(plic && interruptContext >= 0 ? { interrupts: plicController(plic, interruptContext), maxIrq: plic.ndev } : {}),
+    hooks: {
+      ...options.hooks,
+      tlbFlush: () => machine.cpu.flushTlb(),
+    },
+    ...(options.timeSlice !== undefined ? { timeSlice: options.timeSlice } : {}),
+    rootCNodeSizeBits: image.bootInfo.initThreadCNodeSizeBits,
+  });
+  bootstrapRootTask(kernel, image.untyped, image.bootInfo.untyped.start);
+
+  const failed = realizePlan(kernel, plan, options.file);
+  if (failed.length > 0) return { ok: false, diagnostics: failed };
+
+  const byName = objectsByName(kernel, plan);
+  const components: BootedComponent[] = [];
+  const missing: Diagnostic[] = [];
+  for (const c of plan.components) {
+    const tcb = byName.get(c.objects.tcb);
+    const vspace = byName.get(c.objects.vspace);
+    if (!tcb || tcb.type !== 'tcb' || !vspace || vspace.type !== 'pageTable') {
+      missing.push(createDiagnostic(D.bootPlanUnreadable, { detail: `component '${c.name}' has no TCB or VSpace after the invocations` }, where));
+      continue;
+    }
+    (tcb as TcbObject).name = c.name;
+    components.push({ plan: c, tcb: tcb as TcbObject, vspace: vspace as PageTableObject });
+  }
+  if (missing.length > 0) return { ok: false, diagnostics: missing };
+  for (const c of components) {
+    const problems = loadSegments({ kernel, image }, c, where);
+    if (problems.length > 0) return { ok: false, diagnostics: problems };
+  }
+  const ram = machine.platform.ram;
+  const diagnostics = verifyBoot(
+    kernel,
+    plan,
+    components,
+    {
+      deviceAt: (paddr) => machine.deviceAt(paddr),
+      isRam: (paddr) => ram.some((r) => paddr >= r.base && paddr < r.base + r.size),
+    },
+    options.file,
+  );
+  if (diagnostics.length > 0) return { ok: false, diagnostics };
+  return {
+    ok: true,
+    system: { image, plan, machine, kernel, components, interruptContext, warnings: machine.diagnostics },
+  };
+}

@@ -1,0 +1,119 @@
+// Faults (seL4 src/kernel/faulthandler.c handleFault/sendFaultIPC, src/api/faults.c setMRs_fault
+// and handleFaultReply): a fault goes as a message to the thread's fault endpoint; without one the
+// runtime records it and the thread stops (seL4's double fault), while the others run on.
+import {
+  CapFaultMr,
+  FaultType,
+  Reg,
+  UnknownSyscallMr,
+  UserExceptionMr,
+  VMFaultMr,
+  decodeMessageInfo,
+  MSG_REGISTER_COUNT,
+} from './abi.js';
+import { lookupSlot } from './cnode.js';
+import { lookupFaultWords } from './errors.js';
+import { getMR, lookupIpcBuffer, setMRs } from './ipc.js';
+import type { Kernel } from './kernel.js';
+import type { Fault, TcbObject } from './objects.js';
+import { sendIPC } from './endpoint.js';
+import { setThreadState } from './scheduler.js';
+
+export function faultLabel(fault: Fault): number {
+  switch (fault.type) {
+    case 'cap':
+      return FaultType.CapFault;
+    case 'unknownSyscall':
+      return FaultType.UnknownSyscall;
+    case 'userException':
+      return FaultType.UserException;
+    case 'vm':
+      return FaultType.VMFault;
+  }
+}
+
+/** seL4 handleFault: send the fault to the handler, or stop the thread and tell the runtime. */
+export function handleFault(kernel: Kernel, tptr: TcbObject, fault: Fault): void {
+  const lookup = lookupSlot(tptr, tptr.faultHandler);
+  const cap = lookup.ok ? lookup.slot.cap : null;
+  if (
+    cap !== null &&
+    cap.kind === 'endpoint' &&
+    cap.rights.write &&
+    (cap.rights.grant || cap.rights.grantReply)
+  ) {
+    tptr.fault = fault;
+    if (kernel.hooks.trace) kernel.trace({ kind: 'fault', thread: tptr.name, fault, handled: true });
+    sendIPC(kernel, true, true, cap.badge, cap.rights.grant, true, tptr, cap.obj);
+    return;
+  }
+  // handleDoubleFault: no usable handler; the thread becomes inactive.
+  tptr.fault = null;
+  if (kernel.hooks.trace) kernel.trace({ kind: 'fault', thread: tptr.name, fault, handled: false });
+  setThreadState(kernel, tptr, 'inactive');
+  kernel.hooks.unhandledFault?.(tptr, fault);
+}
+
+/** seL4 setMRs_fault: the fault message of `sender` into `receiver`; returns label and length. */
+export function setMRsFault(
+  kernel: Kernel,
+  sender: TcbObject,
+  receiver: TcbObject,
+  recvBuf: number,
+): { label: number; length: number } {
+  const fault = sender.fault!;
+  const r = sender.regs;
+  const put = (values: readonly number[]): number => setMRs(kernel, receiver, recvBuf, values);
+  switch (fault.type) {
+    case 'cap': {
+      const words = [fault.pc, fault.address, fault.inRecvPhase ? 1 : 0, ...lookupFaultWords(fault.lookup)];
+      return { label: FaultType.CapFault, length: put(words) };
+    }
+    case 'unknownSyscall': {
+      const words = [fault.pc, r[Reg.sp]!, r[Reg.ra]!];
+      for (let i = 0; i < 7; i++) words.push(r[Reg.a0 + i]!);
+      words.push(fault.syscall);
+      return { label: FaultType.UnknownSyscall, length: put(words.map((w) => w >>> 0)) };
+    }
+    case 'userException': {
+      const words = [fault.pc, r[Reg.sp]! >>> 0, fault.number, fault.code];
+      return { label: FaultType.UserException, length: put(words) };
+    }
+    case 'vm': {
+      const words = [fault.pc, fault.address, fault.prefetch ? 1 : 0, fault.fsr];
+      return { label: FaultType.VMFault, length: put(words) };
+    }
+  }
+}
+
+/** Registers a fault reply may set: syscallMessage (FaultIP, sp, ra, a0..a6) and exceptionMessage (FaultIP, sp). */
+const SYSCALL_MESSAGE_REGS = [-1, Reg.sp, Reg.ra, 10, 11, 12, 13, 14, 15, 16];
+const EXCEPTION_MESSAGE_REGS = [-1, Reg.sp];
+
+/** seL4 handleFaultReply: whether the faulted thread restarts (reply label 0). */
+export function handleFaultReply(kernel: Kernel, receiver: TcbObject, sender: TcbObject): boolean {
+  const info = decodeMessageInfo(sender.regs[Reg.a1]! >>> 0);
+  const fault = receiver.fault!;
+  const regs =
+    fault.type === 'unknownSyscall' ? SYSCALL_MESSAGE_REGS : fault.type === 'userException' ? EXCEPTION_MESSAGE_REGS : [];
+  const n = Math.min(info.length, regs.length);
+  const sendBuf = n > MSG_REGISTER_COUNT ? lookupIpcBuffer(kernel, sender, false) : -1;
+  for (let i = 0; i < n; i++) {
+    const value = getMR(kernel, sender, sendBuf, i);
+    const reg = regs[i]!;
+    if (reg < 0) {
+      receiver.faultIp = value;
+      receiver.pc = value;
+    } else {
+      receiver.regs[reg] = value | 0;
+    }
+  }
+  return info.label === 0;
+}
+
+export const FaultMessageLength = {
+  vm: VMFaultMr.length,
+  unknownSyscall: UnknownSyscallMr.length,
+  userException: UserExceptionMr.length,
+  cap: CapFaultMr.length,
+} as const;

@@ -1,0 +1,222 @@
+// Kernel objects and capabilities of the seL4-like kernel (seL4 include/object/structures.h):
+// objects are identified by their physical address and size; caps are unions discriminated on `kind`.
+// A cap lives in a CSlot; slots form seL4's mapping database (derivation tree) through parent links.
+import type { CapRights } from './abi.js';
+
+/** seL4 thread states (`_thread_state`). */
+export type ThreadState =
+  | 'inactive'
+  | 'running'
+  | 'restart'
+  | 'blockedOnReceive'
+  | 'blockedOnSend'
+  | 'blockedOnReply'
+  | 'blockedOnNotification';
+
+interface ObjectBase {
+  readonly paddr: number;
+  readonly sizeBits: number;
+  /** The untyped it was retyped from; null for the boot-time root-task objects. */
+  readonly untyped: UntypedObject | null;
+  /** Caps that point at the object; at 0 the object is freed (seL4's "final cap"). */
+  capCount: number;
+  /** False once finalised: no cap may point at a dead object (invariants.ts). */
+  live: boolean;
+}
+
+export interface UntypedObject extends ObjectBase {
+  readonly type: 'untyped';
+  readonly isDevice: boolean;
+  /** Watermark in bytes from `paddr` (seL4 capFreeIndex, kept in bytes). */
+  freeIndex: number;
+  /** Objects retyped from it and still live, in creation order. */
+  readonly children: Set<KernelObject>;
+}
+
+export interface TcbObject extends ObjectBase {
+  readonly type: 'tcb';
+  /** For reports and traces (the plan's object name, or `tcb@0x…`). */
+  name: string;
+  /** x0..x31 by ISA number; x0 stays 0. */
+  readonly regs: Int32Array;
+  /** NextIP: where the thread resumes when running. */
+  pc: number;
+  /** FaultIP: where it resumes in the restart state (the ecall or faulting instruction). */
+  faultIp: number;
+  state: ThreadState;
+  priority: number;
+  mcp: number;
+  /** tcbCTable / tcbVTable / tcbBuffer / tcbCaller slots, as in seL4's TCB CNode. */
+  readonly cspaceRoot: CSlot;
+  readonly vspaceRoot: CSlot;
+  readonly bufferFrame: CSlot;
+  readonly caller: CSlot;
+  ipcBuffer: number;
+  /** CPtr of the fault endpoint in the thread's own CSpace (non-MCS tcbFaultHandler). */
+  faultHandler: number;
+  tlsBase: number;
+  boundNotification: NotificationObject | null;
+  /** What it is blocked on and how (seL4 keeps these in the thread state word). */
+  blockingObject: EndpointObject | NotificationObject | null;
+  blockingBadge: number;
+  blockingIsCall: boolean;
+  blockingCanGrant: boolean;
+  blockingCanGrantReply: boolean;
+  /** The fault being delivered or awaiting a reply, or null. */
+  fault: Fault | null;
+  /** Instructions left in the current timeslice. */
+  timeSlice: number;
+  inReadyQueue: boolean;
+}
+
+export interface EndpointObject extends ObjectBase {
+  readonly type: 'endpoint';
+  /** Queue of threads all sending or all receiving. */
+  queue: TcbObject[];
+  state: 'idle' | 'send' | 'recv';
+}
+
+export interface NotificationObject extends ObjectBase {
+  readonly type: 'notification';
+  state: 'idle' | 'waiting' | 'active';
+  word: number;
+  queue: TcbObject[];
+  boundTcb: TcbObject | null;
+}
+
+export interface CNodeObject extends ObjectBase {
+  readonly type: 'cnode';
+  readonly radixBits: number;
+  readonly slots: CSlot[];
+}
+
+export interface FrameObject extends ObjectBase {
+  readonly type: 'frame';
+  readonly isDevice: boolean;
+}
+
+export interface PageTableObject extends ObjectBase {
+  readonly type: 'pageTable';
+  /** ASID when this table is a VSpace root assigned to a pool, else 0. */
+  asid: number;
+}
+
+export interface AsidPoolObject extends ObjectBase {
+  readonly type: 'asidPool';
+  /** First ASID of the pool (pool index << ASID_POOL_INDEX_BITS). */
+  readonly base: number;
+  readonly entries: (PageTableObject | null)[];
+}
+
+export type KernelObject =
+  | UntypedObject
+  | TcbObject
+  | EndpointObject
+  | NotificationObject
+  | CNodeObject
+  | FrameObject
+  | PageTableObject
+  | AsidPoolObject;
+
+/** A frame mapping as recorded in the frame cap (seL4 capFMappedASID / capFMappedAddress). */
+export interface FrameMapping {
+  readonly vspace: PageTableObject;
+  readonly vaddr: number;
+  /** Not in the seL4 message: the plan's cacheability, recorded for grant verification. */
+  readonly cached: boolean;
+}
+
+export type Cap =
+  | { readonly kind: 'null' }
+  | { readonly kind: 'untyped'; readonly obj: UntypedObject }
+  | {
+      readonly kind: 'endpoint';
+      readonly obj: EndpointObject;
+      readonly badge: number;
+      readonly rights: CapRights;
+    }
+  | {
+      readonly kind: 'notification';
+      readonly obj: NotificationObject;
+      readonly badge: number;
+      readonly rights: CapRights;
+    }
+  | { readonly kind: 'reply'; readonly tcb: TcbObject; readonly canGrant: boolean }
+  | { readonly kind: 'cnode'; readonly obj: CNodeObject; readonly guard: number; readonly guardSize: number }
+  | { readonly kind: 'tcb'; readonly obj: TcbObject }
+  | {
+      readonly kind: 'frame';
+      readonly obj: FrameObject;
+      /** VM rights: read and write (seL4 VMReadWrite / VMReadOnly / VMKernelOnly). */
+      readonly read: boolean;
+      readonly write: boolean;
+      mapping: FrameMapping | null;
+    }
+  | {
+      readonly kind: 'pageTable';
+      readonly obj: PageTableObject;
+      /** Where it is mapped as a second-level table, or null (a root or unmapped). */
+      mapping: { readonly vspace: PageTableObject; readonly vaddr: number } | null;
+    }
+  | { readonly kind: 'asidControl' }
+  | { readonly kind: 'asidPool'; readonly obj: AsidPoolObject }
+  | { readonly kind: 'irqControl' }
+  | { readonly kind: 'irqHandler'; readonly irq: number }
+  | { readonly kind: 'domain' };
+
+export type CapOf<K extends Cap['kind']> = Extract<Cap, { kind: K }>;
+
+export const NULL_CAP: Cap = { kind: 'null' };
+
+/** One capability slot; `parent`/`children` are seL4's MDB derivation links. */
+export interface CSlot {
+  cap: Cap;
+  parent: CSlot | null;
+  readonly children: Set<CSlot>;
+  /** Where the slot lives, for messages and invariants. */
+  readonly owner: CNodeObject | TcbObject | null;
+  readonly index: number;
+}
+
+export function newSlot(owner: CSlot['owner'], index: number): CSlot {
+  return { cap: NULL_CAP, parent: null, children: new Set(), owner, index };
+}
+
+/** The object a cap refers to, if any (reply caps refer to the caller's TCB). */
+export function capObject(cap: Cap): KernelObject | null {
+  switch (cap.kind) {
+    case 'untyped':
+    case 'endpoint':
+    case 'notification':
+    case 'cnode':
+    case 'tcb':
+    case 'frame':
+    case 'pageTable':
+    case 'asidPool':
+      return cap.obj;
+    case 'reply':
+      return cap.tcb;
+    default:
+      return null;
+  }
+}
+
+/** A fault raised by or for a thread (seL4_Fault_t plus the lookup failure of a cap fault). */
+export type Fault =
+  | { readonly type: 'vm'; readonly pc: number; readonly address: number; readonly prefetch: boolean; readonly fsr: number }
+  | { readonly type: 'unknownSyscall'; readonly pc: number; readonly syscall: number }
+  | { readonly type: 'userException'; readonly pc: number; readonly number: number; readonly code: number }
+  | {
+      readonly type: 'cap';
+      readonly pc: number;
+      readonly address: number;
+      readonly inRecvPhase: boolean;
+      readonly lookup: LookupFault;
+    };
+
+/** seL4 lookup_fault. */
+export type LookupFault =
+  | { readonly type: 'invalidRoot' }
+  | { readonly type: 'missingCapability'; readonly bitsLeft: number }
+  | { readonly type: 'depthMismatch'; readonly bitsLeft: number; readonly bitsFound: number }
+  | { readonly type: 'guardMismatch'; readonly bitsLeft: number; readonly guardFound: number; readonly bitsFound: number };

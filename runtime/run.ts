@@ -1,0 +1,381 @@
+// The kernel drives the machine: runs the current thread for at most its timeslice, enters the kernel
+// on ecall, faults and PLIC interrupts, switches threads (registers, satp + TLB flush per VSpace),
+// idles virtual time forward to the next device event, and ends at power-off, deadlock or the limit.
+import { createDiagnostic, D, type Diagnostic } from '../schema/diagnostics.js';
+import { Reg } from './kernel/abi.js';
+import type { KernelTraceEvent } from './kernel/kernel.js';
+import type { Fault, TcbObject } from './kernel/objects.js';
+import { schedule, timesliceExpired } from './kernel/scheduler.js';
+import { activateThread, handleInterruptEntry, handleSyscall, handleUserFault } from './kernel/syscall.js';
+import { satpFor } from './kernel/vspace.js';
+import { bootImage, type BootedSystem } from './boot/index.js';
+import { buildReport, runExitCode, RunExitCode, type RunReport } from './report.js';
+import { Cause, causeName } from './machine/trap.js';
+import { RTC_ALARM_HIGH, RTC_ALARM_LOW, RTC_ALARM_STATUS } from './machine/devices/goldfishRtc.js';
+
+export type RunOutcome = 'poweroff' | 'deadlock' | 'limit' | 'error';
+
+/** A component's fault as the report lists it. */
+export interface FaultRecord {
+  readonly type: 'vm' | 'unknownSyscall' | 'userException' | 'cap';
+  readonly pc: string;
+  readonly address: string | null;
+  readonly cause: string;
+  readonly instructions: number;
+}
+
+export interface Violation {
+  readonly component: string;
+  readonly pc: string;
+  readonly address: string;
+  readonly access: 'read' | 'write' | 'execute';
+  readonly device: string | null;
+}
+
+export interface RunOptions {
+  /** Stop after this many instructions (default 1e9). */
+  readonly maxInstructions?: number;
+  /** Called with each trace line (syscalls, IPC, interrupts, faults), prefixed by the virtual time in ns. */
+  readonly trace?: (line: string) => void;
+  /** seL4_DebugPutChar output. */
+  readonly debugPutChar?: (byte: number) => void;
+}
+
+export interface RunResult {
+  readonly outcome: RunOutcome;
+  /** Power-off code (0 pass), or 0 for other outcomes. */
+  readonly powerOffCode: number;
+  readonly powerOffKind: 'pass' | 'fail' | 'reset' | null;
+  /** Instructions retired by components. */
+  readonly instructions: number;
+  readonly faults: ReadonlyMap<string, FaultRecord[]>;
+  readonly violations: readonly Violation[];
+  /** Who waits on what, at a deadlock. */
+  readonly waits: readonly string[];
+  /** MMIO accesses per component and device path: `${component}\u0000${path}` → [reads, writes]. */
+  readonly mmioAccesses: ReadonlyMap<string, readonly [number, number]>;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+export const DEFAULT_MAX_INSTRUCTIONS = 1_000_000_000;
+/** Idle steps in a row without any thread becoming runnable before the run is declared deadlocked. */
+const MAX_IDLE_SPINS = 1000;
+const hex = (n: number): string => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
+
+/** The virtual instruction count at which a device will next raise an interrupt, or null. */
+function nextDeviceEvent(system: BootedSystem, now: number): number | null {
+  const { machine } = system;
+  let next: number | null = null;
+  if (machine.uart && machine.uart.pendingInput > 0) next = now + 1;
+  for (const d of machine.devices) {
+    if (d.device.kind !== 'google,goldfish-rtc') continue;
+    if (d.device.read(RTC_ALARM_STATUS, 4) === 0) continue;
+    const ns = BigInt(d.device.read(RTC_ALARM_HIGH, 4)) * 2n ** 32n + BigInt(d.device.read(RTC_ALARM_LOW, 4));
+    const at = Number((ns * BigInt(machine.clock.instructionsPerSecond) + 999_999_999n) / 1_000_000_000n);
+    const when = Math.max(at, now + 1);
+    next = next === null ? when : Math.min(next, when);
+  }
+  return next;
+}
+
+function faultFromTrap(cause: number, tval: number, pc: number): Fault {
+  switch (cause) {
+    case Cause.InstructionPageFault:
+    case Cause.InstructionAccessFault:
+      return { type: 'vm', pc, address: tval, prefetch: true, fsr: cause };
+    case Cause.LoadPageFault:
+    case Cause.LoadAccessFault:
+    case Cause.StorePageFault:
+    case Cause.StoreAccessFault:
+      return { type: 'vm', pc, address: tval, prefetch: false, fsr: cause };
+    default:
+      return { type: 'userException', pc, number: cause, code: 0 };
+  }
+}
+
+const accessOf = (fsr: number): Violation['access'] =>
+  fsr === Cause.InstructionPageFault || fsr === Cause.InstructionAccessFault
+    ? 'execute'
+    : fsr === Cause.LoadPageFault || fsr === Cause.LoadAccessFault
+      ? 'read'
+      : 'write';
+
+function describeWait(t: TcbObject, names: Map<object, string>): string {
+  const on = t.blockingObject ? (names.get(t.blockingObject) ?? `${t.blockingObject.type}@${hex(t.blockingObject.paddr)}`) : '';
+  switch (t.state) {
+    case 'blockedOnReceive':
+      return `'${t.name}' waits to receive on endpoint '${on}'${t.boundNotification ? ` or its notification '${names.get(t.boundNotification) ?? ''}'` : ''}`;
+    case 'blockedOnSend':
+      return `'${t.name}' waits to send on endpoint '${on}'`;
+    case 'blockedOnNotification':
+      return `'${t.name}' waits on notification '${on}'`;
+    case 'blockedOnReply':
+      return `'${t.name}' waits for a reply`;
+    default:
+      return `'${t.name}' is stopped`;
+  }
+}
+
+/** Runs a booted system to power-off, deadlock or the instruction limit. */
+export function runSystem(system: BootedSystem, options: RunOptions = {}): RunResult {
+  const { kernel, machine, components } = system;
+  const cpu = machine.cpu;
+  const maxInstructions = options.maxInstructions ?? DEFAULT_MAX_INSTRUCTIONS;
+  const faults = new Map<string, FaultRecord[]>(components.map((c) => [c.plan.name, []]));
+  const violations: Violation[] = [];
+  const diagnostics: Diagnostic[] = [];
+  let idle = 0;
+  const executed = (): number => cpu.instret - idle;
+  const trace = options.trace;
+  const names = new Map<object, string>();
+  for (const o of system.plan.objects) {
+    const cap = kernel.rootCNode.slots[o.rootSlot]?.cap;
+    if (cap && 'obj' in cap && !names.has(cap.obj)) names.set(cap.obj, o.name);
+  }
+
+  kernel.hooks.putChar = (byte) => options.debugPutChar?.(byte);
+  kernel.hooks.unhandledFault = (thread, fault) => {
+    const list = faults.get(thread.name) ?? [];
+    const address = fault.type === 'vm' || fault.type === 'cap' ? hex(fault.address) : null;
+    const cause =
+      fault.type === 'vm' ? causeName(fault.fsr) : fault.type === 'userException' ? causeName(fault.number) : fault.type === 'cap' ? `cap fault (${fault.lookup.type})` : `unknown syscall ${fault.syscall | 0}`;
+    list.push({ type: fault.type, pc: hex(fault.pc), address, cause, instructions: executed() });
+    faults.set(thread.name, list);
+    if (fault.type === 'vm') {
+      const device = machine.deviceAt(fault.address);
+      violations.push({
+        component: thread.name,
+        pc: hex(fault.pc),
+        address: hex(fault.address),
+        access: accessOf(fault.fsr),
+        device: device ? device.path : null,
+      });
+    }
+    diagnostics.push(
+      createDiagnostic(D.runComponentFaulted, {
+        component: thread.name,
+        fault: cause,
+        pc: hex(fault.pc),
+        detail: address ? ` accessing '${address}'` : '',
+      }),
+    );
+  };
+  if (trace) {
+    kernel.hooks.trace = (e: KernelTraceEvent) => trace(`[${machine.clock.nanoseconds()} ns] ${formatTrace(e)}`);
+  }
+
+  let loaded: TcbObject | null = null;
+  let loadedSatp = -1;
+  const load = (t: TcbObject): void => {
+    if (loaded !== t) {
+      cpu.x.set(t.regs);
+      cpu.cancelReservation();
+      loaded = t;
+    }
+    cpu.pc = t.pc;
+    const vs = t.vspaceRoot.cap;
+    const satp = vs.kind === 'pageTable' ? satpFor(vs.obj) : 0;
+    if (satp !== loadedSatp) {
+      cpu.setSatp(satp);
+      loadedSatp = satp;
+    }
+  };
+  const save = (t: TcbObject): void => {
+    t.regs.set(cpu.x);
+    t.regs[0] = 0;
+    t.pc = cpu.pc >>> 0;
+  };
+  /** The kernel changed a thread's registers (replies, faults): reload it before running. */
+  const kernelEntered = (): void => {
+    loaded = null;
+  };
+
+  // Device accesses are attributed to the thread that ran the slice (per-grant counters).
+  const regions = machine.devices.map((d) => d.region);
+  const paths = machine.devices.map((d) => d.path);
+  const readsBefore = new Float64Array(regions.length);
+  const writesBefore = new Float64Array(regions.length);
+  const mmioAccesses = new Map<string, [number, number]>();
+  const attribute = (t: TcbObject): void => {
+    for (let i = 0; i < regions.length; i++) {
+      const r = regions[i]!;
+      const dr = r.reads - readsBefore[i]!;
+      const dw = r.writes - writesBefore[i]!;
+      if (dr === 0 && dw === 0) continue;
+      const key = `${t.name}\u0000${paths[i]}`;
+      const counts = mmioAccesses.get(key) ?? [0, 0];
+      counts[0] += dr;
+      counts[1] += dw;
+      mmioAccesses.set(key, counts);
+    }
+  };
+  const snapshot = (): void => {
+    for (let i = 0; i < regions.length; i++) {
+      readsBefore[i] = regions[i]!.reads;
+      writesBefore[i] = regions[i]!.writes;
+    }
+  };
+
+  schedule(kernel);
+  activateThread(kernel);
+  const context = system.interruptContext;
+  let outcome: RunOutcome = 'limit';
+  let waits: string[] = [];
+  let idleSpins = 0;
+
+  for (;;) {
+    if (machine.powerOff) {
+      outcome = 'poweroff';
+      break;
+    }
+    if (executed() >= maxInstructions) {
+      outcome = 'limit';
+      break;
+    }
+    const t = kernel.current;
+    if (t === null) {
+      if (context >= 0 && machine.externalInterruptPending(context)) {
+        handleInterruptEntry(kernel);
+        kernelEntered();
+        continue;
+      }
+      const next = nextDeviceEvent(system, cpu.instret);
+      // A device event that never turns into an interrupt (UART input nobody enabled) is no wake-up.
+      if (next === null || ++idleSpins > MAX_IDLE_SPINS) {
+        outcome = 'deadlock';
+        waits = kernel.threads.filter((x) => x !== kernel.rootTcb && x.state !== 'inactive').map((x) => describeWait(x, names));
+        break;
+      }
+      // Idle: virtual time jumps to the device's event; no component instruction retires.
+      idle += next - cpu.instret;
+      cpu.instret = next;
+      machine.poll();
+      continue;
+    }
+    idleSpins = 0;
+    load(t);
+    const budget = Math.max(1, Math.min(t.timeSlice, maxInstructions - executed()));
+    const before = cpu.instret;
+    snapshot();
+    const stop = context >= 0 ? machine.run(budget, { interruptContext: context }) : machine.run(budget);
+    attribute(t);
+    t.timeSlice -= cpu.instret - before;
+    save(t);
+    switch (stop.kind) {
+      case 'budget':
+        if (t.timeSlice <= 0) {
+          timesliceExpired(kernel);
+          schedule(kernel);
+          activateThread(kernel);
+        }
+        break;
+      case 'interrupt':
+        handleInterruptEntry(kernel);
+        kernelEntered();
+        break;
+      case 'trap':
+        if (stop.cause === Cause.EcallFromU) {
+          handleSyscall(kernel, t, t.regs[Reg.a7]!);
+        } else {
+          handleUserFault(kernel, t, faultFromTrap(stop.cause, stop.tval, stop.pc));
+        }
+        kernelEntered();
+        break;
+      case 'poweroff':
+      case 'stopped':
+        break;
+    }
+  }
+
+  const power = machine.powerOff;
+  if (outcome === 'limit') diagnostics.push(createDiagnostic(D.runLimitReached, { limit: maxInstructions }));
+  if (outcome === 'deadlock') {
+    diagnostics.push(createDiagnostic(D.runDeadlock, { instructions: executed(), waits: waits.length > 0 ? waits.join('; ') : 'every component has stopped' }));
+  }
+  if (outcome === 'poweroff' && power && power.power === 'fail') diagnostics.push(createDiagnostic(D.runPowerOffFail, { code: power.code }));
+  return {
+    outcome,
+    powerOffCode: power ? power.code : 0,
+    powerOffKind: power ? power.power : null,
+    instructions: executed(),
+    faults,
+    violations,
+    waits,
+    mmioAccesses,
+    diagnostics,
+  };
+}
+
+export function formatTrace(e: KernelTraceEvent): string {
+  switch (e.kind) {
+    case 'syscall':
+      return `${e.thread}: syscall ${syscallName(e.syscall)} cptr ${e.cptr} info ${hex(e.info)}`;
+    case 'ipc':
+      return `ipc ${e.from} -> ${e.to} badge ${hex(e.badge)} label ${e.label} length ${e.length}`;
+    case 'signal':
+      return `signal -> ${e.to} badge ${hex(e.badge)}`;
+    case 'interrupt':
+      return `interrupt ${e.irq}${e.delivered ? '' : ' (not delivered)'}`;
+    case 'ack':
+      return `ack irq ${e.irq}`;
+    case 'fault':
+      return `${e.thread}: ${e.fault.type} fault at pc ${hex(e.fault.pc)}${e.handled ? ' -> fault handler' : ' (no handler: stopped)'}`;
+    case 'invocation':
+      return `${e.thread}: invocation label ${e.label} -> ${e.error === 0 ? 'ok' : `error ${e.error}`}`;
+  }
+}
+
+const SYSCALL_NAMES: Record<number, string> = {
+  [-1]: 'Call',
+  [-2]: 'ReplyRecv',
+  [-3]: 'Send',
+  [-4]: 'NBSend',
+  [-5]: 'Recv',
+  [-6]: 'Reply',
+  [-7]: 'Yield',
+  [-8]: 'NBRecv',
+  [-9]: 'DebugPutChar',
+};
+const syscallName = (n: number): string => SYSCALL_NAMES[n] ?? `unknown(${n})`;
+
+export interface RunImageOptions extends RunOptions {
+  readonly file?: string;
+  readonly stdin?: Uint8Array;
+  /** Console UART bytes. */
+  readonly uartByte?: (byte: number) => void;
+  readonly failOnFault?: boolean;
+  readonly timeSlice?: number;
+}
+
+export interface RunImageResult {
+  readonly exitCode: number;
+  /** Absent when the boot was refused. */
+  readonly report?: RunReport;
+  /** Boot refusals, run findings (faults, deadlock, limit), machine warnings. */
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** `kaal-compose run`: boot (with the grant proof), run, report. Never throws for a bad image. */
+export function runImage(bytes: Uint8Array, options: RunImageOptions = {}): RunImageResult {
+  const booted = bootImage(bytes, {
+    ...(options.file !== undefined ? { file: options.file } : {}),
+    ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
+    ...(options.timeSlice !== undefined ? { timeSlice: options.timeSlice } : {}),
+    sink: { uartByte: (_device, byte) => options.uartByte?.(byte) },
+  });
+  if (!booted.ok) return { exitCode: RunExitCode.badImage, diagnostics: booted.diagnostics };
+  const result = runSystem(booted.system, options);
+  const exitCode = runExitCode(result, options.failOnFault ?? false);
+  return {
+    exitCode,
+    report: buildReport(booted.system, result, exitCode),
+    diagnostics: [...booted.system.warnings, ...result.diagnostics],
+  };
+}
+
+/** `kaal-compose check`: boot and verify the grants without running any component. */
+export function checkImage(bytes: Uint8Array, options: { readonly file?: string } = {}): { readonly exitCode: number; readonly diagnostics: readonly Diagnostic[]; readonly grants: number } {
+  const booted = bootImage(bytes, options.file !== undefined ? { file: options.file } : {});
+  if (!booted.ok) return { exitCode: RunExitCode.badImage, diagnostics: booted.diagnostics, grants: 0 };
+  return { exitCode: 0, diagnostics: booted.system.warnings, grants: booted.system.plan.grants.length };
+}

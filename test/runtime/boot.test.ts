@@ -1,0 +1,186 @@
+// Boot of the example images: the plan realized through the kernel and the grants proven both ways;
+// tampered plans (valid checksums) are refused with a message naming the component and the grant.
+import { describe, it, expect } from 'vitest';
+import { bootImage } from '../../runtime/boot/index.js';
+import { checkInvariants } from '../../runtime/kernel/invariants.js';
+import { realizedMappings, verifyBoot } from '../../runtime/boot/verify.js';
+import { exampleImage, withPlan, withUntyped } from './exampleImages.js';
+
+const codes = (r: ReturnType<typeof bootImage>): string[] => (r.ok ? [] : r.diagnostics.map((d) => d.code));
+const messages = (r: ReturnType<typeof bootImage>): string => (r.ok ? '' : r.diagnostics.map((d) => d.message).join('\n'));
+
+describe('boot: realize the plan and prove the grants', () => {
+  it.each(['hello', 'ping-pong', 'uart-echo', 'timer', 'fault'])('%s boots, every grant verified, kernel invariants hold', async (name) => {
+    const r = bootImage(await exampleImage(name));
+    expect(messages(r)).toBe('');
+    if (!r.ok) return;
+    expect(checkInvariants(r.system.kernel)).toEqual([]);
+    for (const c of r.system.components) {
+      expect(c.tcb.name).toBe(c.plan.name);
+      expect(c.tcb.pc).toBe(c.plan.tcb.entry);
+      expect(['restart', 'running']).toContain(c.tcb.state);
+    }
+  });
+
+  it('the UART grant of hello is a real Sv32 mapping of the device page, uncached and read-write', async () => {
+    const r = bootImage(await exampleImage('hello'));
+    if (!r.ok) throw new Error(messages(r));
+    const grant = r.system.plan.grants.find((g) => g.device === '/soc/serial@10000000')!;
+    const hello = r.system.components[0]!;
+    const m = realizedMappings(r.system.kernel, hello.vspace).find((x) => x.vaddr === grant.vaddr);
+    expect(m).toEqual({ vaddr: grant.vaddr, paddr: 0x1000_0000, size: 4096, perms: 'rw', cached: false });
+  });
+
+  it('a kernel state changed after boot fails the proof: a stray device mapping (KC7022) breaks an invariant (KC7030)', async () => {
+    const r = bootImage(await exampleImage('hello'));
+    if (!r.ok) throw new Error(messages(r));
+    const { kernel, plan, machine, components } = r.system;
+    const root = components[0]!.vspace;
+    // A 4 MiB leaf at 0x4000_0000 onto the RTC page range, written behind the kernel's back.
+    kernel.memory.writeU32(root.paddr + 4 * 0x100, ((0x0 << 10) | 0xd7) >>> 0);
+    const found = verifyBoot(kernel, plan, components, { deviceAt: (p) => machine.deviceAt(p), isRam: () => false });
+    expect(found.map((d) => d.code)).toEqual(['KC7022', 'KC7030']);
+    expect(found[0]!.message).toContain("component 'hello' can reach ");
+  });
+
+  it('the UART IRQ of uart-echo is bound: IRQ 10 → handler slot → the driver notification with its badge', async () => {
+    const r = bootImage(await exampleImage('uart-echo'));
+    if (!r.ok) throw new Error(messages(r));
+    const { kernel, plan } = r.system;
+    const binding = plan.components.find((c) => c.name === 'uart-driver')!.irqs[0]!;
+    expect(binding.irq).toBe(10);
+    expect(kernel.irqStates[10]).toBe('signal');
+    const cap = kernel.irqSlots[10]!.cap;
+    expect(cap.kind === 'notification' && cap.badge).toBe(binding.badge);
+  });
+});
+
+describe('boot refuses an image whose plan does not hold (valid checksums)', () => {
+  it('a grant moved to another vaddr: missing where planned, extra where realized, both naming the device', async () => {
+    const image = withPlan(await exampleImage('hello'), (plan) => {
+      plan.grants.find((g) => g.device === '/soc/serial@10000000')!.vaddr += 0x10_0000;
+    });
+    const r = bootImage(image);
+    expect(codes(r)).toEqual(['KC7020', 'KC7022']);
+    expect(messages(r)).toContain("component 'hello': mmio grant '/soc/serial@10000000 0x10000000+0x00001000' is not realized");
+    expect(messages(r)).toContain("component 'hello' can reach device '/soc/serial@10000000' registers at '0x10000000'");
+  });
+
+  it('a grant missing from the plan: the realized device mapping is reported as reachable beyond the plan', async () => {
+    const image = withPlan(await exampleImage('hello'), (plan) => {
+      plan.grants = plan.grants.filter((g) => g.device !== '/soc/test@100000');
+    });
+    const r = bootImage(image);
+    expect(codes(r)).toEqual(['KC7022']);
+    expect(messages(r)).toContain("component 'hello' can reach device '/soc/test@100000' registers at '0x00100000'");
+  });
+
+  it('an extra grant the invocations never realize is missing', async () => {
+    const image = withPlan(await exampleImage('hello'), (plan) => {
+      plan.grants.push({ ...plan.grants[0]!, device: '/soc/rtc@101000', paddr: 0x10_1000, vaddr: 0x6100_0000 });
+    });
+    const r = bootImage(image);
+    expect(codes(r)).toEqual(['KC7020']);
+    expect(messages(r)).toContain("component 'hello': mmio grant '/soc/rtc@101000 0x00101000+0x00001000' is not realized");
+  });
+
+  it('a grant with the wrong rights differs', async () => {
+    const image = withPlan(await exampleImage('hello'), (plan) => {
+      plan.grants.find((g) => g.device === '/soc/serial@10000000')!.perms = 'r';
+    });
+    const r = bootImage(image);
+    expect(codes(r)).toEqual(['KC7021']);
+    expect(messages(r)).toContain("planned '0x10000000' r uncached");
+  });
+
+  it('an invocation that maps the UART somewhere else is caught', async () => {
+    const image = withPlan(await exampleImage('hello'), (plan) => {
+      const uart = plan.components[0]!.vspace.find((m) => m.purpose === 'mmio' && m.paddr === 0x1000_0000)!;
+      const inv = plan.invocations.find((i) => i.op === 'Page_Map' && i.vaddr === uart.vaddr)!;
+      if (inv.op === 'Page_Map') inv.vaddr += 0x2000;
+    });
+    const r = bootImage(image);
+    expect(codes(r)).toContain('KC7020');
+    expect(codes(r)).toContain('KC7022');
+  });
+
+  it('an IRQ grant dropped from the plan leaves a handler beyond the plan', async () => {
+    const image = withPlan(await exampleImage('uart-echo'), (plan) => {
+      plan.grants = plan.grants.filter((g) => g.kind !== 'irq');
+    });
+    const r = bootImage(image);
+    expect(codes(r)).toEqual(['KC7022', 'KC7022']);
+    expect(messages(r)).toContain("component 'uart-driver' can reach an IRQ handler for IRQ 10");
+    expect(messages(r)).toContain("component 'uart-driver' can reach interrupts of IRQ 10, delivered to its notification");
+  });
+
+  it('an IRQ bound to the wrong badge differs', async () => {
+    const image = withPlan(await exampleImage('uart-echo'), (plan) => {
+      plan.components.find((c) => c.name === 'uart-driver')!.irqs[0]!.badge ^= 1;
+    });
+    const r = bootImage(image);
+    expect(codes(r)).toEqual(['KC7021']);
+    expect(messages(r)).toContain("irq grant '/soc/serial@10000000 IRQ 10' is realized differently");
+  });
+
+  it('an invocation the kernel rejects stops the boot with its seL4 error', async () => {
+    const image = withPlan(await exampleImage('hello'), (plan) => {
+      const inv = plan.invocations.find((i) => i.op === 'Page_Map')!;
+      if (inv.op === 'Page_Map') inv.vaddr += 4;
+    });
+    const r = bootImage(image);
+    expect(codes(r)).toEqual(['KC7010']);
+    expect(messages(r)).toMatch(/boot invocation \d+ 'Page_Map' for 'slot \d+' failed: seL4 error 5 \(AlignmentError\)/);
+  });
+
+  it('a capability, a mapping or a thread setting that differs from the plan is named by slot, vaddr or field', async () => {
+    const image = withPlan(await exampleImage('hello'), (plan) => {
+      const hello = plan.components[0]!;
+      hello.cspace.find((s) => s.role === 'input')!.badge = 0x40;
+      hello.vspace.find((m) => m.purpose === 'stack')!.perms = 'rwx';
+      hello.tcb.priority = 7;
+    });
+    const r = bootImage(image);
+    expect(codes(r)).toEqual(['KC7025', 'KC7023', 'KC7024']);
+    expect(messages(r)).toContain("component 'hello': its thread has priority 0x00000064, the plan says 0x00000007");
+    expect(messages(r)).toContain("component 'hello': CSpace slot 1 holds 'notification ntfn_hello badge 0x00000000 rights RW--'");
+    expect(messages(r)).toMatch(/component 'hello': VSpace at '0x[0-9a-f]+' maps '0x[0-9a-f]+' rw, the plan says '0x[0-9a-f]+' rwx \(stack /);
+  });
+
+  it('untypeds that differ between plan and bootinfo, an unknown plan version, a component without code, an unmapped segment', async () => {
+    const hello = await exampleImage('hello');
+    const untyped = bootImage(withPlan(hello, (plan) => void (plan.untyped[0]!.sizeBits -= 1)));
+    expect(codes(untyped)).toEqual(['KC7003']);
+    const version = bootImage(withPlan(hello, (plan) => void ((plan as { formatVersion: number }).formatVersion = 2)));
+    expect(codes(version)).toEqual(['KC7002']);
+    const ghost = bootImage(withPlan(hello, (plan) => void (plan.components[0]!.name = 'ghost')));
+    expect(codes(ghost)).toEqual(['KC7011']);
+    const unmapped = bootImage(
+      withPlan(hello, (plan) => {
+        const entry = plan.components[0]!.tcb.entry;
+        plan.invocations = plan.invocations.filter((i) => !(i.op === 'Page_Map' && i.vaddr === entry));
+      }),
+    );
+    expect(codes(unmapped)).toEqual(['KC7012']);
+    expect(messages(unmapped)).toContain("component 'hello': its segment page at '0x10000' is not mapped");
+  });
+
+  it('bootinfo that does not match the platform is refused', async () => {
+    const image = withUntyped(await exampleImage('hello'), (list) => {
+      const ram = list.find((u) => !u.isDevice)!;
+      ram.isDevice = true;
+    });
+    const r = bootImage(image);
+    expect(codes(r)).toContain('KC7001');
+    expect(messages(r)).toContain("overlaps the platform's RAM");
+  });
+
+  it('a corrupted image is a diagnostic, not an exception', async () => {
+    const bytes = (await exampleImage('hello')).slice();
+    bytes[200] = (bytes[200]! + 1) & 0xff;
+    const r = bootImage(bytes);
+    expect(r.ok).toBe(false);
+    expect(codes(r)[0]).toMatch(/^KC6/);
+    expect(bootImage(new Uint8Array(10)).ok).toBe(false);
+  });
+});

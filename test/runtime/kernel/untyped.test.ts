@@ -1,0 +1,123 @@
+// Untyped_Retype through the root task: placement at the aligned watermark, reset, device untyped,
+// and every seL4 error with its argument number (seL4 src/object/untyped.c).
+import { describe, it, expect } from 'vitest';
+import { ObjectType } from '../../../schema/abi.js';
+import { InvocationLabel, SeL4Error } from '../../../runtime/kernel/abi.js';
+import { checkInvariants } from '../../../runtime/kernel/invariants.js';
+import {
+  bootTestKernel,
+  DEVICE_BASE,
+  DEVICE_UNTYPED_SLOT,
+  RAM_BASE,
+  retype,
+  ROOT_CNODE,
+  rootInvoke,
+  UNTYPED_SLOT,
+} from './fixture.js';
+
+const capAt = (sys: ReturnType<typeof bootTestKernel>, slot: number) => sys.kernel.rootCNode.slots[slot]!.cap;
+const paddrAt = (sys: ReturnType<typeof bootTestKernel>, slot: number): number => {
+  const cap = capAt(sys, slot);
+  if (!('obj' in cap)) throw new Error(`slot ${slot} holds ${cap.kind}`);
+  return cap.obj.paddr;
+};
+
+describe('Untyped_Retype', () => {
+  it('places objects at the watermark aligned to their own size', () => {
+    const sys = bootTestKernel();
+    const ep = retype(sys, ObjectType.Endpoint);
+    const tcb = retype(sys, ObjectType.Tcb);
+    const frame = retype(sys, ObjectType.Page4K);
+    expect(paddrAt(sys, ep)).toBe(RAM_BASE);
+    // The TCB (2^9) skips to the next 512-byte boundary; the frame to the next 4 KiB.
+    expect(paddrAt(sys, tcb)).toBe(RAM_BASE + 0x200);
+    expect(paddrAt(sys, frame)).toBe(RAM_BASE + 0x1000);
+    expect(sys.kernel.bootUntypeds[0]!.freeIndex).toBe(0x2000);
+    expect(checkInvariants(sys.kernel)).toEqual([]);
+  });
+
+  it('creates several objects in consecutive slots', () => {
+    const sys = bootTestKernel();
+    const first = retype(sys, ObjectType.Notification, 0, 3);
+    expect([0, 1, 2].map((i) => paddrAt(sys, first + i))).toEqual([RAM_BASE, RAM_BASE + 16, RAM_BASE + 32]);
+    expect(capAt(sys, first + 2).kind).toBe('notification');
+  });
+
+  it('makes a CNode of 2^size slots of 16 bytes', () => {
+    const sys = bootTestKernel();
+    const slot = retype(sys, ObjectType.CNode, 8);
+    const cap = capAt(sys, slot);
+    expect(cap.kind === 'cnode' && cap.obj.slots.length).toBe(256);
+    expect(cap.kind === 'cnode' && cap.obj.sizeBits).toBe(12);
+  });
+
+  it('zeroes a RAM frame it creates', () => {
+    const sys = bootTestKernel();
+    sys.memory.writeU32(RAM_BASE + 8, 0xdeadbeef);
+    retype(sys, ObjectType.Page4K);
+    expect(sys.memory.readU32(RAM_BASE + 8)).toBe(0);
+  });
+
+  it('fails with NotEnoughMemory and the bytes left when the untyped is full', () => {
+    const sys = bootTestKernel();
+    const r = rootInvoke(sys, DEVICE_UNTYPED_SLOT, InvocationLabel.UntypedRetype, [ObjectType.Page4K, 0, 0, 0, 40, 2], [ROOT_CNODE]);
+    expect(r.error).toBe(SeL4Error.NotEnoughMemory);
+    expect(r.mrs).toEqual([4096]);
+  });
+
+  it('device untyped yields frames but not kernel objects', () => {
+    const sys = bootTestKernel();
+    const bad = rootInvoke(sys, DEVICE_UNTYPED_SLOT, InvocationLabel.UntypedRetype, [ObjectType.Tcb, 0, 0, 0, 40, 1], [ROOT_CNODE]);
+    expect(bad).toEqual({ error: SeL4Error.InvalidArgument, mrs: [1] });
+    const frame = retype(sys, ObjectType.Page4K, 0, 1, DEVICE_UNTYPED_SLOT);
+    const cap = capAt(sys, frame);
+    expect(cap.kind === 'frame' && cap.obj.isDevice).toBe(true);
+    expect(paddrAt(sys, frame)).toBe(DEVICE_BASE);
+  });
+
+  it('rejects bad arguments with the seL4 error and argument number', () => {
+    const sys = bootTestKernel();
+    const call = (mrs: number[]) => rootInvoke(sys, UNTYPED_SLOT, InvocationLabel.UntypedRetype, mrs, [ROOT_CNODE]);
+    expect(call([8, 0, 0, 0, 40, 1])).toEqual({ error: SeL4Error.InvalidArgument, mrs: [0] });
+    expect(call([ObjectType.CNode, 0, 0, 0, 40, 1])).toEqual({ error: SeL4Error.InvalidArgument, mrs: [1] });
+    expect(call([ObjectType.Untyped, 3, 0, 0, 40, 1])).toEqual({ error: SeL4Error.InvalidArgument, mrs: [1] });
+    expect(call([ObjectType.Untyped, 30, 0, 0, 40, 1])).toEqual({ error: SeL4Error.RangeError, mrs: [0, 29] });
+    expect(call([ObjectType.Endpoint, 0, 0, 0, 4096, 1])).toEqual({ error: SeL4Error.RangeError, mrs: [0, 4095] });
+    expect(call([ObjectType.Endpoint, 0, 0, 0, 40, 0])).toEqual({ error: SeL4Error.RangeError, mrs: [1, 256] });
+    expect(call([ObjectType.Endpoint, 0, 0, 0, 4090, 10])).toEqual({ error: SeL4Error.RangeError, mrs: [1, 6] });
+    expect(call([ObjectType.Endpoint, 0, 0, 0]).error).toBe(SeL4Error.TruncatedMessage);
+    // Slot 1 holds the initial TCB cap.
+    expect(call([ObjectType.Endpoint, 0, 0, 0, 1, 1]).error).toBe(SeL4Error.DeleteFirst);
+    expect(rootInvoke(sys, UNTYPED_SLOT, InvocationLabel.CNodeCopy, [], [ROOT_CNODE]).error).toBe(SeL4Error.IllegalOperation);
+  });
+
+  it('starts again from the base once every child is deleted', () => {
+    const sys = bootTestKernel();
+    const ep = retype(sys, ObjectType.Endpoint);
+    expect(rootInvoke(sys, ROOT_CNODE, InvocationLabel.CNodeDelete, [ep, 32]).error).toBe(0);
+    const frame = retype(sys, ObjectType.Page4K);
+    expect(paddrAt(sys, frame)).toBe(RAM_BASE);
+    expect(checkInvariants(sys.kernel)).toEqual([]);
+  });
+
+  it('revoking the untyped frees every object made from it', () => {
+    const sys = bootTestKernel();
+    const ep = retype(sys, ObjectType.Endpoint, 0, 4);
+    const epObj = capAt(sys, ep);
+    expect(rootInvoke(sys, ROOT_CNODE, InvocationLabel.CNodeRevoke, [UNTYPED_SLOT, 32]).error).toBe(0);
+    expect(capAt(sys, ep).kind).toBe('null');
+    expect('obj' in epObj && epObj.obj.live).toBe(false);
+    expect(checkInvariants(sys.kernel)).toEqual([]);
+  });
+
+  it('retypes into a CNode named by node index and depth', () => {
+    const sys = bootTestKernel();
+    const cnode = retype(sys, ObjectType.CNode, 4);
+    const r = rootInvoke(sys, UNTYPED_SLOT, InvocationLabel.UntypedRetype, [ObjectType.Endpoint, 0, cnode, 32, 3, 1], [ROOT_CNODE]);
+    expect(r.error).toBe(0);
+    const cap = capAt(sys, cnode);
+    expect(cap.kind === 'cnode' && cap.obj.slots[3]!.cap.kind).toBe('endpoint');
+    const notCNode = rootInvoke(sys, UNTYPED_SLOT, InvocationLabel.UntypedRetype, [ObjectType.Endpoint, 0, 1, 32, 3, 1], [ROOT_CNODE]);
+    expect(notCNode.error).toBe(SeL4Error.FailedLookup);
+  });
+});

@@ -1,0 +1,140 @@
+// The examples run from their images under the kernel: expected output, report contents, violations,
+// limit and deadlock outcomes, and identical output/report/trace across two runs.
+import { describe, it, expect } from 'vitest';
+import { runImage, type RunImageOptions } from '../../runtime/run.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import { findSymbol, readElf } from '../../image/elf.js';
+import { readImage } from '../../image/bootImage/index.js';
+import type { Plan } from '../../schema/plan.generated.js';
+import { exampleImage, repoRoot, withCode } from './exampleImages.js';
+
+function run(bytes: Uint8Array, options: RunImageOptions = {}) {
+  const out: number[] = [];
+  const trace: string[] = [];
+  const result = runImage(bytes, { maxInstructions: 20_000_000, uartByte: (b) => out.push(b), debugPutChar: (b) => out.push(b), trace: (l) => trace.push(l), ...options });
+  return { ...result, output: Buffer.from(out).toString('latin1'), trace };
+}
+
+describe('kaal-compose run: the examples under the kernel', () => {
+  it('hello prints through its UART grant and powers off with code 0', async () => {
+    const r = run(await exampleImage('hello'));
+    expect(r.output).toBe("hello, world from 'hello' of system 'hello'\n");
+    expect(r.exitCode).toBe(0);
+    expect(r.report).toMatchObject({ outcome: 'poweroff', exitCode: 0, violations: [] });
+    expect(Object.keys(r.report!)).toEqual(expect.arrayContaining(['outcome', 'exitCode', 'instructions', 'components', 'grants', 'violations']));
+    const uart = r.report!.grants.find((g) => g.device === '/soc/serial@10000000')!;
+    expect(uart).toMatchObject({ component: 'hello', kind: 'mmio', paddr: '0x10000000', size: 4096, irq: null, deliveries: 0, acks: 0 });
+    // One THR write per character; the LSR is polled before each.
+    expect(uart.writes).toBe(r.output.length);
+    expect(uart.reads).toBeGreaterThanOrEqual(r.output.length);
+    expect(r.report!.grants.find((g) => g.device === '/soc/test@100000')!.writes).toBe(1);
+  });
+
+  it('uart-echo answers the lines given on stdin in upper case, then Ctrl-D powers off', async () => {
+    const r = run(await exampleImage('uart-echo'), { stdin: Buffer.from('hello there\nsecond line\n\x04') });
+    expect(r.output).toContain('HELLO THERE\nSECOND LINE\n');
+    expect(r.report!.outcome).toBe('poweroff');
+    const irq = r.report!.grants.find((g) => g.kind === 'irq')!;
+    expect(irq).toMatchObject({ component: 'uart-driver', irq: 10 });
+    expect(irq.deliveries).toBeGreaterThan(0);
+    expect(irq.acks).toBe(irq.deliveries);
+  });
+
+  it('uart-echo without Ctrl-D deadlocks, naming who waits on what', async () => {
+    const r = run(await exampleImage('uart-echo'), { stdin: Buffer.from('abc\n') });
+    expect(r.output).toContain('ABC\n');
+    expect(r.exitCode).toBe(6);
+    expect(r.report!.outcome).toBe('deadlock');
+    expect([...r.report!.deadlock].sort()).toEqual(["'client' waits on notification 'ntfn_client'", "'uart-driver' waits on notification 'ntfn_uart-driver'"]);
+    expect(r.diagnostics.map((d) => d.code)).toContain('KC7041');
+  });
+
+  it('ping-pong completes its calls and prints the checksum', async () => {
+    const r = run(await exampleImage('ping-pong'));
+    expect(r.output).toContain('ping-pong: 1000 calls, checksum 0xa1ace1fe\n');
+    expect(r.exitCode).toBe(0);
+  });
+
+  it('timer delivers the alarms in deadline order', async () => {
+    const r = run(await exampleImage('timer'));
+    const alarms = r.output.split('\n').filter((l) => l.includes('alarm'));
+    expect(alarms).toEqual([
+      'client-a: alarm 1 of 3',
+      'client-b: alarm 1 of 3',
+      'client-a: alarm 2 of 3',
+      'client-b: alarm 2 of 3',
+      'client-a: alarm 3 of 3',
+      'client-b: alarm 3 of 3',
+    ]);
+    expect(r.output).toContain('rtc-driver: both clients done');
+    const irq = r.report!.grants.find((g) => g.kind === 'irq')!;
+    expect(irq.deliveries).toBeGreaterThanOrEqual(3);
+    expect(r.exitCode).toBe(0);
+  });
+
+  it('fault reports one violation with pc, address and device while the survivor finishes', async () => {
+    const r = run(await exampleImage('fault'));
+    expect(r.output).toContain('survivor: still running\n');
+    expect(r.output).not.toContain('never printed');
+    // The right pc: the store instruction inside rogue's init (read from its ELF).
+    const elf = readElf(fs.readFileSync(path.join(repoRoot, 'fixtures/systems/fault/rogue.elf')));
+    const init = findSymbol(elf, 'init')!;
+    const pc = Number(r.report!.violations[0]!.pc);
+    expect(pc).toBeGreaterThanOrEqual(init.value);
+    expect(pc).toBeLessThan(init.value + init.size);
+    const text = elf.segments.find((s) => pc >= s.vaddr && pc < s.vaddr + s.filesz)!;
+    const insn = new DataView(text.data.buffer, text.data.byteOffset).getUint32(pc - text.vaddr, true);
+    expect(insn & 0x7f).toBe(0x23);
+    expect(r.report!.violations).toEqual([
+      { component: 'rogue', pc: r.report!.violations[0]!.pc, address: '0x10000000', access: 'write', device: '/soc/serial@10000000' },
+    ]);
+    const rogue = r.report!.components.find((c) => c.name === 'rogue')!;
+    expect(rogue.state).toBe('faulted');
+    expect(rogue.faults).toHaveLength(1);
+    expect(rogue.faults[0]).toMatchObject({ type: 'vm', pc: r.report!.violations[0]!.pc, address: '0x10000000' });
+    expect(r.exitCode).toBe(0);
+    expect(run(await exampleImage('fault'), { failOnFault: true }).exitCode).toBe(4);
+  });
+
+  it('stops at the instruction limit with exit code 3', async () => {
+    const r = run(await exampleImage('ping-pong'), { maxInstructions: 5000 });
+    expect(r.report!.outcome).toBe('limit');
+    expect(r.exitCode).toBe(3);
+    expect(r.report!.instructions).toBeGreaterThanOrEqual(5000);
+    expect(r.diagnostics.map((d) => d.code)).toContain('KC7040');
+  });
+
+  it('two runs of the same image and input give identical output, report and trace', async () => {
+    const image = await exampleImage('timer');
+    const a = run(image);
+    const b = run(image);
+    expect(a.output).toBe(b.output);
+    expect(JSON.stringify(a.report)).toBe(JSON.stringify(b.report));
+    expect(a.trace).toEqual(b.trace);
+    expect(a.trace.some((l) => / interrupt 11$/.test(l))).toBe(true);
+    expect(a.trace.some((l) => /syscall Call/.test(l))).toBe(true);
+  });
+
+  it('a failing power-off exits with the program code; a reset request exits 5', async () => {
+    const hello = await exampleImage('hello');
+    const plan = readImage(hello).plan as unknown as Plan;
+    const vaddr = plan.grants.find((g) => g.device === '/soc/test@100000')!.vaddr;
+    expect(vaddr).toBe(0x6000_1000);
+    // lui t0, 0x60001; lui t1, 0x93; addi t1, t1, 0x333; sw t1, 0(t0); j .   (0x3333 | 9 << 16: fail, code 9)
+    const fail = run(withCode(hello, 'hello', [0x600012b7, 0x00093337, 0x33330313, 0x0062a023, 0x0000006f]));
+    expect(fail.exitCode).toBe(9);
+    expect(fail.report).toMatchObject({ outcome: 'poweroff', powerOff: { kind: 'fail', code: 9 } });
+    expect(fail.diagnostics.map((d) => d.code)).toEqual(['KC7043']);
+    // lui t1, 0x7; addi t1, t1, 0x777 (0x7777: reset)
+    const reset = run(withCode(hello, 'hello', [0x600012b7, 0x00007337, 0x77730313, 0x0062a023, 0x0000006f]));
+    expect(reset.exitCode).toBe(5);
+  });
+
+  it('a refused boot runs nothing and exits 1', async () => {
+    const r = run(new Uint8Array(100));
+    expect(r.exitCode).toBe(1);
+    expect(r.report).toBeUndefined();
+    expect(r.output).toBe('');
+  });
+});
