@@ -7,6 +7,7 @@ import { commandFactories } from './commands/index.js';
 import { D, DiagnosticError, createDiagnostic, type Diagnostic } from '../schema/diagnostics.js';
 import { renderDiagnostics } from './report/index.js';
 import { colorEnabled } from './report/text.js';
+import { nearestName } from '../schema/nearestName.js';
 
 export type { CliIo } from './context.js';
 
@@ -67,7 +68,7 @@ export function useColor(io: CliIo): boolean {
 export function describeUsageFailure(message: string, argv: readonly string[], commandNames: readonly string[]): string {
   const first = argv.find((a) => !a.startsWith('-'));
   if (first !== undefined && !commandNames.includes(first) && argv.indexOf(first) === 0) {
-    const near = commandNames.find((c) => editDistance(c, first) <= 2);
+    const near = nearestName(first, commandNames);
     if (near) return `unknown command '${first}'; did you mean '${near}'?`;
     return `unknown command '${first}'; the commands are ${commandNames.map((c) => `'${c}'`).join(', ')}`;
   }
@@ -94,17 +95,4 @@ function reportThrown(error: unknown, io: CliIo): number {
   writeDiagnostics(io, [createDiagnostic(D.internalError, { message })]);
   if (io.env.KAAL_DEBUG) io.stderr.write(String(error instanceof Error ? error.stack : error) + '\n');
   return ExitCode.internal;
-}
-
-/** Levenshtein distance, for "did you mean" on short command names. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }

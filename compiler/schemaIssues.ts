@@ -4,6 +4,7 @@
 import type { z } from 'zod';
 import { D, createDiagnostic, type Diagnostic } from '../schema/diagnostics.js';
 import { addressSchema, systemSchema } from '../schema/descriptor.js';
+import { nearestName } from '../schema/nearestName.js';
 
 /** Which node of the descriptor a diagnostic points at once its path is found in the source. */
 export type IssueTarget = 'value' | 'key' | 'object';
@@ -127,24 +128,8 @@ function describeIssue(issue: Issue, path: Segment[], value: unknown, file: stri
 
 /** "; did you mean 'priority'?" for a near miss (a prefix either way, or at most two edits), else "". */
 function suggest(key: string, allowed: readonly string[]): string {
-  const lower = key.toLowerCase();
-  const near = allowed.find((k) => {
-    const candidate = k.toLowerCase();
-    return (lower.length >= 3 && (candidate.startsWith(lower) || lower.startsWith(candidate))) || editDistance(lower, candidate) <= 2;
-  });
+  const near = nearestName(key, allowed);
   return near ? `; did you mean '${near}'?` : '';
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }
 
 /** `components.0.priority`: the path as the json report and SARIF show it. */
