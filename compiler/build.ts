@@ -20,6 +20,7 @@ import { bootInfoFor, writeImage, type ComponentInput } from '../image/bootImage
 import { printDts } from '../image/fdt/printDts.js';
 import { nodeHost, type Host } from './host.js';
 import { findDescriptor, loadDescriptor } from './load.js';
+import { placeByPath } from './placeDiagnostics.js';
 import { loadPlatform, type LoadedPlatform } from './loadPlatform.js';
 import { checkDescriptor } from './check/index.js';
 import type { ModelComponent, SystemModel } from './resolvePlatform.js';
@@ -146,7 +147,7 @@ async function runBuild(
   const platform: LoadedPlatform = await loadPlatform(loaded.system.platform, baseDir, { host });
   const checked = checkDescriptor(loaded.system, platform.platform);
   // Warnings too are shown at their place in the descriptor.
-  if (checked.diagnostics.length > 0) diagnostics.push(...(await placed(checked.diagnostics, found.file, host, cwd)));
+  if (checked.diagnostics.length > 0) diagnostics.push(...(await placeByPath(checked.diagnostics, loaded, host, cwd)));
   if (hasErrors(diagnostics)) return done();
   const model = checked.model;
   const platformName = platform.source === loaded.system.platform ? platform.source : path.basename(platform.source);
@@ -291,14 +292,6 @@ async function runBuild(
     }
   }
   return done({ image, sha256, plan });
-}
-
-/** Diagnostics of the semantic checks placed in the source, as `validate` places them (it loads the file again). */
-async function placed(diagnostics: readonly Diagnostic[], file: string, host: Host, cwd: string): Promise<Diagnostic[]> {
-  const { validateFile } = await import('./validate.js');
-  const validation = await validateFile(file, host, cwd);
-  // `validate` runs the same checks; should it not (yet), keep ours, pointing at the file.
-  return validation.diagnostics.length > 0 ? [...validation.diagnostics] : diagnostics.map((d) => (d.file === undefined ? { ...d, file } : d));
 }
 
 /**

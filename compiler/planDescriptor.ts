@@ -2,10 +2,11 @@
 // checks, with positions), load its platform and each component's ELF (`code.elf` when the file
 // exists, else the documented placeholder layout), then run the pure planner (compiler/plan/).
 import * as path from 'node:path';
-import { DiagnosticError, LineIndex, compareDiagnostics, hasErrors, type Diagnostic } from '../schema/diagnostics.js';
+import { DiagnosticError, compareDiagnostics, hasErrors, type Diagnostic } from '../schema/diagnostics.js';
 import { placeholderElf, type ComponentElfInfo, type Plan } from '../schema/plan.js';
 import type { Host } from './host.js';
 import { validateFile } from './validate.js';
+import { placeByPath } from './placeDiagnostics.js';
 import { loadDescriptor } from './load.js';
 import { loadPlatform, type LoadedPlatform } from './loadPlatform.js';
 import type { SystemModel } from './resolvePlatform.js';
@@ -54,7 +55,7 @@ export async function planDescriptor(file: string, host: Host, options: { readon
   if (hasErrors(diagnostics)) return { plan: null, placeholders, diagnostics: diagnostics.sort(compareDiagnostics) };
   const platformName = source === loaded.system!.platform ? source : path.basename(source);
   const planned = planSystem(model, platform, elfs, { platformName });
-  diagnostics.push(...(await placeAll(planned.diagnostics, loaded.file, loaded.absoluteFile, loaded.text, host)));
+  diagnostics.push(...(await placeByPath(planned.diagnostics, loaded, host, cwd)));
   return {
     plan: hasErrors(planned.diagnostics) ? null : planned.plan,
     placeholders,
@@ -62,18 +63,4 @@ export async function planDescriptor(file: string, host: Host, options: { readon
     model,
     platform: loadedPlatform,
   };
-}
-
-/** Gives planning diagnostics (which carry only a descriptor path) their file, line and column. */
-async function placeAll(diagnostics: readonly Diagnostic[], file: string, absoluteFile: string, text: string | undefined, host: Host): Promise<Diagnostic[]> {
-  if (diagnostics.length === 0 || text === undefined) return diagnostics.map((d) => ({ ...d, file }));
-  const { createLocator } = await import('./positions.js');
-  const locator = createLocator(absoluteFile, text, host);
-  const index = new LineIndex(text);
-  return diagnostics.map((d) => {
-    const segments = (d.path ?? '').split('.').filter((s) => s !== '').map((s) => (/^\d+$/.test(s) ? Number(s) : s));
-    const found = locator.locate(segments, 'value');
-    if (!found || found.file !== absoluteFile) return { ...d, file };
-    return { ...d, file, span: found.span, ...index.position(found.span.start) };
-  });
 }

@@ -6,7 +6,6 @@ import { createRequire } from 'node:module';
 import {
   D,
   DiagnosticError,
-  LineIndex,
   compareDiagnostics,
   createDiagnostic,
   hasErrors,
@@ -14,6 +13,7 @@ import {
 } from '../schema/diagnostics.js';
 import type { Host } from './host.js';
 import { DESCRIPTOR_GLOB, loadDescriptor, type LoadedDescriptor } from './load.js';
+import { placeByPath } from './placeDiagnostics.js';
 
 /** The outcome for one file, in the order the files were named. */
 export interface FileValidation {
@@ -73,29 +73,6 @@ async function runSemanticChecks(loaded: LoadedDescriptor, host: Host): Promise<
     throw error;
   }
   return checkDescriptor(system, platform).diagnostics;
-}
-
-/**
- * Semantic checks report a `path` into the descriptor (`components.1.devices.0`); the position
- * comes from the source here, so that checks stay pure functions of the model. typescript is
- * loaded only when some diagnostic needs placing.
- */
-async function placeByPath(diagnostics: readonly Diagnostic[], loaded: LoadedDescriptor, host: Host, cwd: string): Promise<Diagnostic[]> {
-  const unplaced = diagnostics.some((d) => d.path !== undefined && d.span === undefined && d.line === undefined);
-  if (!unplaced || loaded.text === undefined) return diagnostics.map((d) => (d.file === undefined ? { ...d, file: loaded.file } : d));
-  const { createLocator } = await import('./positions.js');
-  const locator = createLocator(loaded.absoluteFile, loaded.text, host);
-  const indexes = new Map<string, LineIndex>([[loaded.absoluteFile, new LineIndex(loaded.text)]]);
-  return diagnostics.map((d) => {
-    if (d.path === undefined || d.span !== undefined || d.line !== undefined) return d.file === undefined ? { ...d, file: loaded.file } : d;
-    const segments = d.path === '' ? [] : d.path.split('.').map((s) => (/^\d+$/.test(s) ? Number(s) : s));
-    const found = locator.locate(segments, 'value');
-    if (!found) return { ...d, file: loaded.file };
-    let index = indexes.get(found.file);
-    if (!index) indexes.set(found.file, (index = new LineIndex(host.readText(found.file))));
-    const file = found.file === loaded.absoluteFile ? loaded.file : path.relative(cwd, found.file);
-    return { ...d, file, span: found.span, ...index.position(found.span.start) };
-  });
 }
 
 /** Literal paths stay as given (a missing one is reported by load); globs expand sorted, without node_modules. */
