@@ -27,7 +27,8 @@ import type { ModelComponent, SystemModel } from './resolvePlatform.js';
 import { planSystem } from './plan/index.js';
 import { placeholderElf } from '../schema/plan.js';
 import { emitComponents, headerSha256, type EmittedComponent, type HeaderNames } from './emit.js';
-import { checkTools, compileComponent, findPackageDir, type ToolchainOptions } from './toolchain.js';
+import { checkTools, compileComponent, type ToolchainOptions } from './toolchain.js';
+import { packageDir, packageVersion } from '../image/packageFiles.js';
 
 /** Where a component's code came from. */
 export type CodeOrigin = 'compiled' | 'prebuilt' | 'elf';
@@ -73,15 +74,7 @@ export interface BuildResult {
   readonly components: readonly BuiltComponent[];
 }
 
-/** The package version (`0.1.0`) written into the image's META section. */
-export function packageVersion(): string {
-  try {
-    const manifest = JSON.parse(fs.readFileSync(path.join(findPackageDir('templates'), '..', 'package.json'), 'utf8')) as { version?: string };
-    return manifest.version ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
+export { packageVersion } from '../image/packageFiles.js';
 
 /** The names a component's header needs that the plan does not carry, from the resolved model. */
 export function headerNamesOf(model: SystemModel, component: ModelComponent): HeaderNames {
@@ -206,7 +199,7 @@ async function runBuild(
     diagnostics.push(...(await checkTools(toCompile.map((c) => c.component.name), options.toolchain)));
     if (hasErrors(diagnostics)) return done();
     progress({ kind: 'stage', stage: 'compile' });
-    const sdkDir = findPackageDir('sdk');
+    const sdkDir = packageDir('sdk');
     const results = await mapLimited(toCompile, Math.max(1, os.availableParallelism?.() ?? 2), async (code) => {
       const files = layoutHeaders!.find((e) => e.name === code.component.name)!;
       const descriptorCode = loaded.system!.components.find((c) => c.name === code.component.name)!.code;

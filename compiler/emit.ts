@@ -2,9 +2,7 @@
 // handlebars templates in templates/ (DESIGN.md "Component code"). Pure: plan and names in, text
 // out; the slot layout and badges come from schema/abi.ts, never retyped.
 import { createHash } from 'node:crypto';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import Handlebars from 'handlebars';
 import {
   CNODE_SLOTS,
   FAULT_BADGE_FLAG,
@@ -16,7 +14,7 @@ import {
 } from '../schema/abi.js';
 import { D, createDiagnostic, type Diagnostic } from '../schema/diagnostics.js';
 import { VSpaceLayout, type ComponentPlan, type Grant, type Plan } from '../schema/plan.js';
-import { findPackageDir } from './toolchain.js';
+import { renderTemplate } from './renderTemplate.js';
 
 /** Every component's code starts here (the plan's `VSpaceLayout.codeBase`): null stays unmapped. */
 export const COMPONENT_LINK_ADDRESS = VSpaceLayout.codeBase;
@@ -220,19 +218,6 @@ function regionView(component: ComponentPlan, names: HeaderNames) {
   return result;
 }
 
-let compiledTemplates: { header: HandlebarsTemplateDelegate; linker: HandlebarsTemplateDelegate } | undefined;
-
-/** Templates are read once; `noEscape` because the output is C, not HTML. */
-function templates() {
-  if (!compiledTemplates) {
-    const dir = findPackageDir('templates');
-    const load = (file: string) =>
-      Handlebars.compile(fs.readFileSync(path.join(dir, file), 'utf8'), { noEscape: true, strict: true });
-    compiledTemplates = { header: load('component.h.hbs'), linker: load('component.ld.hbs') };
-  }
-  return compiledTemplates;
-}
-
 /** Stands in for the hash while the text that is hashed is rendered. */
 const HASH_PLACEHOLDER = '0'.repeat(16);
 
@@ -242,7 +227,7 @@ const HASH_PLACEHOLDER = '0'.repeat(16);
  * (`kaal_header_sha256`), which is how `build` recognises a prebuilt ELF made from another header.
  */
 export function renderHeader(view: HeaderView): string {
-  const text = templates().header({ ...view, headerSha256: HASH_PLACEHOLDER });
+  const text = renderTemplate('component.h.hbs', { ...view, headerSha256: HASH_PLACEHOLDER });
   const hash = headerHash(text);
   return text.replace(`KAAL_HEADER_SHA256 "${HASH_PLACEHOLDER}"`, `KAAL_HEADER_SHA256 "${hash}"`);
 }
@@ -257,7 +242,7 @@ export function headerSha256(header: string): string | undefined {
 }
 
 export function renderLinkerScript(systemName: string, componentName: string): string {
-  return templates().linker({
+  return renderTemplate('component.ld.hbs', {
     systemName,
     componentName,
     linkAddress: hex32(COMPONENT_LINK_ADDRESS),

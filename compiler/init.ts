@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { D, createDiagnostic, type Diagnostic } from '../schema/diagnostics.js';
 import { writeFileAtomic } from './host.js';
 import { renderTemplate } from './renderTemplate.js';
-import { findPackageDir } from './toolchain.js';
+import { packageVersion } from '../image/packageFiles.js';
 
 /** The descriptor schema's name rule (schema/descriptor.ts): C identifiers after '-' → '_'. */
 const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]*$/;
@@ -39,16 +39,6 @@ export function projectFiles(name: string, version: string): ProjectFile[] {
     { path: 'package.json', text: renderTemplate('init/package.json.hbs', view) },
     { path: '.gitignore', text: renderTemplate('init/gitignore.hbs', view) },
   ];
-}
-
-/** This package's version, for the new project's devDependency. */
-function packageVersion(): string {
-  try {
-    const manifest = JSON.parse(fs.readFileSync(path.join(findPackageDir('templates'), '..', 'package.json'), 'utf8')) as { version?: string };
-    return manifest.version ?? '0.1.0';
-  } catch {
-    return '0.1.0';
-  }
 }
 
 export interface InitOptions {

@@ -2,18 +2,17 @@
 // compiled by dtc (Debian `device-tree-compiler`) through execa. The I/O edge of the device-tree
 // code: decoding and the platform model themselves are pure, in image/fdt and image/platform.ts.
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { D, fail } from '../schema/diagnostics.js';
 import { decodeFdt } from '../image/fdt/decodeFdt.js';
 import type { FdtTree } from '../image/fdt/fdtTree.js';
 import { platformFromFdt } from '../image/platform.js';
+import { packageDir } from '../image/packageFiles.js';
 import type { Platform } from '../image/platformModel.js';
 import { nodeHost, type Host } from './host.js';
+import { BUNDLED_PLATFORMS, type BundledPlatform } from '../schema/platforms.js';
 
 /** The platforms shipped in `fixtures/platforms/` (package.json `files`). */
-export const BUNDLED_PLATFORMS = ['kaal-virt-rv32'] as const;
-export type BundledPlatform = (typeof BUNDLED_PLATFORMS)[number];
-export const DEFAULT_PLATFORM: BundledPlatform = 'kaal-virt-rv32';
+export { BUNDLED_PLATFORMS, DEFAULT_PLATFORM } from '../schema/platforms.js';
 
 export interface LoadedPlatform {
   readonly platform: Platform;
@@ -30,14 +29,9 @@ export interface LoadPlatformOptions {
   readonly dtc?: string;
 }
 
-/**
- * `fixtures/platforms/` next to the package root, found from this module's own location so that
- * it works both from sources (compiler/loadPlatform.ts) and from dist/compiler/loadPlatform.js.
- */
+/** Where the bundled platforms' DTS and DTB files are. */
 export function bundledPlatformsDir(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const up = path.basename(path.dirname(here)) === 'dist' ? '../..' : '..';
-  return path.resolve(here, up, 'fixtures/platforms');
+  return packageDir('fixtures/platforms');
 }
 
 function isBundled(spec: string): spec is BundledPlatform {

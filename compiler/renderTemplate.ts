@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Handlebars from 'handlebars';
-import { findPackageDir } from './toolchain.js';
+import { packageDir } from '../image/packageFiles.js';
 
 const environment = Handlebars.create();
 environment.registerHelper('hex', (value: unknown) => (typeof value === 'number' ? `0x${value.toString(16)}` : String(value)));
@@ -13,12 +13,13 @@ environment.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).j
 const compiled = new Map<string, Handlebars.TemplateDelegate>();
 
 function readTemplate(name: string): string {
-  return fs.readFileSync(path.join(findPackageDir('templates'), name), 'utf8');
+  return fs.readFileSync(path.join(packageDir('templates'), name), 'utf8');
 }
 
 /**
- * Renders `templates/<name>` with `view`; templates are compiled once per process. `partials` maps
- * partial names used in the template (`{{> pd}}`) to their template files.
+ * Renders `templates/<name>` with `view`; templates are compiled once per process, in handlebars'
+ * strict mode (a field the view lacks is an error, not an empty string). `partials` maps partial
+ * names used in the template (`{{> pd}}`) to their template files.
  */
 export function renderTemplate(name: string, view: object, partials: Readonly<Record<string, string>> = {}): string {
   for (const [partial, file] of Object.entries(partials)) {
@@ -26,7 +27,7 @@ export function renderTemplate(name: string, view: object, partials: Readonly<Re
   }
   let template = compiled.get(name);
   if (!template) {
-    template = environment.compile(readTemplate(name), { noEscape: true });
+    template = environment.compile(readTemplate(name), { noEscape: true, strict: true });
     compiled.set(name, template);
   }
   return template(view);

@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { D, createDiagnostic, type Diagnostic } from '../schema/diagnostics.js';
+import { packageDir } from '../image/packageFiles.js';
 
 /**
  * Flags every compile gets. Deterministic: no debug info, no `.comment`, no unwind tables.
@@ -112,15 +113,6 @@ export interface CompileResult {
   readonly elf?: Uint8Array;
   /** Errors (KC5001, KC5002, KC5003, KC0005, KC5008) and clang's warnings (KC5007). */
   readonly diagnostics: readonly Diagnostic[];
-}
-
-/** A folder shipped with the package (`sdk/`, `templates/`): next to `compiler/` in the sources, two up from dist/compiler/. */
-export function findPackageDir(folder: 'sdk' | 'templates'): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  for (const candidate of [path.resolve(here, '..', folder), path.resolve(here, '..', '..', folder)]) {
-    if (fs.existsSync(candidate)) return candidate;
-  }
-  return path.resolve(here, '..', folder);
 }
 
 /** The command line of one compile, as run in `cwd` = the source's own directory. */

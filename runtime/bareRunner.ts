@@ -2,9 +2,11 @@
 // machine built from a platform DTB, runs it with paging off until it writes the SiFive test device,
 // traps, or reaches an instruction limit. The same ELF runs under `qemu-system-riscv32 -M virt -bios none`.
 import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
 import { D, createDiagnostic, fail, type Diagnostic } from '../schema/diagnostics.js';
 import { readElf } from '../image/elf.js';
+import { packageDir } from '../image/packageFiles.js';
+import { DEFAULT_PLATFORM } from '../schema/platforms.js';
 import { causeName } from './machine/trap.js';
 import { createMachine, type Machine, type PlatformSource } from './machine/machine.js';
 
@@ -25,7 +27,6 @@ export const BareExitCode = {
 /** Default `--max-instructions`. */
 export const DEFAULT_MAX_INSTRUCTIONS = 1_000_000_000;
 /** Name of the bundled platform. */
-export const DEFAULT_PLATFORM = 'kaal-virt-rv32';
 
 export interface BareRunOptions {
   /** A DTB's bytes, or a decoded platform; default: the bundled kaal-virt-rv32. */
@@ -59,12 +60,12 @@ const hex = (n: number): string => '0x' + (n >>> 0).toString(16).padStart(8, '0'
 
 /** The bundled platform's DTB (fixtures/platforms/kaal-virt-rv32.dtb, shipped with the package). */
 export function bundledPlatformDtb(): Uint8Array {
-  // From runtime/ (sources) or dist/runtime/ (built): the fixtures folder is at the package root.
-  for (const relative of ['../fixtures/platforms/', '../../fixtures/platforms/']) {
-    const file = fileURLToPath(new URL(`${relative}${DEFAULT_PLATFORM}.dtb`, import.meta.url));
-    if (fs.existsSync(file)) return fs.readFileSync(file);
+  const file = path.join(packageDir('fixtures/platforms'), `${DEFAULT_PLATFORM}.dtb`);
+  try {
+    return fs.readFileSync(file);
+  } catch {
+    throw fail(D.fileNotFound, { file: `fixtures/platforms/${DEFAULT_PLATFORM}.dtb`, reason: 'not installed with the package' });
   }
-  throw fail(D.fileNotFound, { file: `fixtures/platforms/${DEFAULT_PLATFORM}.dtb`, reason: 'not installed with the package' });
 }
 
 /**

@@ -4,7 +4,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compileArguments, compileComponent, findPackageDir, toolVersion, type CompileRequest } from '../../compiler/toolchain.js';
+import { compileArguments, compileComponent, toolVersion, type CompileRequest } from '../../compiler/toolchain.js';
+import { packageDir } from '../../image/packageFiles.js';
 import { COMPONENT_LINK_ADDRESS, emitComponents, headerSha256, renderLinkerScript } from '../../compiler/emit.js';
 import { findSymbol, readElf, segmentPerms } from '../../image/elf.js';
 import { sampleNames, samplePlan } from './samplePlan.js';
@@ -35,7 +36,7 @@ function request(sourceDir: string, overrides: Partial<CompileRequest> = {}): Co
     defines: {},
     header,
     linkerScript: renderLinkerScript('sample', 'client'),
-    sdkDir: findPackageDir('sdk'),
+    sdkDir: packageDir('sdk'),
     ...overrides,
   };
 }
@@ -50,7 +51,7 @@ describe('compileArguments', () => {
 
   it('maps the source directory to . so no absolute path reaches the object', () => {
     expect(args).toContain('-ffile-prefix-map=/src/app=.');
-    expect(args).toContain(`-ffile-prefix-map=${findPackageDir('sdk')}=sdk`);
+    expect(args).toContain(`-ffile-prefix-map=${packageDir('sdk')}=sdk`);
   });
 
   it('passes the source by its file name (run in its directory) and the defines sorted', () => {

@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
-import { compileComponent, findPackageDir, toolVersion } from '../../compiler/toolchain.js';
+import { compileComponent, toolVersion } from '../../compiler/toolchain.js';
+import { packageDir } from '../../image/packageFiles.js';
 import { emitComponents } from '../../compiler/emit.js';
 import { sampleNames, samplePlan } from '../compiler/samplePlan.js';
 
@@ -30,7 +31,7 @@ async function runHarness(): Promise<string> {
     defines: {},
     header,
     linkerScript: fs.readFileSync(path.join(harnessDir, 'harness.ld'), 'utf8'),
-    sdkDir: findPackageDir('sdk'),
+    sdkDir: packageDir('sdk'),
   });
   expect(result.diagnostics).toEqual([]);
   const elf = path.join(temp, 'harness.elf');

@@ -1,0 +1,28 @@
+// Files shipped with the package (package.json "files": sdk/, templates/, fixtures/platforms/):
+// found from this module's own location, so the same code works from the sources (image/) and from
+// the build (dist/image/). Shared by the compiler (templates, SDK) and the runtime (bundled DTB).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The package root: the folder holding package.json. */
+export function packageRoot(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  return path.basename(path.dirname(here)) === 'dist' ? path.resolve(here, '../..') : path.resolve(here, '..');
+}
+
+/** A folder shipped with the package. */
+export function packageDir(folder: 'sdk' | 'templates' | 'fixtures/platforms'): string {
+  return path.join(packageRoot(), folder);
+}
+
+let version: string | undefined;
+
+/** This package's version (`0.1.0`), as written into images' META section and new projects. */
+export function packageVersion(): string {
+  if (version === undefined) {
+    const manifest = JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version?: string };
+    version = manifest.version ?? 'unknown';
+  }
+  return version;
+}
