@@ -18,6 +18,7 @@ import {
   IRQ_S_EXT,
   type SifivePlic,
 } from '../machine/devices/sifivePlic.js';
+import { planShapeProblem } from './planShape.js';
 import { realizePlan } from './realize.js';
 import { objectsByName, verifyBoot, type BootedComponent } from './verify.js';
 import type { HostSink } from '../machine/devices/device.js';
@@ -70,15 +71,16 @@ function plicController(plic: SifivePlic, context: number): InterruptController 
   };
 }
 
-/** Structural checks the plan must pass before the kernel sees it. */
-function planProblem(plan: Record<string, unknown>): string | undefined {
-  if (plan['formatVersion'] !== 1) return `format version '${String(plan['formatVersion'])}' is not 1`;
-  for (const key of ['untyped', 'objects', 'components', 'grants', 'invocations']) {
-    if (!Array.isArray(plan[key])) return `it has no '${key}' list`;
+/**
+ * The plan is hostile input (images are built elsewhere; valid checksums prove nothing about it):
+ * its version, then its shape (planShape.ts) before the kernel or the proof read a field of it.
+ */
+function planDiagnostic(plan: Record<string, unknown>, where: { file?: string }): Diagnostic | undefined {
+  if (plan['formatVersion'] !== 1) {
+    return createDiagnostic(D.bootPlanUnreadable, { detail: `format version '${String(plan['formatVersion'])}' is not 1` }, where);
   }
-  const root = plan['rootTask'] as Record<string, unknown> | undefined;
-  if (!root || typeof root['cnodeSizeBits'] !== 'number') return "it has no 'rootTask'";
-  return undefined;
+  const shape = planShapeProblem(plan);
+  return shape ? createDiagnostic(D.bootPlanMalformed, shape, { ...where, path: shape.path }) : undefined;
 }
 
 /** BOOTINFO/UNTYPED against the platform and the plan: RAM untypeds in RAM, device untypeds outside it. */
@@ -154,8 +156,8 @@ export function bootImage(input: Uint8Array | BootImage, options: BootOptions = 
     if (error instanceof DiagnosticError) return { ok: false, diagnostics: [error.diagnostic] };
     throw error;
   }
-  const problem = planProblem(image.plan);
-  if (problem) return { ok: false, diagnostics: [createDiagnostic(D.bootPlanUnreadable, { detail: problem }, where)] };
+  const refusedPlan = planDiagnostic(image.plan, where);
+  if (refusedPlan) return { ok: false, diagnostics: [refusedPlan] };
   const plan = image.plan as unknown as Plan;
 
   let machine: Machine;

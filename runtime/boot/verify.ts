@@ -243,7 +243,7 @@ function checkIrqGrant(
   kernel: Kernel,
   c: ComponentPlan,
   g: Grant,
-  slots: readonly { readonly index: number; readonly cap: Cap }[],
+  slots: { readonly [index: number]: { readonly cap: Cap } | undefined },
   byName: Map<string, KernelObject>,
   report: Report,
 ): void {

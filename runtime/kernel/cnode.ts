@@ -42,7 +42,7 @@ export function resolveAddressBits(nodeCap: Cap, cptr: number, nBits: number): R
     }
     if (levelBits > n) return { ok: false, fault: { type: 'depthMismatch', bitsLeft: n, bitsFound: levelBits } };
     const offset = shr(ptr, n - levelBits) & mask(radixBits);
-    const slot: CSlot = cap.obj.slots[offset]!;
+    const slot: CSlot = cap.obj.slots.at(offset)!;
     if (n === levelBits) return { ok: true, slot, bitsRemaining: 0 };
     n -= levelBits;
     const next: Cap = slot.cap;

@@ -14,10 +14,11 @@ export function allSlots(kernel: Kernel): CSlot[] {
   const slots: CSlot[] = [];
   for (const obj of kernel.objects) {
     if (!obj.live) continue;
-    if (obj.type === 'cnode') slots.push(...obj.slots);
+    // A loop, not a spread: a CNode can hold 2^20 slots and more, past any argument-count limit.
+    if (obj.type === 'cnode') for (const slot of obj.slots) slots.push(slot);
     if (obj.type === 'tcb') slots.push(obj.cspaceRoot, obj.vspaceRoot, obj.bufferFrame, obj.caller);
   }
-  slots.push(...kernel.irqSlots);
+  for (const slot of kernel.irqSlots) slots.push(slot);
   return slots;
 }
 

@@ -95,7 +95,10 @@ export function invoke(
     if (!found.ok) return { error: SeL4Error.InvalidCapability, mrs: [0], capFault: { cptr: c, lookup: found.fault } };
     extraCaps.push(found.slot);
   }
-  const args: InvocationArgs = extra.cached === undefined ? { label, mrs, extraCaps } : { label, mrs, extraCaps, cached: extra.cached };
+  // Message registers are 32-bit words, as the CPU path reads them from the registers and the IPC
+  // buffer: a caller's -1 or 0.5 reaches the kernel as the word a root task's stub would pass.
+  const words = mrs.map((w) => w >>> 0);
+  const args: InvocationArgs = extra.cached === undefined ? { label, mrs: words, extraCaps } : { label, mrs: words, extraCaps, cached: extra.cached };
   const result = decodeKernelInvocation(kernel, thread, service.slot, service.slot.cap, args);
   if (kernel.hooks.trace) kernel.trace({ kind: 'invocation', thread: thread.name, label, error: result.error });
   return result;

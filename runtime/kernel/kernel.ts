@@ -12,7 +12,7 @@ import type {
   TcbObject,
   UntypedObject,
 } from './objects.js';
-import { newSlot } from './objects.js';
+import { CNodeSlots, newSlot } from './objects.js';
 
 /** Physical memory as the kernel needs it: page tables, IPC buffers and fresh frames live there. */
 export interface KernelMemory {
@@ -141,9 +141,8 @@ export function createCNodeObject(paddr: number, radixBits: number, untyped: Unt
     capCount: 0,
     live: true,
     radixBits,
-    slots: [],
-  };
-  for (let i = 0; i < 1 << radixBits; i++) obj.slots.push(newSlot(obj, i));
+  } as Omit<CNodeObject, 'slots'> as CNodeObject;
+  Object.assign(obj, { slots: new CNodeSlots(obj, radixBits) });
   return obj;
 }
 
@@ -187,7 +186,7 @@ export function createTcbObject(paddr: number, untyped: UntypedObject | null, na
 
 /** Installs a boot-time cap in the root CNode (no parent: an original cap, as seL4 boot.c writes them). */
 export function installRootCap(kernel: Kernel, slot: number, cap: Cap): CSlot {
-  const target = kernel.rootCNode.slots[slot]!;
+  const target = kernel.rootCNode.slots.at(slot)!;
   target.cap = cap;
   target.parent = null;
   const obj = 'obj' in cap ? cap.obj : null;

@@ -87,7 +87,7 @@ export interface NotificationObject extends ObjectBase {
 export interface CNodeObject extends ObjectBase {
   readonly type: 'cnode';
   readonly radixBits: number;
-  readonly slots: CSlot[];
+  readonly slots: CNodeSlots;
 }
 
 export interface FrameObject extends ObjectBase {
@@ -180,6 +180,54 @@ export interface CSlot {
 
 export function newSlot(owner: CSlot['owner'], index: number): CSlot {
   return { cap: NULL_CAP, parent: null, children: new Set(), owner, index };
+}
+
+/**
+ * The 2^radix slots of a CNode, each created on first use: a component may retype a CNode of 2^20
+ * slots or more, and host memory must grow with the slots used, not with a radix the guest picks.
+ * `slots[i]` is slot i once used (undefined: an empty slot never used); `at(i)` creates it; iteration
+ * yields the slots used so far in index order (every other slot is empty, without derivation links).
+ */
+export class CNodeSlots implements Iterable<CSlot> {
+  readonly [index: number]: CSlot;
+  /** 2^radix: the CNode's slot count. */
+  readonly length: number;
+  readonly #owner: CNodeObject;
+  readonly #used: CSlot[] = [];
+  #sorted = true;
+
+  constructor(owner: CNodeObject, radixBits: number) {
+    this.#owner = owner;
+    this.length = 2 ** radixBits;
+  }
+
+  /** Slot `index`, created empty on first use; undefined outside the CNode. */
+  at(index: number): CSlot | undefined {
+    const found = this[index];
+    if (found) return found;
+    if (!Number.isInteger(index) || index < 0 || index >= this.length) return undefined;
+    const slot = newSlot(this.#owner, index);
+    (this as unknown as Record<number, CSlot>)[index] = slot;
+    const last = this.#used[this.#used.length - 1];
+    if (last && last.index > index) this.#sorted = false;
+    this.#used.push(slot);
+    return slot;
+  }
+
+  /** Slots `start` to `end - 1` (clamped to the CNode), created on use. */
+  slice(start: number, end: number): CSlot[] {
+    const out: CSlot[] = [];
+    for (let i = Math.max(0, start); i < Math.min(end, this.length); i++) out.push(this.at(i)!);
+    return out;
+  }
+
+  [Symbol.iterator](): Iterator<CSlot> {
+    if (!this.#sorted) {
+      this.#used.sort((a, b) => a.index - b.index);
+      this.#sorted = true;
+    }
+    return [...this.#used][Symbol.iterator]();
+  }
 }
 
 /** The object a cap refers to, if any (reply caps refer to the caller's TCB). */

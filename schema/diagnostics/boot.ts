@@ -20,6 +20,12 @@ export const bootDiagnostics = {
     "the plan's untyped {index} ({planned}) is not bootinfo's untyped {index} ({actual})",
     'the plan and the bootinfo must come from the same build',
   ),
+  bootPlanMalformed: diagnostic(
+    'KC7004',
+    'error',
+    "the plan in the image is malformed at '{path}': {problem}",
+    'the image was not written by kaal-compose or was altered after its build; rebuild it',
+  ),
   bootInvocationFailed: diagnostic(
     'KC7010',
     'error',

@@ -1,10 +1,15 @@
 // Boot of the example images: the plan realized through the kernel and the grants proven both ways;
 // tampered plans (valid checksums) are refused with a message naming the component and the grant.
+import fs from 'node:fs';
 import { describe, it, expect } from 'vitest';
+import { readImage } from '../../image/bootImage/index.js';
 import { bootImage } from '../../runtime/boot/index.js';
+import { INVOCATION_FIELDS } from '../../runtime/boot/planShape.js';
+import { checkImage, runImage } from '../../runtime/run.js';
+import type { Plan } from '../../schema/plan.generated.js';
 import { checkInvariants } from '../../runtime/kernel/invariants.js';
 import { realizedMappings, verifyBoot } from '../../runtime/boot/verify.js';
-import { exampleImage, withPlan, withUntyped } from './exampleImages.js';
+import { exampleImage, repoRoot, withPlan, withUntyped } from './exampleImages.js';
 
 const codes = (r: ReturnType<typeof bootImage>): string[] => (r.ok ? [] : r.diagnostics.map((d) => d.code));
 const messages = (r: ReturnType<typeof bootImage>): string => (r.ok ? '' : r.diagnostics.map((d) => d.message).join('\n'));
@@ -153,7 +158,12 @@ describe('boot refuses an image whose plan does not hold (valid checksums)', () 
     expect(codes(untyped)).toEqual(['KC7003']);
     const version = bootImage(withPlan(hello, (plan) => void ((plan as { formatVersion: number }).formatVersion = 2)));
     expect(codes(version)).toEqual(['KC7002']);
-    const ghost = bootImage(withPlan(hello, (plan) => void (plan.components[0]!.name = 'ghost')));
+    const ghost = bootImage(
+      withPlan(hello, (plan) => {
+        plan.components[0]!.name = 'ghost';
+        for (const g of plan.grants) g.component = 'ghost';
+      }),
+    );
     expect(codes(ghost)).toEqual(['KC7011']);
     const unmapped = bootImage(
       withPlan(hello, (plan) => {
@@ -182,5 +192,64 @@ describe('boot refuses an image whose plan does not hold (valid checksums)', () 
     expect(r.ok).toBe(false);
     expect(codes(r)[0]).toMatch(/^KC6/);
     expect(bootImage(new Uint8Array(10)).ok).toBe(false);
+  });
+});
+
+/** A plan edited through untyped JSON, as a hostile image builder would write it. */
+const hostile = (edit: (plan: Record<string, any>) => void) => (plan: Plan) => edit(plan as unknown as Record<string, any>);
+const retypeIndex = (plan: Plan): number => plan.invocations.findIndex((i) => i.op === 'Untyped_Retype');
+
+describe('boot refuses a plan of the wrong shape with KC7004 naming the field (reliability findings 1a-1d)', () => {
+  it.each<[string, (plan: Record<string, any>) => void, (plan: Plan) => string]>([
+    ['1a: an unknown op', (plan) => void (plan.invocations[0].op = 'Nonsense_Op'), () => 'plan.invocations.0.op'],
+    ['1a: a non-string op', (plan) => void (plan.invocations[3].op = 7), () => 'plan.invocations.3.op'],
+    ['1a: an invocation that is not an object', (plan) => void (plan.invocations[2] = [1, 2]), () => 'plan.invocations.2'],
+    ['1b: a negative nodeOffset', (plan) => void (plan.invocations[retypeIndex(plan as Plan)].nodeOffset = -1), (plan) => `plan.invocations.${retypeIndex(plan)}.nodeOffset`],
+    ['1b: a fractional nodeOffset', (plan) => void (plan.invocations[retypeIndex(plan as Plan)].nodeOffset = 0.5), (plan) => `plan.invocations.${retypeIndex(plan)}.nodeOffset`],
+    ['1b: a word beyond 32 bits', (plan) => void (plan.invocations[retypeIndex(plan as Plan)].numObjects = 2 ** 32), (plan) => `plan.invocations.${retypeIndex(plan)}.numObjects`],
+    ['1c: an object as numObjects', (plan) => void (plan.invocations[retypeIndex(plan as Plan)].numObjects = { n: 1 }), (plan) => `plan.invocations.${retypeIndex(plan)}.numObjects`],
+    ['1c: a missing field', (plan) => void delete plan.invocations.find((i: { op: string }) => i.op === 'PageTable_Map').vaddr, (plan) => `plan.invocations.${plan.invocations.findIndex((i) => i.op === 'PageTable_Map')}.vaddr`],
+    ['1d: a null object', (plan) => void (plan.objects[6] = null), () => 'plan.objects.6'],
+    ['1d: a component without tcb', (plan) => void delete plan.components[0].tcb, () => 'plan.components.0.tcb'],
+    ['1d: a component naming an object the plan lacks', (plan) => void (plan.components[0].objects.vspace = 'nowhere'), () => 'plan.components.0.objects.vspace'],
+    ['1d: a list that is not a list', (plan) => void (plan.grants = { 0: {} }), () => 'plan.grants'],
+    ['1d: a grant of an unknown kind', (plan) => void (plan.grants[0].kind = 'dma'), () => 'plan.grants.0.kind'],
+  ])('%s', async (_name, edit, pathOf) => {
+    const hello = await exampleImage('hello');
+    const original = readImage(hello).plan as unknown as Plan;
+    const bytes = withPlan(hello, hostile(edit));
+    const path = pathOf(original);
+    const r = bootImage(bytes, { file: 'hello.kimg' });
+    expect(codes(r)).toEqual(['KC7004']);
+    if (r.ok) return;
+    expect(r.diagnostics[0]!.path).toBe(path);
+    expect(r.diagnostics[0]!.message).toContain(`malformed at '${path}'`);
+    const run = runImage(bytes);
+    expect([run.exitCode, run.diagnostics.map((d) => d.code)]).toEqual([1, ['KC7004']]);
+    const check = checkImage(bytes);
+    expect([check.exitCode, check.diagnostics.map((d) => d.code)]).toEqual([1, ['KC7004']]);
+  });
+
+  it('a well-typed word the kernel cannot take is the kernel\'s seL4 error (KC7010), not an exception', async () => {
+    const bytes = withPlan(await exampleImage('hello'), (plan) => {
+      const retype = plan.invocations[retypeIndex(plan)] as { nodeOffset: number };
+      retype.nodeOffset = 0xffff_ffff;
+    });
+    const r = bootImage(bytes);
+    expect(codes(r)).toEqual(['KC7010']);
+    expect(messages(r)).toContain("boot invocation 0 'Untyped_Retype'");
+    expect(messages(r)).toContain('seL4 error 4 (RangeError) [0, 4095]');
+  });
+
+  it('the shape knows every invocation op of plan.schema.json with exactly its fields', () => {
+    const schema = JSON.parse(fs.readFileSync(`${repoRoot}/schema/plan.schema.json`, 'utf8')) as {
+      definitions: Record<string, { properties: Record<string, { const?: string }>; required: string[] }>;
+    };
+    const published = Object.values(schema.definitions)
+      .filter((d) => typeof d.properties?.['op']?.const === 'string')
+      .map((d) => [d.properties['op']!.const!, d.required.filter((f) => f !== 'op').sort()] as const);
+    const ours = Object.entries(INVOCATION_FIELDS).map(([op, fields]) => [op, Object.keys(fields).sort()] as const);
+    expect(published.length).toBe(14);
+    expect(new Map(ours)).toEqual(new Map(published));
   });
 });

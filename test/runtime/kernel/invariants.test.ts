@@ -15,6 +15,13 @@ describe('kernel invariant checker', () => {
     expect(checkInvariants(sys.kernel)).toEqual([]);
   });
 
+  it('checks a CNode of 2^17 slots (more than a spread of arguments can take) without throwing', () => {
+    const sys = bootTestKernel();
+    const slot = retype(sys, ObjectType.CNode, 17);
+    expect(sys.kernel.rootCNode.slots[slot]!.cap.kind).toBe('cnode');
+    expect(checkInvariants(sys.kernel)).toEqual([]);
+  });
+
   it('finds a cap to a freed object', () => {
     const sys = bootTestKernel();
     const ep = retype(sys, ObjectType.Endpoint);

@@ -11,6 +11,7 @@ import {
   RAM_BASE,
   retype,
   ROOT_CNODE,
+  ROOT_TCB,
   rootInvoke,
   UNTYPED_SLOT,
 } from './fixture.js';
@@ -41,6 +42,32 @@ describe('Untyped_Retype', () => {
     const first = retype(sys, ObjectType.Notification, 0, 3);
     expect([0, 1, 2].map((i) => paddrAt(sys, first + i))).toEqual([RAM_BASE, RAM_BASE + 16, RAM_BASE + 32]);
     expect(capAt(sys, first + 2).kind).toBe('notification');
+  });
+
+  it('a CNode of 2^20 slots costs host memory for the slots used, not for its radix (reliability finding 3)', () => {
+    const sys = bootTestKernel();
+    const before = process.memoryUsage().heapUsed;
+    const slot = retype(sys, ObjectType.CNode, 20);
+    const cap = capAt(sys, slot);
+    if (cap.kind !== 'cnode') throw new Error(`slot ${slot} holds ${cap.kind}`);
+    // Eagerly made, its 2^20 slot objects took 228 MiB; each used slot is a few hundred bytes.
+    expect(process.memoryUsage().heapUsed - before).toBeLessThan(16 * 2 ** 20);
+    expect([cap.obj.slots.length, [...cap.obj.slots].length]).toEqual([2 ** 20, 0]);
+    // Its last slot works like any other: a copy lands there and the checker sees it.
+    expect(rootInvoke(sys, slot, InvocationLabel.CNodeCopy, [0xf_ffff, 20, ROOT_TCB, 32, 15], [ROOT_CNODE]).error).toBe(0);
+    expect(cap.obj.slots[0xf_ffff]!.cap.kind).toBe('tcb');
+    expect([...cap.obj.slots].map((s) => s.index)).toEqual([0xf_ffff]);
+    expect(checkInvariants(sys.kernel)).toEqual([]);
+  });
+
+  it('takes the root task\'s arguments as 32-bit words: nodeOffset -1 is 0xffffffff, a RangeError; 0.5 is 0', () => {
+    const sys = bootTestKernel();
+    const r = rootInvoke(sys, UNTYPED_SLOT, InvocationLabel.UntypedRetype, [ObjectType.Endpoint, 0, 0, 0, -1, 1], [ROOT_CNODE]);
+    expect([r.error, r.mrs]).toEqual([SeL4Error.RangeError, [0, 4095]]);
+    const half = rootInvoke(sys, UNTYPED_SLOT, InvocationLabel.UntypedRetype, [ObjectType.Endpoint, 0, 0, 0, 0.5, 1], [ROOT_CNODE]);
+    expect(half.error).toBe(0);
+    expect(capAt(sys, 0).kind).toBe('endpoint');
+    expect(checkInvariants(sys.kernel)).toEqual([]);
   });
 
   it('makes a CNode of 2^size slots of 16 bytes', () => {
