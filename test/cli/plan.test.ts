@@ -37,7 +37,7 @@ describe('kaal-compose plan', () => {
   });
 
   it('a system with check errors exits 1 with positioned diagnostics and no plan', async () => {
-    const run = await runCli(['plan', 'fixtures/diagnostics/KC3060-irq-granted-twice.system.ts'], { cwd: repoRoot });
+    const run = await runCli(['plan', 'fixtures/invalid/KC3060-irq-granted-twice.system.ts'], { cwd: repoRoot });
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
     expect(run.stderr).toContain('error[KC3060]');
@@ -45,7 +45,7 @@ describe('kaal-compose plan', () => {
   });
 
   it('a planning error (KC4006) is placed in the descriptor', async () => {
-    const run = await runCli(['plan', 'fixtures/diagnostics/KC4006-mapping-overlaps-elf.system.ts'], { cwd: repoRoot });
+    const run = await runCli(['plan', 'fixtures/invalid/KC4006-mapping-overlaps-elf.system.ts'], { cwd: repoRoot });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('error[KC4006]');
     expect(run.stderr).toMatch(/KC4006-mapping-overlaps-elf\.system\.ts:\d+:\d+/);

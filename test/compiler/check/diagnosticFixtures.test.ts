@@ -1,4 +1,4 @@
-// fixtures/diagnostics/: one descriptor per KC3xxx/KC4xxx code, each yielding exactly that code at
+// fixtures/invalid/: one descriptor per KC3xxx/KC4xxx code, each yielding exactly that code at
 // the descriptor path given here (and, for checks, at a real line and column of the file).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -10,8 +10,8 @@ import { checksDiagnostics } from '../../../schema/diagnostics/checks.js';
 import { planDiagnostics } from '../../../schema/diagnostics/plan.js';
 import { repoRoot } from '../../helpers/files.js';
 
-/** Where the fixtures live (fixtures/invalid/ holds the KC0/KC1 ones; see docs/plan.md). */
-const dir = 'fixtures/diagnostics';
+/** Where the fixtures live, beside the KC0/KC1 ones (test/compiler/invalidFixtures.test.ts). */
+const dir = 'fixtures/invalid';
 
 /** code → descriptor path of its one diagnostic. */
 const expected: Record<string, string> = {
@@ -71,10 +71,10 @@ const expected: Record<string, string> = {
 /** Codes shown by a unit test instead (test/compiler/plan/plan.test.ts): 2^27 root slots cannot be a fixture. */
 const unitTested = ['KC4004'];
 
-const fixtures = fs.readdirSync(path.join(repoRoot, dir)).filter((f) => f.endsWith('.system.ts')).sort();
+const fixtures = fs.readdirSync(path.join(repoRoot, dir)).filter((f) => /^KC[34]\d{3}-.*\.system\.ts$/.test(f)).sort();
 const fixtureOf = (code: string) => fixtures.find((f) => f.startsWith(`${code}-`));
 
-describe('fixtures/diagnostics', () => {
+describe('fixtures/invalid', () => {
   it('every KC3/KC4 code has exactly one fixture or a unit test, and there are at least 40', () => {
     const codes = [...Object.values(checksDiagnostics), ...Object.values(planDiagnostics)].map((d) => d.code).sort();
     expect(codes.length).toBeGreaterThanOrEqual(40);

@@ -69,14 +69,15 @@ export function descriptorFiles(): string[] {
     const full = path.join(systems, dir);
     if (fs.statSync(full).isDirectory()) for (const f of fs.readdirSync(full).sort()) if (f.endsWith('.system.ts')) files.push(path.join(full, f));
   }
-  const diagnostics = path.join(repoRoot, 'fixtures/diagnostics');
-  for (const f of fs.readdirSync(diagnostics).sort()) if (f.endsWith('.system.ts')) files.push(path.join(diagnostics, f));
+  const diagnostics = path.join(repoRoot, 'fixtures/invalid');
+  // The system-check fixtures load; the KC0/KC1 ones beside them are broken on purpose.
+  for (const f of fs.readdirSync(diagnostics).sort()) if (/^KC[34]\d{3}-.*\.system\.ts$/.test(f)) files.push(path.join(diagnostics, f));
   return files;
 }
 
 /** The platform sources descriptor fixtures name by relative path (copied next to the variants). */
 export function descriptorPlatformFiles(): string[] {
-  const diagnostics = path.join(repoRoot, 'fixtures/diagnostics');
+  const diagnostics = path.join(repoRoot, 'fixtures/invalid');
   return fs.readdirSync(diagnostics).filter((f) => f.endsWith('.dts') || f.endsWith('.dtb')).map((f) => path.join(diagnostics, f));
 }
 
