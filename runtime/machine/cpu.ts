@@ -1,10 +1,14 @@
-// The RV32IMAC hart, U-mode only (RISC-V unprivileged spec: RV32I, M, A, C, Zicsr counters,
-// Zifencei): one interpreter loop over RAM views and the Sv32 TLB; exceptions leave the loop with
-// the privileged spec's cause, tval and the faulting pc, for the kernel or bare runner to handle.
+// The RV32IMAC hart, U-mode only (RISC-V unprivileged spec: RV32I, M, A, C, Zicsr counters, Zifencei):
+// one loop over RAM views and the Sv32 TLB that interprets or calls translated blocks (blockCache.ts);
+// exceptions leave it with the privileged spec's cause, tval and faulting pc, for the kernel or runner.
+import { BlockCache, type CodePage } from './blockCache.js';
 import { Bus, PAGE_RAM } from './bus.js';
 import { VirtualClock } from './clock.js';
 import { readCounterCsr } from './csr.js';
+import type { PhysicalMemory } from './memory.js';
+import { CODE_LINE_SHIFT } from './memory.js';
 import { ACCESS_FETCH, ACCESS_LOAD, ACCESS_STORE, Sv32Mmu, type AccessType } from './mmu.js';
+import { mulh, mulhsu, mulhu } from './mulh.js';
 import { COMPRESSED_EXPANSION } from './rvc.js';
 import { Cause, StopReason } from './trap.js';
 
@@ -15,31 +19,16 @@ const ACCESS_STOPPED = 2;
 
 const INT32_MIN = -0x8000_0000;
 
-/** High 32 bits of the unsigned 64-bit product of `a` and `b`, from 16-bit partial products. */
-export function mulhu(a: number, b: number): number {
-  const al = a & 0xffff;
-  const ah = a >>> 16;
-  const bl = b & 0xffff;
-  const bh = b >>> 16;
-  const lh = al * bh;
-  const hl = ah * bl;
-  const middle = ((al * bl) >>> 16) + (lh & 0xffff) + (hl & 0xffff);
-  return (ah * bh + (lh >>> 16) + (hl >>> 16) + (middle >>> 16)) | 0;
-}
-
-/** High 32 bits of the signed × signed product (unsigned high minus the sign corrections). */
-export function mulh(a: number, b: number): number {
-  return (mulhu(a, b) - (a < 0 ? b : 0) - (b < 0 ? a : 0)) | 0;
-}
-
-/** High 32 bits of signed `a` × unsigned `b`. */
-export function mulhsu(a: number, b: number): number {
-  return (mulhu(a, b) - (a < 0 ? b : 0)) | 0;
-}
+export { mulh, mulhsu, mulhu };
 
 export interface CpuOptions {
   /** Source of `time`; defaults to a clock at QEMU virt's 10 MHz timebase over this CPU's instret. */
   clock?: VirtualClock;
+  /**
+   * Translate hot code into JavaScript functions (`blockCache.ts`); default true. False keeps the
+   * interpreter alone (tests compare the two).
+   */
+  translate?: boolean;
 }
 
 /**
@@ -78,11 +67,16 @@ export class Rv32Cpu {
   /** RAM offset of the LR reservation (one word). */
   private reservationOffset = 0;
   private stopRequested = false;
+  /** Translated blocks over `bus.ram` (made on the first `run` with that RAM). */
+  private blockCache: BlockCache | undefined;
+  private blockCacheRam: PhysicalMemory | undefined;
+  private readonly translate: boolean;
 
   constructor(bus: Bus, options: CpuOptions = {}) {
     this.bus = bus;
     this.mmu = new Sv32Mmu(bus);
     this.clock = options.clock ?? new VirtualClock(() => this.instret);
+    this.translate = options.translate ?? true;
   }
 
   /** Back to the reset state: registers, pc, counters and trap fields zero, no reservation, paging off. */
@@ -150,6 +144,17 @@ export class Rv32Cpu {
     const tlbW = this.mmu.tlbWrite;
     const tlbX = this.mmu.tlbExec;
     const expand = COMPRESSED_EXPANSION;
+    if (this.blockCacheRam !== ram) {
+      this.blockCache = new BlockCache(ram, x, tlbR, tlbW, this.translate);
+      this.blockCacheRam = ram;
+    }
+    const blockCache = this.blockCache!;
+    const codePages = blockCache.pages;
+    const blockState = blockCache.state;
+    const codeLines = ram.codeLines;
+    let codePage: CodePage | null = null;
+    // A block is looked up where one may start: at entry and after a control transfer or a block.
+    let atBlockStart = true;
     let pc = this.pc | 0;
     let n = 0;
     let fetchPage = -1;
@@ -174,7 +179,7 @@ export class Rv32Cpu {
     loop: while (n < budget) {
       // Fetch: the TLB entry of the current code page is cached in fetchPage/fetchBase.
       if (pc >>> 12 !== fetchPage) {
-        t = tlbX[pc >>> 12]!;
+        t = ~tlbX[pc >>> 12]!;
         if (t < 0) {
           t = this.fetchSlow(pc);
           if (t < 0) {
@@ -186,6 +191,33 @@ export class Rv32Cpu {
         fetchBase = t;
       }
       o = fetchBase | (pc & 0xfff);
+      if (atBlockStart) {
+        atBlockStart = false;
+        codePage = codePages[o >>> 12]!;
+        if (codePage === null) codePage = blockCache.page(o);
+        t = codePage.lengths[(o & 0xfff) >>> 1]!;
+        if (t === 0) t = blockCache.arrive(codePage, o);
+        // A block runs only when all its instructions fit in the budget, so instret stays exact.
+        if (t > 0 && n + t <= budget) {
+          // Blocks follow each other directly while the next one is translated on the same page.
+          for (;;) {
+            pc = codePage.blocks[(o & 0xfff) >>> 1]!(pc, budget - n);
+            n += blockState[0]!;
+            if (blockState[1] !== 0) {
+              // Left early: the interpreter runs the next instruction (and on to a control transfer).
+              blockState[1] = 0;
+              atBlockStart = false;
+              break;
+            }
+            atBlockStart = true;
+            if (pc >>> 12 !== fetchPage) break;
+            o = fetchBase | (pc & 0xfff);
+            t = codePage.lengths[(o & 0xfff) >>> 1]!;
+            if (t <= 0 || n + t > budget) break;
+          }
+          continue;
+        }
+      }
       insn = u16[o >>> 1]!;
       if ((insn & 3) === 3) {
         if ((pc & 0xfff) === 0xffe) {
@@ -330,7 +362,7 @@ export class Rv32Cpu {
         case 0: {
           // LOAD
           a = (x[(insn >> 15) & 31]! + (insn >> 20)) | 0;
-          t = tlbR[a >>> 12]!;
+          t = ~tlbR[a >>> 12]!;
           switch ((insn >> 12) & 7) {
             case 0:
               if (t >= 0) b = (u8[t | (a & 0xfff)]! << 24) >> 24;
@@ -399,11 +431,13 @@ export class Rv32Cpu {
           // STORE
           a = (x[(insn >> 15) & 31]! + (((insn >> 25) << 5) | ((insn >> 7) & 31))) | 0;
           b = x[(insn >> 20) & 31]!;
-          t = tlbW[a >>> 12]!;
+          t = ~tlbW[a >>> 12]!;
           switch ((insn >> 12) & 7) {
             case 0:
               if (t >= 0) {
-                u8[t | (a & 0xfff)] = b;
+                t |= a & 0xfff;
+                u8[t] = b;
+                if (codeLines[t >>> CODE_LINE_SHIFT] !== 0) ram.codeWritten(t, 1);
                 break;
               }
               o = this.storeSlow(a, 1, b, len, pc);
@@ -416,7 +450,9 @@ export class Rv32Cpu {
               break loop;
             case 1:
               if (t >= 0 && (a & 1) === 0) {
-                u16[(t | (a & 0xfff)) >>> 1] = b;
+                t |= a & 0xfff;
+                u16[t >>> 1] = b;
+                if (codeLines[t >>> CODE_LINE_SHIFT] !== 0) ram.codeWritten(t, 2);
                 break;
               }
               o = this.storeSlow(a, 2, b, len, pc);
@@ -429,7 +465,9 @@ export class Rv32Cpu {
               break loop;
             case 2:
               if (t >= 0 && (a & 3) === 0) {
-                i32[(t | (a & 0xfff)) >>> 2] = b;
+                t |= a & 0xfff;
+                i32[t >>> 2] = b;
+                if (codeLines[t >>> CODE_LINE_SHIFT] !== 0) ram.codeWritten(t, 4);
                 break;
               }
               o = this.storeSlow(a, 4, b, len, pc);
@@ -475,6 +513,7 @@ export class Rv32Cpu {
               stop = StopReason.Trap;
               break loop;
           }
+          atBlockStart = true;
           if (t !== 0) {
             npc =
               (pc +
@@ -493,6 +532,7 @@ export class Rv32Cpu {
           break;
         case 27:
           // JAL
+          atBlockStart = true;
           x[rd] = npc;
           npc =
             (pc + (((insn >> 31) << 20) | (insn & 0xff000) | ((insn >>> 9) & 0x800) | ((insn >>> 20) & 0x7fe))) | 0;
@@ -507,9 +547,11 @@ export class Rv32Cpu {
           a = ((x[(insn >> 15) & 31]! + (insn >> 20)) & ~1) | 0;
           x[rd] = npc;
           npc = a;
+          atBlockStart = true;
           break;
         case 3:
-          // MISC-MEM: fence orders nothing on one hart; fence.i has no decoded-code cache to clear.
+          // MISC-MEM: fence orders nothing on one hart. fence.i needs no flush: every store into a
+          // translated line has already dropped the blocks made from it.
           if ((insn & 0x6000) !== 0) {
             this.raise(Cause.IllegalInstruction, insn, len);
             stop = StopReason.Trap;
@@ -573,7 +615,7 @@ export class Rv32Cpu {
   /** RAM offset of the upper half of a 32-bit instruction at the last halfword of a page. */
   private fetchUpperHalf(pc: number): number {
     const upper = (pc + 2) | 0;
-    let page = this.mmu.tlbExec[upper >>> 12]!;
+    let page = ~this.mmu.tlbExec[upper >>> 12]!;
     if (page < 0) page = this.fetchSlow(upper);
     return page < 0 ? -1 : page | (upper & 0xfff);
   }
@@ -598,6 +640,12 @@ export class Rv32Cpu {
   }
 
   private readonly byteAddresses = new Float64Array(4);
+
+  /** After a store that went through the bus: drops translated code it overwrote in RAM. */
+  private noteRamWrite(paddr: number, size: number): void {
+    const ram = this.bus.ram!;
+    if (this.bus.pageMap[paddr >>> 12] === PAGE_RAM) ram.codeWritten(paddr - ram.base, size);
+  }
 
   /** A load the TLB could not serve: a miss, a device, or a misaligned address. Sets `loaded`. */
   private loadSlow(vaddr: number, size: 1 | 2 | 4, insnLength: number, pc: number): number {
@@ -632,7 +680,10 @@ export class Rv32Cpu {
     if ((vaddr & (size - 1)) !== 0) {
       const addresses = this.byteAddresses;
       if (!this.translateBytes(vaddr, size, ACCESS_STORE, insnLength, addresses)) return ACCESS_TRAPPED;
-      for (let i = 0; i < size; i++) this.bus.write(addresses[i]!, 1, (value >>> (8 * i)) & 0xff);
+      for (let i = 0; i < size; i++) {
+        this.bus.write(addresses[i]!, 1, (value >>> (8 * i)) & 0xff);
+        this.noteRamWrite(addresses[i]!, 1);
+      }
       return ACCESS_OK;
     }
     const paddr = this.mmu.translate(vaddr, ACCESS_STORE);
@@ -647,6 +698,7 @@ export class Rv32Cpu {
       this.raise(Cause.StoreAccessFault, vaddr, insnLength);
       return ACCESS_TRAPPED;
     }
+    this.noteRamWrite(paddr, size);
     return this.stopRequested ? ACCESS_STOPPED : ACCESS_OK;
   }
 
@@ -722,7 +774,10 @@ export class Rv32Cpu {
     if (funct5 === 0b00011) {
       const success = this.reservationValid && this.reservationOffset === index << 2;
       this.reservationValid = false;
-      if (success) words[index] = source;
+      if (success) {
+        words[index] = source;
+        ram.codeWritten(index << 2, 4);
+      }
       x[rd] = success ? 0 : 1;
       return ACCESS_OK;
     }
@@ -758,6 +813,7 @@ export class Rv32Cpu {
         break;
     }
     words[index] = value;
+    ram.codeWritten(index << 2, 4);
     x[rd] = old;
     return ACCESS_OK;
   }

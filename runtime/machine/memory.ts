@@ -1,5 +1,12 @@
 // Physical RAM of the emulated machine: one ArrayBuffer with byte, halfword, word and DataView views
 // at a base physical address. Little-endian, as RISC-V is (the views assume a little-endian host).
+// It also marks the 64-byte lines that hold translated code, so writes can drop stale blocks.
+
+/** log2 of the granule in which writes to translated code are detected. */
+export const CODE_LINE_SHIFT = 6;
+
+/** Told about a write that touched a line marked in `codeLines` (RAM offset and length). */
+export type CodeWriteListener = (offset: number, length: number) => void;
 
 /** A contiguous RAM region; offsets into the views are `paddr - base`. */
 export class PhysicalMemory {
@@ -10,6 +17,13 @@ export class PhysicalMemory {
   readonly halves: Uint16Array;
   readonly words: Int32Array;
   readonly view: DataView;
+  /**
+   * Per 64-byte line of RAM: non-zero while a translated block (`blockCache.ts`) was made from it.
+   * Whoever stores to RAM through the views checks it and calls `codeWritten`; the write methods
+   * below do so themselves.
+   */
+  readonly codeLines: Uint8Array;
+  private readonly codeWriteListeners: CodeWriteListener[] = [];
 
   /** `base` and `size` must be multiples of 4 KiB (the bus maps RAM by page). */
   constructor(base: number, size: number) {
@@ -23,6 +37,25 @@ export class PhysicalMemory {
     this.halves = new Uint16Array(this.buffer);
     this.words = new Int32Array(this.buffer);
     this.view = new DataView(this.buffer);
+    this.codeLines = new Uint8Array(size >>> CODE_LINE_SHIFT);
+  }
+
+  /** Registers a block cache to be told about writes to lines marked in `codeLines`. */
+  addCodeWriteListener(listener: CodeWriteListener): void {
+    this.codeWriteListeners.push(listener);
+  }
+
+  /** Tells the listeners that `[offset, offset + length)` of RAM was written, if it holds code. */
+  codeWritten(offset: number, length: number): void {
+    if (length <= 0) return;
+    const lines = this.codeLines;
+    const last = (offset + length - 1) >>> CODE_LINE_SHIFT;
+    for (let line = offset >>> CODE_LINE_SHIFT; line <= last; line++) {
+      if (lines[line] !== 0) {
+        for (const listener of this.codeWriteListeners) listener(offset, length);
+        return;
+      }
+    }
   }
 
   /** Whether `[paddr, paddr + length)` lies inside this RAM. */
@@ -50,17 +83,25 @@ export class PhysicalMemory {
     return this.view.getUint32(this.offsetOf(paddr, 4), true);
   }
   writeU8(paddr: number, value: number): void {
-    this.bytes[this.offsetOf(paddr, 1)] = value;
+    const offset = this.offsetOf(paddr, 1);
+    this.bytes[offset] = value;
+    this.codeWritten(offset, 1);
   }
   writeU16(paddr: number, value: number): void {
-    this.view.setUint16(this.offsetOf(paddr, 2), value & 0xffff, true);
+    const offset = this.offsetOf(paddr, 2);
+    this.view.setUint16(offset, value & 0xffff, true);
+    this.codeWritten(offset, 2);
   }
   writeU32(paddr: number, value: number): void {
-    this.view.setUint32(this.offsetOf(paddr, 4), value >>> 0, true);
+    const offset = this.offsetOf(paddr, 4);
+    this.view.setUint32(offset, value >>> 0, true);
+    this.codeWritten(offset, 4);
   }
   /** Copies `data` to `paddr` (ELF segments, IPC buffers). */
   writeBytes(paddr: number, data: Uint8Array): void {
-    this.bytes.set(data, this.offsetOf(paddr, data.length));
+    const offset = this.offsetOf(paddr, data.length);
+    this.bytes.set(data, offset);
+    this.codeWritten(offset, data.length);
   }
   /** A copy of `[paddr, paddr + length)`. */
   readBytes(paddr: number, length: number): Uint8Array {
@@ -71,5 +112,6 @@ export class PhysicalMemory {
   fill(paddr: number, length: number, value = 0): void {
     const offset = this.offsetOf(paddr, length);
     this.bytes.fill(value, offset, offset + length);
+    this.codeWritten(offset, length);
   }
 }

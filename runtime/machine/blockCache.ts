@@ -1,0 +1,396 @@
+// Translation of hot RV32IMC code into JavaScript functions that V8 compiles (docs/performance.md,
+// "CPU"): blocks keyed by RAM offset, made once a start has been reached often enough, dropped when
+// a store or a PhysicalMemory write touches their lines.
+import type { PhysicalMemory } from './memory.js';
+import { CODE_LINE_SHIFT } from './memory.js';
+import { mulh, mulhsu, mulhu } from './mulh.js';
+import { COMPRESSED_EXPANSION } from './rvc.js';
+
+/**
+ * A translated block: given the virtual pc of its first instruction (as int32) and the instructions
+ * left in the budget (at least its length), it runs up to its length in instructions, or passes of
+ * that length while they fit in `left` when it loops back to its start, and returns the next pc.
+ * It writes the number retired to `state[0]`; when it left early (before a load or store its fast
+ * path cannot do, or after a store into translated code) it also sets `state[1]` = 1, and the
+ * interpreter then runs the next instruction itself.
+ */
+export type BlockFunction = (pc: number, left: number) => number;
+
+/** Block starts reached this many times are translated. */
+const HOT_THRESHOLD = 16;
+/** Instructions in one block at most. */
+const MAX_BLOCK_INSTRUCTIONS = 64;
+/** A page whose blocks were dropped this often (data written next to code) is no longer translated. */
+const MAX_PAGE_INVALIDATIONS = 64;
+const HALVES_PER_PAGE = 2048;
+const LINES_PER_PAGE = 4096 >>> CODE_LINE_SHIFT;
+
+/** The blocks of one 4 KiB RAM page, indexed by halfword offset in the page. */
+export class CodePage {
+  /** Per start: instruction count of its block; 0 none yet; -1 not translatable (interpret). */
+  readonly lengths = new Int16Array(HALVES_PER_PAGE);
+  readonly blocks: (BlockFunction | null)[] = new Array<BlockFunction | null>(HALVES_PER_PAGE).fill(null);
+  readonly hits = new Uint8Array(HALVES_PER_PAGE);
+  /** The code each block was made from: (slot, start, end) triples of byte offsets in the page. */
+  readonly ranges: number[] = [];
+  invalidations = 0;
+}
+
+/**
+ * The translated blocks of one CPU over one RAM. Blocks contain only instructions whose effects a
+ * fast path covers (integer, M, loads and stores through the TLB, branches, jumps, fence). A taken
+ * branch leaves the block, the fall-through side goes on; blocks end at a jump, before an
+ * instruction they leave to the interpreter (system, atomics, fence.i, illegal encodings), at the
+ * end of the page or after MAX_BLOCK_INSTRUCTIONS. A branch or jump back to the block's start
+ * becomes a loop inside the function. Blocks use pc-relative values only, so one block serves
+ * every virtual mapping of its physical page.
+ */
+export class BlockCache {
+  /** Per RAM page, its blocks (null until a block start on it is reached). */
+  readonly pages: (CodePage | null)[];
+  /** Written by blocks: [retired, left early]. */
+  readonly state = new Int32Array(2);
+  private readonly factoryArguments: readonly unknown[];
+  private readonly ram: PhysicalMemory;
+  private readonly enabled: boolean;
+
+  /** With `enabled` false no block is ever made (every start is marked for the interpreter). */
+  constructor(ram: PhysicalMemory, x: Int32Array, tlbRead: Int32Array, tlbWrite: Int32Array, enabled = true) {
+    this.ram = ram;
+    this.enabled = enabled;
+    this.pages = new Array<CodePage | null>(ram.size >>> 12).fill(null);
+    const codeWritten = (offset: number, length: number): void => ram.codeWritten(offset, length);
+    this.factoryArguments = [x, ram.bytes, ram.halves, ram.words, tlbRead, tlbWrite, ram.codeLines, this.state, codeWritten, mulh, mulhsu, mulhu];
+    ram.addCodeWriteListener((offset, length) => this.invalidate(offset, length));
+  }
+
+  /** The page record for RAM offset `offset`, created on first use. */
+  page(offset: number): CodePage {
+    const index = offset >>> 12;
+    let page = this.pages[index]!;
+    if (page === null) {
+      page = new CodePage();
+      this.pages[index] = page;
+    }
+    return page;
+  }
+
+  /**
+   * Counts one arrival at the block start at RAM offset `offset` that has no block yet; translates
+   * it when hot. Returns the new entry of `page.lengths` for it.
+   */
+  arrive(page: CodePage, offset: number): number {
+    const slot = (offset & 0xfff) >>> 1;
+    if (++page.hits[slot]! < HOT_THRESHOLD) return 0;
+    page.hits[slot] = 0;
+    if (!this.enabled || page.invalidations >= MAX_PAGE_INVALIDATIONS) {
+      page.lengths[slot] = -1;
+      return -1;
+    }
+    const translated = translateBlock(this.ram.halves, offset);
+    if (translated === null) {
+      page.lengths[slot] = -1;
+      return -1;
+    }
+    const factory = new Function(...FACTORY_PARAMETERS, translated.source) as (...args: unknown[]) => BlockFunction;
+    page.blocks[slot] = factory(...this.factoryArguments);
+    page.lengths[slot] = translated.count;
+    const lines = this.ram.codeLines;
+    const base = offset & ~0xfff;
+    page.ranges.push(slot, offset - base, offset - base + translated.bytes);
+    for (let line = offset >>> CODE_LINE_SHIFT; line <= (offset + translated.bytes - 1) >>> CODE_LINE_SHIFT; line++) lines[line] = 1;
+    return translated.count;
+  }
+
+  /** Drops every block overlapping `[offset, offset + length)` of RAM and unmarks their lines. */
+  invalidate(offset: number, length: number): void {
+    const end = offset + length;
+    for (let pageIndex = offset >>> 12; pageIndex <= (end - 1) >>> 12; pageIndex++) {
+      const page = this.pages[pageIndex];
+      if (page === null || page === undefined) continue;
+      const base = pageIndex << 12;
+      const from = Math.max(offset, base) - base;
+      const to = Math.min(end, base + 4096) - base;
+      const ranges = page.ranges;
+      const dropped = new Set<number>();
+      for (let i = 0; i < ranges.length; i += 3) {
+        if (ranges[i + 1]! < to && from < ranges[i + 2]!) dropped.add(ranges[i]!);
+      }
+      if (dropped.size === 0) continue;
+      const kept: number[] = [];
+      for (let i = 0; i < ranges.length; i += 3) {
+        if (!dropped.has(ranges[i]!)) kept.push(ranges[i]!, ranges[i + 1]!, ranges[i + 2]!);
+      }
+      for (const slot of dropped) {
+        page.lengths[slot] = 0;
+        page.blocks[slot] = null;
+        page.hits[slot] = 0;
+      }
+      page.invalidations++;
+      ranges.length = 0;
+      ranges.push(...kept);
+      const lines = this.ram.codeLines;
+      const firstLine = base >>> CODE_LINE_SHIFT;
+      lines.fill(0, firstLine, firstLine + LINES_PER_PAGE);
+      for (let i = 0; i < kept.length; i += 3) {
+        for (let line = (base + kept[i + 1]!) >>> CODE_LINE_SHIFT; line <= (base + kept[i + 2]! - 1) >>> CODE_LINE_SHIFT; line++) {
+          lines[line] = 1;
+        }
+      }
+    }
+  }
+}
+
+/** Placeholders in generated code, replaced once the whole block is known. */
+const WRITE_BACK = '@WRITE_BACK@';
+const PASS_LENGTH = '@PASS_LENGTH@';
+
+const FACTORY_PARAMETERS = ['x', 'u8', 'u16', 'i32', 'tlbR', 'tlbW', 'lines', 's', 'codeWritten', 'mulh', 'mulhsu', 'mulhu'];
+
+/** Source of a factory returning the block function, its instruction count and its size in bytes. */
+export interface TranslatedBlock {
+  source: string;
+  count: number;
+  bytes: number;
+}
+
+/**
+ * Translates the code at RAM offset `start` (within its page) into the body of a factory over
+ * FACTORY_PARAMETERS, or null when its first instruction is one the interpreter must run.
+ * Registers live in locals `rN` inside the block and are written back at every exit.
+ */
+export function translateBlock(halves: Uint16Array, start: number): TranslatedBlock | null {
+  const pageEnd = (start & ~0xfff) + 4096;
+  const used = new Set<number>();
+  const dirty = new Set<number>();
+  const body: string[] = [];
+  let offset = start;
+  let count = 0;
+  let ended = false;
+  /** Registers holding `pc + value` (set by auipc earlier in the block, not written since). */
+  const pcRelative = new Map<number, number>();
+
+  const read = (r: number): string => {
+    if (r === 0) return '0';
+    used.add(r);
+    return `r${r}`;
+  };
+  const write = (r: number, expression: string): string => {
+    if (r === 0) return '';
+    used.add(r);
+    return `r${r} = ${expression};`;
+  };
+  const written = (r: number): void => {
+    if (r !== 0) dirty.add(r);
+  };
+  // Every exit writes back every register the block writes anywhere (WRITE_BACK, filled in at the
+  // end): in a loop, later instructions of an earlier pass have written them; a register not yet
+  // written still holds the value loaded at entry.
+  const exit = (retired: number, nextPc: string, early: boolean): string =>
+    `${WRITE_BACK}s[0] = k + ${retired}; ${early ? 's[1] = 1; ' : ''}return ${nextPc};`;
+  let loops = false;
+  /** Control transfer to `delta`: back to the block's start loops while a whole pass fits in `left`. */
+  const jump = (retired: number, delta: number): string => {
+    if (delta !== 0) return exit(retired, pcPlus(delta), false);
+    loops = true;
+    return `k += ${retired}; if (k + ${PASS_LENGTH} <= left) continue; ${exit(0, 'pc', false)}`;
+  };
+  const pcPlus = (delta: number): string => (delta === 0 ? 'pc' : `(pc + ${delta | 0}) | 0`);
+
+  while (count < MAX_BLOCK_INSTRUCTIONS && !ended && offset + 2 <= pageEnd) {
+    let insn = halves[offset >>> 1]!;
+    let len = 2;
+    if ((insn & 3) === 3) {
+      if (offset + 4 > pageEnd) break;
+      insn = (insn | (halves[(offset >>> 1) + 1]! << 16)) | 0;
+      len = 4;
+    } else {
+      insn = COMPRESSED_EXPANSION[insn]!;
+      if (insn === 0) break;
+    }
+    const delta = offset - start;
+    const rd = (insn >> 7) & 31;
+    const rs1 = (insn >> 15) & 31;
+    const rs2 = (insn >> 20) & 31;
+    const funct3 = (insn >> 12) & 7;
+    const immI = insn >> 20;
+    let code: string | null = null;
+    /** Register the instruction writes (made dirty once it is in the block). */
+    let destination = 0;
+    /** For auipc: the pc-relative value it leaves in rd. */
+    let pcRelativeValue: number | undefined;
+    switch ((insn >>> 2) & 31) {
+      case 4: {
+        // OP-IMM
+        const a = read(rs1);
+        const shamt = immI & 31;
+        switch (funct3) {
+          case 0:
+            code = write(rd, `(${a} + ${immI}) | 0`);
+            break;
+          case 1:
+            if (insn >>> 25 === 0) code = write(rd, `${a} << ${shamt}`);
+            break;
+          case 2:
+            code = write(rd, `${a} < ${immI} ? 1 : 0`);
+            break;
+          case 3:
+            code = write(rd, `${a} >>> 0 < ${immI >>> 0} ? 1 : 0`);
+            break;
+          case 4:
+            code = write(rd, `${a} ^ ${immI}`);
+            break;
+          case 5:
+            if (insn >>> 25 === 0) code = write(rd, `(${a} >>> ${shamt}) | 0`);
+            else if (insn >>> 25 === 0x20) code = write(rd, `${a} >> ${shamt}`);
+            break;
+          case 6:
+            code = write(rd, `${a} | ${immI}`);
+            break;
+          default:
+            code = write(rd, `${a} & ${immI}`);
+            break;
+        }
+        destination = rd;
+        break;
+      }
+      case 12: {
+        // OP and M
+        const a = read(rs1);
+        const b = read(rs2);
+        const funct7 = insn >>> 25;
+        if (funct7 === 0) {
+          code = write(rd, [
+            `(${a} + ${b}) | 0`,
+            `${a} << (${b} & 31)`,
+            `${a} < ${b} ? 1 : 0`,
+            `${a} >>> 0 < ${b} >>> 0 ? 1 : 0`,
+            `${a} ^ ${b}`,
+            `(${a} >>> (${b} & 31)) | 0`,
+            `${a} | ${b}`,
+            `${a} & ${b}`,
+          ][funct3]!);
+        } else if (funct7 === 1) {
+          code = write(rd, [
+            `Math.imul(${a}, ${b})`,
+            `mulh(${a}, ${b})`,
+            `mulhsu(${a}, ${b})`,
+            `mulhu(${a}, ${b})`,
+            `${b} === 0 ? -1 : ${a} === -2147483648 && ${b} === -1 ? -2147483648 : (${a} / ${b}) | 0`,
+            `${b} === 0 ? -1 : ((${a} >>> 0) / (${b} >>> 0)) | 0`,
+            `${b} === 0 ? ${a} : ${a} === -2147483648 && ${b} === -1 ? 0 : (${a} % ${b}) | 0`,
+            `${b} === 0 ? ${a} : ((${a} >>> 0) % (${b} >>> 0)) | 0`,
+          ][funct3]!);
+        } else if (funct7 === 0x20 && funct3 === 0) {
+          code = write(rd, `(${a} - ${b}) | 0`);
+        } else if (funct7 === 0x20 && funct3 === 5) {
+          code = write(rd, `${a} >> (${b} & 31)`);
+        }
+        destination = rd;
+        break;
+      }
+      case 0: {
+        // LOAD: leave before it unless the TLB has the page and the access is aligned.
+        const widths = [1, 2, 4, -1, 1, 2, -1, -1];
+        const width = widths[funct3]!;
+        if (width < 0) break;
+        const aligned = width === 1 ? '' : ` || (a & ${width - 1}) !== 0`;
+        const value = [
+          '(u8[t | (a & 0xfff)] << 24) >> 24',
+          '(u16[(t | (a & 0xfff)) >>> 1] << 16) >> 16',
+          'i32[(t | (a & 0xfff)) >>> 2]',
+          '',
+          'u8[t | (a & 0xfff)]',
+          'u16[(t | (a & 0xfff)) >>> 1]',
+        ][funct3]!;
+        code =
+          `a = (${read(rs1)} + ${immI}) | 0; t = ~tlbR[a >>> 12];` +
+          ` if (t < 0${aligned}) { ${exit(count, pcPlus(delta), true)} } ${write(rd, value)}`;
+        destination = rd;
+        break;
+      }
+      case 8: {
+        // STORE: as LOAD; a store into translated code leaves right after it.
+        if (funct3 > 2) break;
+        const width = 1 << funct3;
+        const immS = ((insn >> 25) << 5) | ((insn >> 7) & 31);
+        const aligned = width === 1 ? '' : ` || (a & ${width - 1}) !== 0`;
+        const target = ['u8[t]', 'u16[t >>> 1]', 'i32[t >>> 2]'][funct3]!;
+        code =
+          `a = (${read(rs1)} + ${immS}) | 0; t = ~tlbW[a >>> 12];` +
+          ` if (t < 0${aligned}) { ${exit(count, pcPlus(delta), true)} }` +
+          ` t = t | (a & 0xfff); ${target} = ${read(rs2)};` +
+          ` if (lines[t >>> ${CODE_LINE_SHIFT}] !== 0) { codeWritten(t, ${width}); ${exit(count + 1, pcPlus(delta + len), true)} }`;
+        break;
+      }
+      case 24: {
+        const a = read(rs1);
+        const b = read(rs2);
+        const condition = [`${a} === ${b}`, `${a} !== ${b}`, '', '', `${a} < ${b}`, `${a} >= ${b}`, `${a} >>> 0 < ${b} >>> 0`, `${a} >>> 0 >= ${b} >>> 0`][funct3]!;
+        if (condition === '') break;
+        const offsetB = ((insn >> 31) << 12) | ((insn << 4) & 0x800) | ((insn >>> 20) & 0x7e0) | ((insn >>> 7) & 0x1e);
+        // BRANCH: the taken side leaves (or loops); the block goes on with the fall-through side.
+        code = `if (${condition}) { ${jump(count + 1, delta + offsetB)} }`;
+        break;
+      }
+      case 13:
+        // LUI
+        code = write(rd, String(insn & 0xfffff000));
+        destination = rd;
+        break;
+      case 5:
+        // AUIPC
+        code = write(rd, pcPlus(delta + (insn & 0xfffff000)));
+        destination = rd;
+        pcRelativeValue = (delta + (insn & 0xfffff000)) | 0;
+        break;
+      case 27: {
+        // JAL: ends the block (or loops to its start). Going on at the target was tried: +23 % on
+        // matmul, -23 % on sort, nothing for calls only (docs/performance.md "CPU").
+        const offsetJ = ((insn >> 31) << 20) | (insn & 0xff000) | ((insn >>> 9) & 0x800) | ((insn >>> 20) & 0x7fe);
+        code = write(rd, pcPlus(delta + len));
+        written(rd);
+        code += ` ${jump(count + 1, delta + offsetJ)}`;
+        ended = true;
+        break;
+      }
+      case 25:
+        // JALR: ends the block; the target is computed before rd is written (rd may be rs1). After
+        // auipc into rs1 in this block (a call or tail call) the target is known, as for jal.
+        if (funct3 !== 0) break;
+        if (pcRelative.has(rs1)) {
+          code = write(rd, pcPlus(delta + len));
+          written(rd);
+          code += ` ${jump(count + 1, (pcRelative.get(rs1)! + immI) & -2)}`;
+        } else {
+          code = `t = (${read(rs1)} + ${immI}) & -2; ${write(rd, pcPlus(delta + len))}`;
+          written(rd);
+          code += ` ${exit(count + 1, 't', false)}`;
+        }
+        ended = true;
+        break;
+      case 3:
+        // fence is a no-op on one hart; fence.i (funct3 1) and reserved forms go to the interpreter.
+        if (funct3 === 0) code = '';
+        break;
+      default:
+        break;
+    }
+    if (code === null) break;
+    written(destination);
+    if (pcRelativeValue === undefined || destination === 0) pcRelative.delete(destination);
+    else pcRelative.set(destination, pcRelativeValue);
+    body.push(code);
+    count++;
+    offset += len;
+  }
+  if (count === 0) return null;
+  if (!ended) body.push(exit(count, pcPlus(offset - start), false));
+  const registers = [...used].sort((p, q) => p - q);
+  const declarations = registers.map((r) => `let r${r} = x[${r}];`).join(' ');
+  const writeBack = [...dirty].sort((p, q) => p - q).map((r) => `x[${r}] = r${r}; `).join('');
+  let code = body.join('\n').split(WRITE_BACK).join(writeBack).split(PASS_LENGTH).join(String(count));
+  if (loops) code = `for (;;) {\n${code}\n}`;
+  const source = `'use strict'; return function block(pc, left) { let a = 0; let t = 0; let k = 0; ${declarations}\n${code}\n};`;
+  return { source, count, bytes: offset - start };
+}
