@@ -6,7 +6,7 @@ import { decodeCNodeInvocation, lookupSlot } from './cnode.js';
 import { illegalOperation, invalidArgument, invalidCapability, SyscallError, truncatedMessage } from './errors.js';
 import { decodeIrqControlInvocation, decodeIrqHandlerInvocation } from './interrupt.js';
 import type { Kernel } from './kernel.js';
-import type { Cap, CSlot, LookupFault, TcbObject } from './objects.js';
+import { enterKernel, type Cap, type CSlot, type LookupFault, type TcbObject } from './objects.js';
 import { decodeTcbInvocation } from './tcb.js';
 import { decodeUntypedInvocation } from './untyped.js';
 import {
@@ -87,6 +87,7 @@ export function invoke(
   extraCapCptrs: readonly number[] = [],
   extra: { readonly cached?: boolean } = {},
 ): InvocationResult {
+  enterKernel();
   const service = lookupSlot(thread, cptr);
   if (!service.ok) return { error: SeL4Error.InvalidCapability, mrs: [0], capFault: { cptr, lookup: service.fault } };
   const extraCaps: CSlot[] = [];

@@ -183,18 +183,37 @@ export function newSlot(owner: CSlot['owner'], index: number): CSlot {
 }
 
 /**
+ * Kernel entries so far (system calls, root-task invocations). A CNode slot that is empty, without
+ * derivation links and untouched since an earlier entry is referenced by nothing: it may be dropped.
+ */
+let kernelEntries = 0;
+
+/** Marks the start of a kernel entry (handleSyscall, invoke). */
+export function enterKernel(): void {
+  kernelEntries++;
+}
+
+/** Dropping idle empty slots starts once a CNode holds this many slot objects. */
+const PRUNE_MIN = 256;
+
+/**
  * The 2^radix slots of a CNode, each created on first use: a component may retype a CNode of 2^20
- * slots or more, and host memory must grow with the slots used, not with a radix the guest picks.
- * `slots[i]` is slot i once used (undefined: an empty slot never used); `at(i)` creates it; iteration
- * yields the slots used so far in index order (every other slot is empty, without derivation links).
+ * slots or more, and host memory must grow with the slots it holds caps in, not with a radix it
+ * picks. `slots[i]` is slot i if it has an object (undefined: an empty slot); `at(i)` creates it;
+ * iteration yields the slot objects in index order (every other slot is empty, without links).
+ * Slots made by lookups that found nothing are dropped again at a later kernel entry, so looking
+ * up many empty slots costs no memory either.
  */
 export class CNodeSlots implements Iterable<CSlot> {
   readonly [index: number]: CSlot;
   /** 2^radix: the CNode's slot count. */
   readonly length: number;
   readonly #owner: CNodeObject;
-  readonly #used: CSlot[] = [];
+  #used: CSlot[] = [];
   #sorted = true;
+  /** Per slot index: the kernel entry that last looked it up. */
+  readonly #touched = new Map<number, number>();
+  #pruneAt = PRUNE_MIN;
 
   constructor(owner: CNodeObject, radixBits: number) {
     this.#owner = owner;
@@ -203,14 +222,17 @@ export class CNodeSlots implements Iterable<CSlot> {
 
   /** Slot `index`, created empty on first use; undefined outside the CNode. */
   at(index: number): CSlot | undefined {
-    const found = this[index];
-    if (found) return found;
-    if (!Number.isInteger(index) || index < 0 || index >= this.length) return undefined;
-    const slot = newSlot(this.#owner, index);
-    (this as unknown as Record<number, CSlot>)[index] = slot;
-    const last = this.#used[this.#used.length - 1];
-    if (last && last.index > index) this.#sorted = false;
-    this.#used.push(slot);
+    let slot = this[index];
+    if (!slot) {
+      if (!Number.isInteger(index) || index < 0 || index >= this.length) return undefined;
+      if (this.#used.length >= this.#pruneAt) this.#prune();
+      slot = newSlot(this.#owner, index);
+      (this as unknown as Record<number, CSlot>)[index] = slot;
+      const last = this.#used[this.#used.length - 1];
+      if (last && last.index > index) this.#sorted = false;
+      this.#used.push(slot);
+    }
+    this.#touched.set(index, kernelEntries);
     return slot;
   }
 
@@ -227,6 +249,23 @@ export class CNodeSlots implements Iterable<CSlot> {
       this.#sorted = true;
     }
     return [...this.#used][Symbol.iterator]();
+  }
+
+  /** Drops empty, unlinked slots no lookup of the current kernel entry returned (nothing holds them). */
+  #prune(): void {
+    const kept: CSlot[] = [];
+    for (const slot of this.#used) {
+      const idle =
+        slot.cap.kind === 'null' && slot.parent === null && slot.children.size === 0 && (this.#touched.get(slot.index) ?? 0) < kernelEntries;
+      if (!idle) {
+        kept.push(slot);
+        continue;
+      }
+      delete (this as unknown as Record<number, CSlot>)[slot.index];
+      this.#touched.delete(slot.index);
+    }
+    this.#used = kept;
+    this.#pruneAt = Math.max(PRUNE_MIN, 2 * kept.length);
   }
 }
 

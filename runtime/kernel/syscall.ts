@@ -16,12 +16,13 @@ import { handleInterrupt } from './interrupt.js';
 import { decodeKernelInvocation } from './invocation.js';
 import { deleteCallerCap, doReplyTransfer, getMR, lookupExtraCaps, lookupIpcBuffer, setMR } from './ipc.js';
 import type { Kernel } from './kernel.js';
-import type { Fault, TcbObject } from './objects.js';
+import { enterKernel, type Fault, type TcbObject } from './objects.js';
 import { receiveSignal, sendSignal } from './notification.js';
 import { handleYield, schedule } from './scheduler.js';
 
 /** seL4 handleSyscall for the current thread; `pc` is the ecall's address. Then schedule + activate. */
 export function handleSyscall(kernel: Kernel, thread: TcbObject, syscall: number): void {
+  enterKernel();
   // NextIP = sepc + 4; FaultIP stays on the ecall so a restarted syscall runs again.
   thread.faultIp = thread.pc;
   thread.pc = (thread.pc + 4) >>> 0;

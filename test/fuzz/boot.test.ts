@@ -31,7 +31,7 @@ describe('boot fuzz', () => {
     expect(context.coverage['booted'] ?? 0).toBeGreaterThan(0);
   }, 240_000);
 
-  // Regressions for docs/reliability.md finding 1 (found by this fuzz target, fixed by H8).
+  // Regressions for docs/reliability.md finding 1 (found by this fuzz target, fixed by H12).
   it('an image whose plan has an invocation with an unknown op is refused with a diagnostic', async () => {
     const booted = await bootWithPlan((plan) => (plan.invocations[0]!.op = 'Nonsense_Op'));
     expect(booted.ok).toBe(false);

@@ -24,7 +24,7 @@ describe('kernel fuzz', () => {
     expect(coverage['fault'], JSON.stringify(coverage)).toBeGreaterThan(0);
   }, 60_000);
 
-  // Regression for docs/reliability.md finding 2 (fixed by H8).
+  // Regression for docs/reliability.md finding 2 (fixed by H12).
   it('the invariant checker handles a CNode of 2^17 slots', () => {
     const sys = bootTestKernel();
     retype(sys, ObjectType.CNode, 17);

@@ -24,8 +24,8 @@ function inputOf(image: BootImage, plan: object): BootImageInput {
 export type BootCoverage = Record<string, number>;
 
 /**
- * `skip` leaves parts of the plan alone (the bounded test skips `invocations` while the known
- * realizePlan crash is open, see docs/reliability.md).
+ * `skip` leaves parts of the plan alone (the long mode's `boot-outside-invocations` target uses it
+ * to reach past the invocation list).
  */
 export function bootTarget(
   images: () => Promise<readonly { name: string; bytes: Uint8Array }[]>,

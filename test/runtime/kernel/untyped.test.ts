@@ -60,6 +60,22 @@ describe('Untyped_Retype', () => {
     expect(checkInvariants(sys.kernel)).toEqual([]);
   });
 
+  it('looking up many empty slots of a 2^20-slot CNode keeps only a bounded number of slot objects', () => {
+    const sys = bootTestKernel();
+    const slot = retype(sys, ObjectType.CNode, 20);
+    const cap = capAt(sys, slot);
+    if (cap.kind !== 'cnode') throw new Error(`slot ${slot} holds ${cap.kind}`);
+    expect(rootInvoke(sys, slot, InvocationLabel.CNodeCopy, [7, 20, ROOT_TCB, 32, 15], [ROOT_CNODE]).error).toBe(0);
+    // Each delete of an empty slot is one kernel entry that looks the slot up and finds nothing.
+    for (let i = 0; i < 20_000; i++) {
+      expect(rootInvoke(sys, slot, InvocationLabel.CNodeDelete, [1000 + 37 * i, 20], []).error).toBe(0);
+    }
+    const used = [...cap.obj.slots];
+    expect(used.length).toBeLessThanOrEqual(256);
+    expect(used.filter((s) => s.cap.kind !== 'null').map((s) => s.index)).toEqual([7]);
+    expect(checkInvariants(sys.kernel)).toEqual([]);
+  });
+
   it('takes the root task\'s arguments as 32-bit words: nodeOffset -1 is 0xffffffff, a RangeError; 0.5 is 0', () => {
     const sys = bootTestKernel();
     const r = rootInvoke(sys, UNTYPED_SLOT, InvocationLabel.UntypedRetype, [ObjectType.Endpoint, 0, 0, 0, -1, 1], [ROOT_CNODE]);
