@@ -7,6 +7,7 @@ import { decodeFdt } from '../image/fdt/decodeFdt.js';
 import type { FdtTree } from '../image/fdt/fdtTree.js';
 import { platformFromFdt } from '../image/platform.js';
 import { packageDir } from '../image/packageFiles.js';
+import { INPUT_SIZE_LIMITS } from '../image/inputLimits.js';
 import type { Platform } from '../image/platformModel.js';
 import { nodeHost, type Host } from './host.js';
 import { BUNDLED_PLATFORMS, type BundledPlatform } from '../schema/platforms.js';
@@ -27,6 +28,8 @@ export interface LoadPlatformOptions {
   readonly host?: Host;
   /** The dtc executable (tests point it at a missing one). */
   readonly dtc?: string;
+  /** Largest .dtb accepted, in bytes (KC0009 beyond it). */
+  readonly maxInputSize?: number;
 }
 
 /** Where the bundled platforms' DTS and DTB files are. */
@@ -56,7 +59,7 @@ export async function loadPlatform(spec: string, baseDir: string, options: LoadP
   } else {
     throw fail(D.platformUnknown, { spec, bundled: BUNDLED_PLATFORMS.join("', '") });
   }
-  const dtb = /\.dts$/i.test(file) ? await compileDts(file, spec, host, options.dtc ?? 'dtc') : readBytes(host, file, spec);
+  const dtb = /\.dts$/i.test(file) ? await compileDts(file, spec, host, options.dtc ?? 'dtc') : readBytes(host, file, spec, options.maxInputSize);
   const tree = decodeFdt(dtb, { file: spec });
   return { platform: platformFromFdt(tree), dtb, tree, source };
 }
@@ -69,17 +72,20 @@ export async function readDeviceTree(
 ): Promise<{ readonly dtb: Uint8Array; readonly tree: FdtTree }> {
   const host = options.host ?? nodeHost;
   const absolute = path.resolve(baseDir, file);
-  const dtb = /\.dts$/i.test(file) ? await compileDts(absolute, file, host, options.dtc ?? 'dtc') : readBytes(host, absolute, file);
+  const dtb = /\.dts$/i.test(file) ? await compileDts(absolute, file, host, options.dtc ?? 'dtc') : readBytes(host, absolute, file, options.maxInputSize);
   return { dtb, tree: decodeFdt(dtb, { file }) };
 }
 
-function readBytes(host: Host, file: string, shown: string): Uint8Array {
+function readBytes(host: Host, file: string, shown: string, limit: number = INPUT_SIZE_LIMITS['device tree blob']): Uint8Array {
+  let bytes: Uint8Array;
   try {
-    return host.readFile(file);
+    bytes = host.readFile(file);
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String((error as Error).message);
     throw fail(D.fileNotFound, { file: shown, reason }, { file: shown });
   }
+  if (bytes.length > limit) throw fail(D.inputTooLarge, { file: shown, size: bytes.length, limit, kind: 'a device tree blob' }, { file: shown });
+  return bytes;
 }
 
 /** `dtc -q -I dts -O dtb FILE`, the blob read from stdout; dtc's own message on failure. */

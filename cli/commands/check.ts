@@ -3,34 +3,27 @@
 // every grant is honoured and nothing beyond the plan is reachable, 1 otherwise.
 import type { ArgumentsCamelCase } from 'yargs';
 import type { CommandFactory } from '../context.js';
-import { ExitCode } from '../exitCodes.js';
 import { renderDiagnostics } from '../report/index.js';
 import { colorEnabled } from '../report/text.js';
-import { D, createDiagnostic } from '../../schema/diagnostics.js';
+import { maxInputSizeOption, readInputFile } from '../readInput.js';
 
 interface CheckArgs {
   readonly image: string;
+  readonly maxInputSize?: number;
 }
 
 const checkCommand: CommandFactory = (context) => ({
   command: 'check <image>',
   describe: 'boot an image and verify its grants without running any component',
-  builder: (yargs) => yargs.positional('image', { type: 'string', demandOption: true, describe: 'a boot image written by kaal-compose build' }),
+  builder: (yargs) =>
+    yargs
+      .positional('image', { type: 'string', demandOption: true, describe: 'a boot image written by kaal-compose build' })
+      .option('max-input-size', maxInputSizeOption),
   handler: async (argv: ArgumentsCamelCase) => {
     const args = argv as unknown as CheckArgs;
     const { io } = context;
     const color = colorEnabled(io.stderr, io.env);
-    const fs = await import('node:fs');
-    const path = await import('node:path');
-    let bytes: Uint8Array;
-    try {
-      bytes = new Uint8Array(fs.readFileSync(path.resolve(io.cwd, args.image)));
-    } catch (error) {
-      const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
-      io.stderr.write(renderDiagnostics([createDiagnostic(D.fileNotFound, { file: args.image, reason }, { file: args.image })], { format: 'text', color }));
-      context.exitCode = ExitCode.inputErrors;
-      return;
-    }
+    const bytes = readInputFile(io.cwd, args.image, 'boot image', args.maxInputSize);
     const { checkImage } = await import('../../runtime/run.js');
     const result = checkImage(bytes, { file: args.image });
     if (result.diagnostics.length > 0) io.stderr.write(renderDiagnostics(result.diagnostics, { format: 'text', color }));

@@ -6,11 +6,13 @@ import { ExitCode } from '../exitCodes.js';
 import { renderDiagnostics } from '../report/index.js';
 import { colorEnabled } from '../report/text.js';
 import { D, createDiagnostic } from '../../schema/diagnostics.js';
+import { maxInputSizeOption } from '../readInput.js';
 
 interface DtArgs {
   readonly file: string;
   readonly format: 'dts' | 'json' | 'dtb';
   readonly output?: string;
+  readonly maxInputSize?: number;
 }
 
 const dtCommand: CommandFactory = (context) => ({
@@ -20,7 +22,8 @@ const dtCommand: CommandFactory = (context) => ({
     yargs
       .positional('file', { type: 'string', demandOption: true, describe: 'a .dtb or .dts file, or kaal-virt-rv32' })
       .option('format', { choices: ['dts', 'json', 'dtb'] as const, default: 'dts' as const, describe: 'output format' })
-      .option('output', { alias: 'o', type: 'string', describe: 'write to this file instead of stdout' }),
+      .option('output', { alias: 'o', type: 'string', describe: 'write to this file instead of stdout' })
+      .option('max-input-size', maxInputSizeOption),
   handler: async (argv: ArgumentsCamelCase) => {
     const args = argv as unknown as DtArgs;
     const { io } = context;
@@ -32,7 +35,7 @@ const dtCommand: CommandFactory = (context) => ({
       return;
     }
     const { loadPlatform } = await import('../../compiler/loadPlatform.js');
-    const loaded = await loadPlatform(args.file, io.cwd);
+    const loaded = await loadPlatform(args.file, io.cwd, args.maxInputSize === undefined ? {} : { maxInputSize: args.maxInputSize });
     if (loaded.platform.diagnostics.length > 0) {
       io.stderr.write(renderDiagnostics(loaded.platform.diagnostics, { format: 'text', color }));
     }

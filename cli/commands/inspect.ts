@@ -3,13 +3,12 @@
 import type { ArgumentsCamelCase } from 'yargs';
 import type { CommandFactory } from '../context.js';
 import { ExitCode } from '../exitCodes.js';
-import { renderDiagnostics } from '../report/index.js';
-import { colorEnabled } from '../report/text.js';
-import { D, createDiagnostic } from '../../schema/diagnostics.js';
+import { maxInputSizeOption, readInputFile } from '../readInput.js';
 
 interface InspectArgs {
   readonly image: string;
   readonly json: boolean;
+  readonly maxInputSize?: number;
 }
 
 const inspectCommand: CommandFactory = (context) => ({
@@ -18,22 +17,12 @@ const inspectCommand: CommandFactory = (context) => ({
   builder: (yargs) =>
     yargs
       .positional('image', { type: 'string', demandOption: true, describe: 'a boot image written by kaal-compose build' })
-      .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON' }),
+      .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON' })
+      .option('max-input-size', maxInputSizeOption),
   handler: async (argv: ArgumentsCamelCase) => {
     const args = argv as unknown as InspectArgs;
     const { io } = context;
-    const fs = await import('node:fs');
-    const path = await import('node:path');
-    let bytes: Uint8Array;
-    try {
-      bytes = new Uint8Array(fs.readFileSync(path.resolve(io.cwd, args.image)));
-    } catch (error) {
-      const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-      const diagnostic = createDiagnostic(D.fileNotFound, { file: args.image, reason });
-      io.stderr.write(renderDiagnostics([diagnostic], { format: 'text', color: colorEnabled(io.stderr, io.env) }));
-      context.exitCode = ExitCode.inputErrors;
-      return;
-    }
+    const bytes = readInputFile(io.cwd, args.image, 'boot image', args.maxInputSize);
     // A bad image throws a DiagnosticError, which `main` renders with exit code 1.
     const { inspectImage, formatImageSummary } = await import('../../image/bootImage/inspectImage.js');
     const summary = inspectImage(bytes, args.image);

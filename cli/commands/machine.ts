@@ -6,12 +6,14 @@ import type { CommandFactory } from '../context.js';
 import { renderDiagnostics } from '../report/index.js';
 import { colorEnabled } from '../report/text.js';
 import { D, fail } from '../../schema/diagnostics.js';
+import { maxInputSizeOption, readInputFile } from '../readInput.js';
 
 interface MachineArgs {
   readonly program: string;
   readonly platform: string;
   readonly maxInstructions: number;
   readonly stdin?: string;
+  readonly maxInputSize?: number;
 }
 
 const EPILOG = [
@@ -30,27 +32,18 @@ const machineCommand: CommandFactory = (context) => ({
       .option('platform', { type: 'string', default: 'kaal-virt-rv32', describe: 'kaal-virt-rv32, or a .dtb/.dts file' })
       .option('max-instructions', { type: 'number', default: 1_000_000_000, describe: 'stop with exit code 3 after this many instructions' })
       .option('stdin', { type: 'string', describe: 'a file whose bytes the UART receives' })
+      .option('max-input-size', maxInputSizeOption)
       .epilog(EPILOG),
   handler: async (argv: ArgumentsCamelCase) => {
     const args = argv as unknown as MachineArgs;
     const { io } = context;
     const color = colorEnabled(io.stderr, io.env);
-    const path = await import('node:path');
-    const fs = await import('node:fs');
-    const readInput = (file: string): Uint8Array => {
-      try {
-        return fs.readFileSync(path.resolve(io.cwd, file));
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        throw fail(D.fileNotFound, { file, reason: code === 'ENOENT' ? 'no such file' : (error as Error).message }, { file });
-      }
-    };
     const maxInstructions = args.maxInstructions;
     if (!Number.isSafeInteger(maxInstructions) || maxInstructions <= 0) {
       throw fail(D.machineBadOption, { option: '--max-instructions', value: String(maxInstructions), reason: 'must be a positive integer' });
     }
-    const elf = readInput(args.program);
-    const stdin = args.stdin === undefined ? undefined : readInput(args.stdin);
+    const elf = readInputFile(io.cwd, args.program, 'ELF program', args.maxInputSize);
+    const stdin = args.stdin === undefined ? undefined : readInputFile(io.cwd, args.stdin, 'stdin file', args.maxInputSize);
     const { loadPlatform } = await import('../../compiler/loadPlatform.js');
     const loaded = await loadPlatform(args.platform, io.cwd);
     const { runBare } = await import('../../runtime/bareRunner.js');

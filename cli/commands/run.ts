@@ -7,6 +7,7 @@ import { ExitCode } from '../exitCodes.js';
 import { renderDiagnostics } from '../report/index.js';
 import { colorEnabled } from '../report/text.js';
 import { D, createDiagnostic, type Diagnostic } from '../../schema/diagnostics.js';
+import { maxInputSizeOption, readInputFile } from '../readInput.js';
 
 interface RunArgs {
   readonly image: string;
@@ -15,6 +16,7 @@ interface RunArgs {
   readonly trace: boolean;
   readonly report?: string;
   readonly failOnFault: boolean;
+  readonly maxInputSize?: number;
 }
 
 const EPILOG = [
@@ -34,6 +36,7 @@ const runCommand: CommandFactory = (context) => ({
       .option('trace', { type: 'boolean', default: false, describe: 'print system calls, IPC, interrupts and faults (stderr)' })
       .option('report', { type: 'string', describe: 'write the JSON run report to this file' })
       .option('fail-on-fault', { type: 'boolean', default: false, describe: 'exit 4 when any component faulted' })
+      .option('max-input-size', maxInputSizeOption)
       .epilog(EPILOG),
   handler: async (argv: ArgumentsCamelCase) => {
     const args = argv as unknown as RunArgs;
@@ -42,28 +45,14 @@ const runCommand: CommandFactory = (context) => ({
     const print = (diagnostics: readonly Diagnostic[]): void => {
       if (diagnostics.length > 0) io.stderr.write(renderDiagnostics(diagnostics, { format: 'text', color }));
     };
-    const fs = await import('node:fs');
     const path = await import('node:path');
-    const read = (file: string): Uint8Array | undefined => {
-      try {
-        return new Uint8Array(fs.readFileSync(path.resolve(io.cwd, file)));
-      } catch (error) {
-        const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
-        print([createDiagnostic(D.fileNotFound, { file, reason }, { file })]);
-        return undefined;
-      }
-    };
     if (!Number.isSafeInteger(args.maxInstructions) || args.maxInstructions <= 0) {
       print([createDiagnostic(D.runBadOption, { option: '--max-instructions', value: String(args.maxInstructions), reason: 'must be a positive integer' })]);
       context.exitCode = ExitCode.usage;
       return;
     }
-    const bytes = read(args.image);
-    const stdin = args.stdin === undefined ? undefined : read(args.stdin);
-    if (!bytes || (args.stdin !== undefined && !stdin)) {
-      context.exitCode = ExitCode.inputErrors;
-      return;
-    }
+    const bytes = readInputFile(io.cwd, args.image, 'boot image', args.maxInputSize);
+    const stdin = args.stdin === undefined ? undefined : readInputFile(io.cwd, args.stdin, 'stdin file', args.maxInputSize);
     const { runImage } = await import('../../runtime/run.js');
     // UART bytes go out a line (or 4 KiB) at a time.
     const pending: number[] = [];

@@ -35,4 +35,10 @@ export const cliDiagnostics = {
     "cannot create a project in '{dir}': it is not empty (it has '{entry}')",
     "name a new or empty directory, e.g. 'kaal-compose init my-system'",
   ),
+  inputTooLarge: diagnostic(
+    'KC0009',
+    'error',
+    "'{file}' is {size} bytes, more than the {limit}-byte limit for {kind}",
+    "if it is meant to be this large, raise the limit with '--max-input-size {size}'",
+  ),
 } as const;

@@ -115,7 +115,7 @@ describe('kaal-compose inspect on bad images exits 1 naming the problem', () => 
   it('a missing file is KC0002 with exit 1', async () => {
     const { code, stderr } = await run('inspect', 'nope.img');
     expect(code).toBe(1);
-    expect(stderr).toMatch(/^error\[KC0002\]: cannot read 'nope\.img': ENOENT/);
+    expect(stderr).toMatch(/^error\[KC0002\]: cannot read 'nope\.img': no such file/);
   });
 
   it('no image argument is a usage error with exit 2', async () => {

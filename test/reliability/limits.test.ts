@@ -1,5 +1,6 @@
-// The limits that protect users (docs/reliability.md "Limits"): inputs beyond what can be read are
-// refused with a diagnostic, not a crash; a run that never ends stops at its instruction limit.
+// The limits that protect users (docs/reliability.md "Limits"): inputs beyond a limit the user can
+// raise are refused with a diagnostic before they are read; a run that never ends stops at its
+// instruction limit.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,14 +22,40 @@ describe('input size limits', () => {
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it.each([
-    ['inspect', 'huge.img'],
-    ['dt', 'huge.dtb'],
-    ['machine', 'huge.elf'],
-  ])('%s refuses a 3 GiB input with KC0002 and exit 1', async (command, file) => {
+    ['inspect', 'huge.img', 'a boot image'],
+    ['run', 'huge.img', 'a boot image'],
+    ['check', 'huge.img', 'a boot image'],
+    ['machine', 'huge.elf', 'an ELF program'],
+  ])('%s refuses a 3 GiB %s before reading it: KC0009 and exit 1', async (command, file, kind) => {
     const run = await runCli([command, file], { cwd: dir });
     expect(run.code).toBe(1);
+    expect(run.stderr).toContain('error[KC0009]');
+    expect(run.stderr).toContain(`'${file}' is 3221225472 bytes, more than the`);
+    expect(run.stderr).toContain(`limit for ${kind}`);
+    expect(run.stderr).toContain("--max-input-size 3221225472");
+  });
+
+  it('dt refuses a blob beyond what Node can read with KC0002 and exit 1', async () => {
+    const run = await runCli(['dt', 'huge.dtb'], { cwd: dir });
+    expect(run.code).toBe(1);
     expect(run.stderr).toContain('error[KC0002]');
-    expect(run.stderr).toContain(`'${file}'`);
+    expect(run.stderr).toContain("'huge.dtb'");
+  });
+
+  it('--max-input-size lowers and raises the limit', async () => {
+    const dtb = path.join(repoRoot, 'fixtures/platforms/kaal-virt-rv32.dtb');
+    const size = fs.statSync(dtb).size;
+    const refused = await runCli(['dt', dtb, '--format', 'json', '--max-input-size', String(size - 1)], { cwd: dir });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`is ${size} bytes, more than the ${size - 1}-byte limit for a device tree blob`);
+    const accepted = await runCli(['dt', dtb, '--format', 'json', '--max-input-size', String(size)], { cwd: dir });
+    expect(accepted.code).toBe(0);
+    const elf = path.join(repoRoot, 'fixtures/machine/elf/hello.elf');
+    const small = await runCli(['machine', elf, '--max-input-size', '100'], { cwd: dir });
+    expect(small.code).toBe(1);
+    expect(small.stderr).toContain('error[KC0009]');
+    const whole = await runCli(['machine', elf, '--max-input-size', String(fs.statSync(elf).size)], { cwd: dir });
+    expect(whole.code).toBe(0);
   });
 });
 

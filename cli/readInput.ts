@@ -1,0 +1,28 @@
+// Reads the files commands take as input (images, ELFs, stdin files) whole, after checking their
+// size against a limit the user can raise with --max-input-size: a stray multi-gigabyte file is
+// refused with a diagnostic before it is read, never half-read or left to exhaust memory.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { D, fail } from '../schema/diagnostics.js';
+import { INPUT_SIZE_LIMITS, type InputKind } from '../image/inputLimits.js';
+
+/** The yargs option every command reading such files offers. */
+export const maxInputSizeOption = {
+  type: 'number',
+  describe: 'largest input file accepted, in bytes (default: 256 MiB for images, 16 MiB for DTBs, 64 MiB otherwise)',
+} as const;
+
+/** The bytes of `file` (relative to `cwd`); throws KC0002 when unreadable, KC0009 when too large. */
+export function readInputFile(cwd: string, file: string, kind: InputKind, limit: number = INPUT_SIZE_LIMITS[kind]): Uint8Array {
+  const absolute = path.resolve(cwd, file);
+  let size: number;
+  try {
+    size = fs.statSync(absolute).size;
+    if (size <= limit) return new Uint8Array(fs.readFileSync(absolute));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message;
+    throw fail(D.fileNotFound, { file, reason }, { file });
+  }
+  throw fail(D.inputTooLarge, { file, size, limit, kind: `${/^[AEIOU]/.test(kind) ? 'an' : 'a'} ${kind}` }, { file });
+}
