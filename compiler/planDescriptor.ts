@@ -5,12 +5,10 @@ import * as path from 'node:path';
 import { DiagnosticError, compareDiagnostics, hasErrors, type Diagnostic } from '../schema/diagnostics.js';
 import { placeholderElf, type ComponentElfInfo, type Plan } from '../schema/plan.js';
 import type { Host } from './host.js';
-import { validateFile } from './validate.js';
+import { checkFile } from './validate.js';
 import { placeByPath } from './placeDiagnostics.js';
-import { loadDescriptor } from './load.js';
-import { loadPlatform, type LoadedPlatform } from './loadPlatform.js';
+import type { LoadedPlatform } from './loadPlatform.js';
 import type { SystemModel } from './resolvePlatform.js';
-import { checkDescriptor } from './check/index.js';
 import { planSystem } from './plan/index.js';
 import { readElf } from '../image/elf.js';
 
@@ -27,13 +25,10 @@ export interface PlannedDescriptor {
 
 export async function planDescriptor(file: string, host: Host, options: { readonly cwd?: string } = {}): Promise<PlannedDescriptor> {
   const cwd = options.cwd ?? process.cwd();
-  const validation = await validateFile(file, host, cwd);
-  if (!validation.valid) return { plan: null, placeholders: [], diagnostics: validation.diagnostics };
-  const loaded = await loadDescriptor(file, host, { cwd });
+  const { validation, loaded, model, platform: loadedPlatform } = await checkFile(file, host, cwd);
+  if (!validation.valid || !model || !loadedPlatform) return { plan: null, placeholders: [], diagnostics: validation.diagnostics };
   const baseDir = path.dirname(loaded.absoluteFile);
-  const loadedPlatform = await loadPlatform(loaded.system!.platform, baseDir, { host });
   const { platform, source } = loadedPlatform;
-  const { model } = checkDescriptor(loaded.system!, platform);
   const diagnostics: Diagnostic[] = [...validation.diagnostics];
   const elfs: Record<string, ComponentElfInfo> = {};
   const placeholders: string[] = [];

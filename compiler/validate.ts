@@ -14,6 +14,8 @@ import {
 import type { Host } from './host.js';
 import { DESCRIPTOR_GLOB, loadDescriptor, type LoadedDescriptor } from './load.js';
 import { placeByPath } from './placeDiagnostics.js';
+import type { LoadedPlatform } from './loadPlatform.js';
+import type { SystemModel } from './resolvePlatform.js';
 
 /** The outcome for one file, in the order the files were named. */
 export interface FileValidation {
@@ -50,11 +52,30 @@ export async function validateFiles(patterns: readonly string[], host: Host, opt
 
 /** Loads, schema-checks and semantically checks one descriptor. */
 export async function validateFile(file: string, host: Host, cwd: string): Promise<FileValidation> {
+  return (await checkFile(file, host, cwd)).validation;
+}
+
+/** What checking one descriptor produced, and what it loaded on the way (for `plan` to go on from). */
+export interface CheckedFile {
+  readonly validation: FileValidation;
+  readonly loaded: LoadedDescriptor;
+  /** Present when the schema accepted the file and its platform loaded. */
+  readonly model?: SystemModel;
+  readonly platform?: LoadedPlatform;
+}
+
+/** `validateFile`, keeping the loaded descriptor, model and platform so nothing is loaded twice. */
+export async function checkFile(file: string, host: Host, cwd: string): Promise<CheckedFile> {
   const loaded = await loadDescriptor(file, host, { cwd });
   const diagnostics = [...loaded.diagnostics];
-  if (loaded.system) diagnostics.push(...(await placeByPath(await runSemanticChecks(loaded, host), loaded, host, cwd)));
+  const semantic = loaded.system ? await runSemanticChecks(loaded, host) : undefined;
+  if (semantic) diagnostics.push(...(await placeByPath(semantic.diagnostics, loaded, host, cwd)));
   diagnostics.sort(compareDiagnostics);
-  return { file, valid: !hasErrors(diagnostics), diagnostics };
+  return {
+    validation: { file, valid: !hasErrors(diagnostics), diagnostics },
+    loaded,
+    ...(semantic?.model && semantic.platform ? { model: semantic.model, platform: semantic.platform } : {}),
+  };
 }
 
 /**
@@ -62,17 +83,21 @@ export async function validateFile(file: string, host: Host, cwd: string): Promi
  * descriptor the schema accepted: names, channels, MMIO, IRQs, priorities, memory against the
  * platform it names. A platform that cannot be loaded is reported at the descriptor's `platform`.
  */
-async function runSemanticChecks(loaded: LoadedDescriptor, host: Host): Promise<Diagnostic[]> {
+async function runSemanticChecks(
+  loaded: LoadedDescriptor,
+  host: Host,
+): Promise<{ diagnostics: Diagnostic[]; model?: SystemModel; platform?: LoadedPlatform }> {
   const system = loaded.system!;
   const [{ loadPlatform }, { checkDescriptor }] = await Promise.all([import('./loadPlatform.js'), import('./check/index.js')]);
-  let platform;
+  let platform: LoadedPlatform;
   try {
-    platform = (await loadPlatform(system.platform, path.dirname(loaded.absoluteFile), { host })).platform;
+    platform = await loadPlatform(system.platform, path.dirname(loaded.absoluteFile), { host });
   } catch (error) {
-    if (error instanceof DiagnosticError) return [error.diagnostic.file === undefined ? { ...error.diagnostic, path: 'platform' } : error.diagnostic];
+    if (error instanceof DiagnosticError) return { diagnostics: [error.diagnostic.file === undefined ? { ...error.diagnostic, path: 'platform' } : error.diagnostic] };
     throw error;
   }
-  return checkDescriptor(system, platform).diagnostics;
+  const { model, diagnostics } = checkDescriptor(system, platform.platform);
+  return { diagnostics, model, platform };
 }
 
 /** Literal paths stay as given (a missing one is reported by load); globs expand sorted, without node_modules. */

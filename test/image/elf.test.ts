@@ -6,6 +6,7 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { readElf, findSymbol, segmentPerms, PF_R, PF_W, PF_X } from '../../image/elf.js';
 import { DiagnosticError } from '../../schema/diagnostics.js';
+import { hasToolchain } from '../../fixtures/machine/build.mjs';
 
 const fixtures = new URL('../../fixtures/elf/', import.meta.url);
 const minimal = new Uint8Array(fs.readFileSync(new URL('minimal.elf', fixtures)));
@@ -200,15 +201,7 @@ describe('readElf rejects what it cannot load', () => {
   });
 });
 
-const clang = (() => {
-  try {
-    execFileSync('clang', ['--version'], { stdio: 'ignore' });
-    execFileSync('ld.lld', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const clang = hasToolchain();
 
 describe.skipIf(!clang)('the ELF fixture rebuilt from its source', () => {
   // Byte identity would tie the test to one clang release; the shape is what the tests rely on.
