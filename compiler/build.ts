@@ -19,10 +19,10 @@ import { findSymbol, readElf, type ElfFile } from '../image/elf.js';
 import { bootInfoFor, writeImage, type ComponentInput } from '../image/bootImage/index.js';
 import { printDts } from '../image/fdt/printDts.js';
 import { nodeHost, type Host } from './host.js';
-import { findDescriptor, loadDescriptor } from './load.js';
-import { placeByPath } from './placeDiagnostics.js';
-import { loadPlatform, type LoadedPlatform } from './loadPlatform.js';
-import { checkDescriptor } from './check/index.js';
+import { findDescriptor } from './load.js';
+import { checkFile } from './validate.js';
+import type { LoadedPlatform } from './loadPlatform.js';
+import type { Platform } from '../image/platformModel.js';
 import type { ModelComponent, SystemModel } from './resolvePlatform.js';
 import { planSystem } from './plan/index.js';
 import { placeholderElf } from '../schema/plan.js';
@@ -71,6 +71,9 @@ export interface BuildResult {
   /** SHA-256 of the image file (what `sha256sum` prints), lower-case hex. */
   readonly sha256?: string;
   readonly plan?: Plan;
+  /** The resolved system and its platform, with the plan (for the HTML report). */
+  readonly model?: SystemModel;
+  readonly platform?: Platform;
   readonly components: readonly BuiltComponent[];
 }
 
@@ -133,16 +136,12 @@ async function runBuild(
   progress({ kind: 'stage', stage: 'load' });
   const found = findDescriptor(descriptor, cwd);
   if ('diagnostic' in found) return diagnostics.push(found.diagnostic), done();
-  const loaded = await loadDescriptor(found.file, host, { cwd });
-  diagnostics.push(...loaded.diagnostics);
-  if (!loaded.system) return done();
+  // The same load and checks as `validate`; warnings too are shown at their place in the descriptor.
+  const checked = await checkFile(found.file, host, cwd);
+  diagnostics.push(...checked.validation.diagnostics);
+  const { loaded, model, platform } = checked;
+  if (hasErrors(diagnostics) || !loaded.system || !model || !platform) return done();
   const baseDir = path.dirname(loaded.absoluteFile);
-  const platform: LoadedPlatform = await loadPlatform(loaded.system.platform, baseDir, { host });
-  const checked = checkDescriptor(loaded.system, platform.platform);
-  // Warnings too are shown at their place in the descriptor.
-  if (checked.diagnostics.length > 0) diagnostics.push(...(await placeByPath(checked.diagnostics, loaded, host, cwd)));
-  if (hasErrors(diagnostics)) return done();
-  const model = checked.model;
   const platformName = platform.source === loaded.system.platform ? platform.source : path.basename(platform.source);
   const namesOf = (name: string) => headerNamesOf(model, model.components.find((c) => c.name === name)!);
   const inDescriptor = (list: readonly Diagnostic[]) => list.map((d) => (d.file === undefined ? { ...d, file: found.file } : d));
@@ -273,7 +272,7 @@ async function runBuild(
     }),
   });
   const sha256 = createHash('sha256').update(image).digest('hex');
-  if (options.emitDir && !writeEmitDir(options.emitDir, cwd, host, { plan, headers: headers.components, platform, elfs }, diagnostics)) return done({ plan });
+  if (options.emitDir && !writeEmitDir(options.emitDir, cwd, host, { plan, headers: headers.components, platform, elfs }, diagnostics)) return done({ plan, model, platform: platform.platform });
   if (options.output !== undefined) {
     progress({ kind: 'stage', stage: 'write' });
     const output = path.resolve(cwd, options.output);
@@ -281,10 +280,10 @@ async function runBuild(
       host.writeFileAtomic(output, image);
     } catch (error) {
       diagnostics.push(createDiagnostic(D.cannotWriteOutput, { file: options.output, reason: describeError(error) }));
-      return done({ plan });
+      return done({ plan, model, platform: platform.platform });
     }
   }
-  return done({ image, sha256, plan });
+  return done({ image, sha256, plan, model, platform: platform.platform });
 }
 
 /**

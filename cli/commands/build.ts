@@ -55,7 +55,7 @@ const buildCommand: CommandFactory = (context) => ({
     const reportDiagnostics =
       args.report === undefined
         ? []
-        : await (await import('../../compiler/report/writeReport.js')).writeBuildReport(args.report, { descriptor: args.system, cwd: io.cwd, plan: result.plan, diagnostics: result.diagnostics });
+        : await (await import('../../compiler/report/writeReport.js')).writeBuildReport(args.report, { descriptor: args.system, cwd: io.cwd, plan: result.plan, model: result.model, platform: result.platform, diagnostics: result.diagnostics });
     const diagnostics = [...result.diagnostics, ...reportDiagnostics];
     const sourceOf = (file: string) => {
       try {
