@@ -24,7 +24,7 @@ import { checkFile } from './validate.js';
 import type { LoadedPlatform } from './loadPlatform.js';
 import type { Platform } from '../image/platformModel.js';
 import type { ModelComponent, SystemModel } from './resolvePlatform.js';
-import { planSystem } from './plan/index.js';
+import { elfInfoOf, planSystem } from './plan/index.js';
 import { placeholderElf } from '../schema/plan.js';
 import { emitComponents, headerSha256, type EmittedComponent, type HeaderNames } from './emit.js';
 import { checkTools, compileComponent, type ToolchainOptions } from './toolchain.js';
@@ -179,7 +179,7 @@ async function runBuild(
   const elfInfo = (name: string): ComponentElfInfo => {
     const entry = elfs.get(name);
     if (!entry) return placeholderElf();
-    return { entry: entry.elf.entry, segments: entry.elf.segments.map(({ vaddr, memsz, flags }) => ({ vaddr, memsz, flags })), placeholder: false };
+    return elfInfoOf(entry.elf);
   };
   const planWith = () => planSystem(model, platform.platform, Object.fromEntries(model.components.map((c) => [c.name, elfInfo(c.name)])), { platformName });
 

@@ -9,7 +9,7 @@ import { checkFile } from './validate.js';
 import { placeByPath } from './placeDiagnostics.js';
 import type { LoadedPlatform } from './loadPlatform.js';
 import type { SystemModel } from './resolvePlatform.js';
-import { planSystem } from './plan/index.js';
+import { elfInfoOf, planSystem } from './plan/index.js';
 import { readElf } from '../image/elf.js';
 
 export interface PlannedDescriptor {
@@ -41,7 +41,7 @@ export async function planDescriptor(file: string, host: Host, options: { readon
     }
     try {
       const elf = readElf(host.readFile(elfFile), path.relative(cwd, elfFile));
-      elfs[c.name] = { entry: elf.entry, segments: elf.segments.map((s) => ({ vaddr: s.vaddr, memsz: s.memsz, flags: s.flags })), placeholder: false };
+      elfs[c.name] = elfInfoOf(elf);
     } catch (error) {
       if (!(error instanceof DiagnosticError)) throw error;
       diagnostics.push(error.diagnostic);

@@ -37,6 +37,7 @@ import { layoutVSpace, type VSpaceSpec } from './vspace.js';
 import { allocateObjects, type ObjectNeed } from './objects.js';
 import { buildCSpace, componentObjects } from './cspace.js';
 import { buildInvocations, INITIAL_POOL_FREE, POOL_SIZE, type ComponentRealization } from './invocations.js';
+import type { ElfFile } from '../../image/elf.js';
 
 export { predictUntypeds, splitRegion } from './untyped.js';
 
@@ -57,6 +58,11 @@ export const MAX_COMPONENTS = INITIAL_POOL_FREE + (2 ** ASID_POOL_BITS - 1) * PO
 export function rootCNodeBits(slots: number): number | null {
   const bits = Math.max(MIN_ROOT_CNODE_BITS, Math.ceil(Math.log2(Math.max(slots, 2))));
   return bits > MAX_ROOT_CNODE_BITS ? null : bits;
+}
+
+/** What the planner needs of a component's ELF: its entry and loadable segments. */
+export function elfInfoOf(elf: Pick<ElfFile, 'entry' | 'segments'>): ComponentElfInfo {
+  return { entry: elf.entry, segments: elf.segments.map(({ vaddr, memsz, flags }) => ({ vaddr, memsz, flags })), placeholder: false };
 }
 
 export function planSystem(
