@@ -67,7 +67,8 @@ export async function loadDescriptor(file: string, host: Host, options: LoadOpti
   }
   let result: ReturnType<typeof systemSchema.safeParse>;
   try {
-    result = systemSchema.safeParse(input);
+    // jitless: each descriptor is parsed once, and compiling zod's eval fast path costs more than it saves.
+    result = systemSchema.safeParse(input, { jitless: true });
   } catch (error) {
     // Only user code can throw here: a getter or proxy in the exported object.
     const reason = `reading the exported object threw: ${error instanceof Error ? error.message : String(error)}`;

@@ -1,7 +1,7 @@
 // Turns zod issues from `systemSchema.safeParse` into registry diagnostics (KC1003–KC1011): one code
 // per kind of mistake, messages that name the property and quote the value. Positions come later
 // (compiler/positions.ts) from each result's `path` and `target`.
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { D, createDiagnostic, type Diagnostic } from '../schema/diagnostics.js';
 import { addressSchema, systemSchema } from '../schema/descriptor.js';
 import { nearestName } from '../schema/nearestName.js';

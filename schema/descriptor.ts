@@ -2,7 +2,7 @@
 // zod is the source of truth: `SystemDescriptor` (the input type), the JSON Schema printed by
 // `kaal-compose schema`, and validation all come from here. Each field's JSDoc is what editors show;
 // `.meta({ description })` is what JSON editors show.
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_PLATFORM } from './platforms.js';
 
 export { DEFAULT_PLATFORM } from './platforms.js';

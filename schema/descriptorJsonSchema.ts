@@ -1,7 +1,7 @@
 // The JSON Schema (draft 2020-12) of a descriptor as users write it (zod's input side, so defaults
 // are optional), generated from schema/descriptor.ts. `kaal-compose schema` prints it;
 // schema/descriptor.schema.json is the committed copy that JSON descriptors name in `$schema`.
-import { z } from 'zod';
+import * as z from 'zod';
 import { systemSchema } from './descriptor.js';
 
 /** Where the committed copy lives, relative to the package root. */
