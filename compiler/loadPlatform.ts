@@ -11,6 +11,7 @@ import { INPUT_SIZE_LIMITS } from '../image/inputLimits.js';
 import type { Platform } from '../image/platformModel.js';
 import { nodeHost, type Host } from './host.js';
 import { BUNDLED_PLATFORMS, type BundledPlatform } from '../schema/platforms.js';
+import { loadExeca } from './loadExeca.js';
 
 /** The platforms shipped in `fixtures/platforms/` (package.json `files`). */
 export { BUNDLED_PLATFORMS, DEFAULT_PLATFORM } from '../schema/platforms.js';
@@ -91,7 +92,7 @@ function readBytes(host: Host, file: string, shown: string, limit: number = INPU
 /** `dtc -q -I dts -O dtb FILE`, the blob read from stdout; dtc's own message on failure. */
 async function compileDts(file: string, shown: string, host: Host, dtc: string): Promise<Uint8Array> {
   if (!host.exists(file)) throw fail(D.fileNotFound, { file: shown, reason: 'no such file' }, { file: shown });
-  const { execa } = await import('execa');
+  const { execa } = loadExeca();
   const result = await execa(dtc, ['-q', '-I', 'dts', '-O', 'dtb', file], {
     reject: false,
     encoding: 'buffer',

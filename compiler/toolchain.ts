@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { D, createDiagnostic, type Diagnostic } from '../schema/diagnostics.js';
 import { packageDir } from '../image/packageFiles.js';
+import { loadExeca } from './loadExeca.js';
 
 /**
  * Flags every compile gets. Deterministic: no debug info, no `.comment`, no unwind tables.
@@ -62,7 +63,7 @@ export type ToolRunner = (tool: string, args: readonly string[], options: { cwd:
 
 /** The real runner: execa, never rejecting, stdout and stderr interleaved as the user would see them. */
 export const execaRunner: ToolRunner = async (tool, args, options) => {
-  const { execa } = await import('execa');
+  const { execa } = loadExeca();
   const result = await execa(tool, [...args], {
     cwd: options.cwd,
     env: options.env,

@@ -1,5 +1,6 @@
 // `kaal-compose dt <file.dtb|file.dts|kaal-virt-rv32> [--format dts|json|dtb] [-o out]`: decode a
 // device tree and print it as DTS, as the platform model in JSON, or re-encoded as a DTB.
+import * as path from 'node:path';
 import type { ArgumentsCamelCase } from 'yargs';
 import type { CommandFactory } from '../context.js';
 import { ExitCode } from '../exitCodes.js';
@@ -53,7 +54,6 @@ const dtCommand: CommandFactory = (context) => ({
     if (args.output === undefined) {
       io.stdout.write(output);
     } else {
-      const path = await import('node:path');
       const { writeFileAtomic } = await import('../../compiler/host.js');
       const target = path.resolve(io.cwd, args.output);
       try {

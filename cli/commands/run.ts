@@ -1,6 +1,7 @@
 // `kaal-compose run <image.bin> [--max-instructions N] [--stdin file] [--trace] [--report file]
 // [--fail-on-fault]`: boots the image (proving every grant), runs it under the kernel with the UART
 // on stdout and diagnostics on stderr; exit codes as in the README ("Exit codes of run").
+import * as path from 'node:path';
 import type { ArgumentsCamelCase } from 'yargs';
 import type { CommandFactory } from '../context.js';
 import { ExitCode } from '../exitCodes.js';
@@ -45,7 +46,6 @@ const runCommand: CommandFactory = (context) => ({
     const print = (diagnostics: readonly Diagnostic[]): void => {
       if (diagnostics.length > 0) io.stderr.write(renderDiagnostics(diagnostics, { format: 'text', color }));
     };
-    const path = await import('node:path');
     if (!Number.isSafeInteger(args.maxInstructions) || args.maxInstructions <= 0) {
       print([createDiagnostic(D.runBadOption, { option: '--max-instructions', value: String(args.maxInstructions), reason: 'must be a positive integer' })]);
       context.exitCode = ExitCode.usage;

@@ -1,21 +1,32 @@
-// Start-up stays light: a `validate` of a valid descriptor never loads typescript, handlebars, execa,
-// fast-glob (for literal paths) or the runtime; typescript comes in only when there is something to
-// place. Runs the built CLI (dist/, made by `npm test`'s build step) with a module tracer preloaded.
+// The installed executable (dist/cli/launch.js running dist/bin/kaal-compose.cjs, both made by
+// `npm test`'s build step) starts light: a `validate` of a valid descriptor loads neither
+// typescript, handlebars, execa nor fast-glob (for literal paths), runs none of the runtime's or
+// the build's module code, and typescript comes in only when there is something to place (a module
+// tracer is preloaded). The bundle must also do the whole job: its lookups of templates, SDK and
+// bundled platform work from dist/bin/, and its V8 code cache is written once and then reused.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { toolVersion } from '../../compiler/toolchain.js';
 import { repoRoot, useFiles } from '../helpers/files.js';
+import { runCli } from '../helpers/cli.js';
 
 const files = useFiles();
-const bin = path.join(repoRoot, 'dist/cli/bin.js');
+const bin = path.join(repoRoot, 'dist/cli/launch.js');
 const tracer = path.join(repoRoot, 'test/cli/fixtures/traceModules.mjs');
+const clang = (await toolVersion('clang')) !== null && (await toolVersion('ld.lld')) !== null;
 
-function loadedModules(args: string[], cwd: string): { status: number | null; modules: string[] } {
+function kaalCompose(args: string[], cwd: string, env: Record<string, string> = {}) {
+  return spawnSync(process.execPath, [bin, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, encoding: 'utf8' });
+}
+
+/** Every module file Node loads while `node <nodeArgs>` runs in `cwd`. */
+function loadedModules(nodeArgs: string[], cwd: string): { status: number | null; modules: string[] } {
   const trace = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kc-trace-')), 'modules.txt');
   fs.writeFileSync(trace, '');
-  const result = spawnSync(process.execPath, ['--import', tracer, bin, ...args], {
+  const result = spawnSync(process.execPath, ['--import', tracer, ...nodeArgs], {
     cwd,
     env: { ...process.env, KAAL_TRACE_MODULES: trace, NO_COLOR: '1' },
     encoding: 'utf8',
@@ -25,21 +36,90 @@ function loadedModules(args: string[], cwd: string): { status: number | null; mo
   return { status: result.status, modules };
 }
 
-const heavy = /node_modules\/(typescript|handlebars|execa|fast-glob)\/|\/dist\/runtime\/|\/dist\/compiler\/(build|emit|toolchain)\.js/;
+const heavyPackages = /node_modules\/(typescript|handlebars|execa|fast-glob)\//;
+const validDescriptor = `export default { name: 'ok', components: [{ name: 'a', code: { elf: 'a.elf' } }] };\n`;
 
 describe.skipIf(!fs.existsSync(bin))('kaal-compose start-up', () => {
-  it('validate of a valid descriptor loads no heavy module', () => {
-    const cwd = files({ 'ok.system.ts': `export default { name: 'ok', components: [{ name: 'a', code: { elf: 'a.elf' } }] };\n` });
-    const { status, modules } = loadedModules(['validate', 'ok.system.ts'], cwd);
+  it('validate of a valid descriptor loads no heavy package', () => {
+    const cwd = files({ 'ok.system.ts': validDescriptor });
+    const { status, modules } = loadedModules([bin, 'validate', 'ok.system.ts'], cwd);
     expect(status).toBe(0);
-    expect(modules.some((m) => m.includes('/node_modules/zod/'))).toBe(true);
-    expect(modules.filter((m) => heavy.test(m))).toEqual([]);
+    expect(modules.some((m) => m.endsWith('/dist/bin/kaal-compose.cjs') || m.includes('/node_modules/jiti/'))).toBe(true);
+    expect(modules.filter((m) => heavyPackages.test(m))).toEqual([]);
+  });
+
+  it("validate runs none of the runtime's or the build's modules", () => {
+    // The bundle keeps the CLI's module structure: what the sources import lazily, esbuild turns
+    // into an initialiser called on first use. So the ES modules tsc emitted show what runs.
+    const cwd = files({ 'ok.system.ts': validDescriptor });
+    const main = JSON.stringify(path.join(repoRoot, 'dist/cli/main.js'));
+    const script = `const { main } = await import(${main}); process.exitCode = await main(['validate', 'ok.system.ts'], { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env });`;
+    const { status, modules } = loadedModules(['--input-type=module', '-e', script], cwd);
+    expect(status).toBe(0);
+    expect(modules.some((m) => m.endsWith('/dist/compiler/validate.js'))).toBe(true);
+    expect(modules.filter((m) => heavyPackages.test(m) || /\/dist\/runtime\/|\/dist\/compiler\/(build|emit|toolchain)\.js/.test(m))).toEqual([]);
   });
 
   it('typescript is loaded only when a problem needs a position', () => {
     const cwd = files({ 'bad.system.ts': `export default { name: 'bad', components: [{ name: 'a', priority: 999, code: { elf: 'a' } }] };\n` });
-    const { status, modules } = loadedModules(['validate', 'bad.system.ts'], cwd);
+    const { status, modules } = loadedModules([bin, 'validate', 'bad.system.ts'], cwd);
     expect(status).toBe(1);
     expect(modules.some((m) => m.includes('/node_modules/typescript/'))).toBe(true);
+  });
+
+  it('writes the code cache on the first start and reuses it after', () => {
+    const cwd = files({ 'ok.system.ts': validDescriptor });
+    const cache = path.join(cwd, 'cache');
+    const first = kaalCompose(['validate', 'ok.system.ts'], cwd, { KAAL_CODE_CACHE: cache });
+    expect(first.status).toBe(0);
+    const written = fs.readdirSync(cache);
+    expect(written).toHaveLength(1);
+    const bytes = fs.readFileSync(path.join(cache, written[0]!));
+    const second = kaalCompose(['validate', 'ok.system.ts'], cwd, { KAAL_CODE_CACHE: cache });
+    expect([second.status, second.stdout, second.stderr]).toEqual([first.status, first.stdout, first.stderr]);
+    // Accepted, so not rewritten.
+    expect(fs.readFileSync(path.join(cache, written[0]!)).equals(bytes)).toBe(true);
+    const off = kaalCompose(['validate', 'ok.system.ts'], cwd, { KAAL_CODE_CACHE: '0' });
+    expect([off.status, off.stdout, off.stderr]).toEqual([first.status, first.stdout, first.stderr]);
+  });
+});
+
+describe.skipIf(!fs.existsSync(bin))('the bundled executable', () => {
+  it('lists the commands and prints the descriptor schema', () => {
+    const cwd = files({});
+    const help = kaalCompose(['--help'], cwd);
+    expect(help.status).toBe(0);
+    for (const command of ['validate', 'build', 'run', 'check', 'plan', 'inspect', 'dt', 'machine', 'export', 'import-sdf', 'init']) {
+      expect(help.stdout).toMatch(new RegExp(`kaal-compose ${command}\\b`));
+    }
+    const schema = kaalCompose(['schema'], cwd);
+    expect(schema.status).toBe(0);
+    expect(JSON.parse(schema.stdout).$schema).toBe('https://json-schema.org/draft/2020-12/schema');
+  });
+
+  it('builds the same image as the library and runs it', async () => {
+    const cwd = files({});
+    const descriptor = path.join(repoRoot, 'fixtures/systems/hello/hello.system.ts');
+    expect(kaalCompose(['build', descriptor, '-o', 'bundled.img'], cwd).status).toBe(0);
+    expect((await runCli(['build', descriptor, '-o', 'library.img'], { cwd })).code).toBe(0);
+    expect(fs.readFileSync(path.join(cwd, 'bundled.img')).equals(fs.readFileSync(path.join(cwd, 'library.img')))).toBe(true);
+    const run = kaalCompose(['run', 'bundled.img'], cwd);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain("hello, world from 'hello' of system 'hello'");
+  });
+
+  it('finds the bundled platform', () => {
+    const dt = kaalCompose(['dt', 'kaal-virt-rv32', '--format', 'json'], files({}));
+    expect(dt.status).toBe(0);
+    expect(JSON.stringify(JSON.parse(dt.stdout))).toContain('kaal-virt-rv32');
+  });
+
+  it.skipIf(!clang)('finds the SDK and templates when it compiles (--rebuild)', () => {
+    const cwd = files({});
+    fs.cpSync(path.join(repoRoot, 'fixtures/systems/hello'), path.join(cwd, 'hello'), { recursive: true });
+    const build = kaalCompose(['build', 'hello/hello.system.ts', '-o', 'rebuilt.img', '--rebuild'], cwd);
+    expect(build.stderr).toBe('');
+    expect(build.status).toBe(0);
+    expect(kaalCompose(['run', 'rebuilt.img'], cwd).stdout).toContain("hello, world from 'hello'");
   });
 });

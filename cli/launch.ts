@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+// The installed `kaal-compose` executable (package.json `bin`): runs the CLI bundle
+// (dist/bin/kaal-compose.cjs, made by scripts/bundleCli.mjs from cli/bin.ts) through V8's code
+// cache, and saves the bytecode for the next start when the cache was missing or stale.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { codeCacheFile, runCommonJsBundle, type BundleManifest } from './codeCache.js';
+
+const binDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin');
+const manifest = JSON.parse(fs.readFileSync(path.join(binDir, 'kaal-compose.json'), 'utf8')) as BundleManifest;
+const bundle = path.join(binDir, manifest.bundle);
+const loaded = runCommonJsBundle(bundle, codeCacheFile(bundle, manifest, process.env));
+process.once('exit', () => loaded.saveCache());

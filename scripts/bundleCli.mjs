@@ -1,0 +1,47 @@
+// Bundles the command line (`npm run build`, after tsc) into one CommonJS file,
+// dist/bin/kaal-compose.cjs, with dist/bin/kaal-compose.json naming it and its SHA-256. The
+// executable, dist/cli/launch.js, compiles it through V8's code cache (cli/codeCache.ts): one file
+// instead of ~200 ES modules (yargs' tree, zod's, ours), and no parse or compile on later starts.
+//
+// Modules the CLI imports lazily stay lazy: esbuild turns `import('./x.js')` into an initialiser
+// called on first use, so a `validate` never runs the runtime's or the build's module code.
+// Left external, and loaded only where needed: typescript (positions), jiti (which must find its
+// own babel), fast-glob, handlebars, execa (ESM: reached by `import()`), saxes.
+// The bundle sits one level under dist/ like dist/compiler/, so the lookups relative to
+// `import.meta.url` (image/packageFiles.ts' package root, compiler/load.ts' `../index.js`) hold.
+// Identifiers are kept (no minification) so that KAAL_DEBUG stack traces stay readable.
+import * as esbuild from 'esbuild';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const outdir = path.join(root, 'dist/bin');
+const bundle = 'kaal-compose.cjs';
+
+fs.rmSync(outdir, { recursive: true, force: true });
+await esbuild.build({
+  absWorkingDir: root,
+  entryPoints: ['cli/bin.ts'],
+  outfile: path.join(outdir, bundle),
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20.19',
+  external: ['typescript', 'jiti', 'fast-glob', 'handlebars', 'execa', 'saxes'],
+  define: { 'import.meta.url': 'importMetaUrl' },
+  inject: ['scripts/bundle/importMetaUrl.js'],
+  legalComments: 'eof',
+  logLevel: 'warning',
+});
+const code = fs.readFileSync(path.join(outdir, bundle));
+// Bytecode from V8's code cache loses the `import()` callback under Node 20 (cli/codeCache.ts): an
+// ESM-only package must be reached with `require` (see compiler/loadExeca.ts).
+const dynamicImport = /(?<![.\w$])import\(/.exec(code.toString('utf8'));
+if (dynamicImport) {
+  const line = code.toString('utf8').slice(0, dynamicImport.index).split('\n').length;
+  throw new Error(`dist/bin/${bundle}:${line}: the CLI bundle must not use import() (require ESM-only packages instead)`);
+}
+const sha256 = createHash('sha256').update(code).digest('hex');
+fs.writeFileSync(path.join(outdir, 'kaal-compose.json'), JSON.stringify({ bundle, sha256 }) + '\n');
