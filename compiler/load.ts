@@ -16,6 +16,7 @@ import { systemSchema, type ValidatedSystem } from '../schema/descriptor.js';
 import type { Host } from './host.js';
 import { diagnosticsFromIssues, type PathedDiagnostic } from './schemaIssues.js';
 import { findJsonSyntaxError } from './jsonSyntax.js';
+import { cachedBabelTransform } from './babelTransform.js';
 
 /** File names `validate` looks for when given no paths, and `build` in the current directory. */
 export const DESCRIPTOR_GLOB = '**/*.system.{ts,mts,js,mjs,json}';
@@ -121,7 +122,9 @@ function jiti() {
   // bundle for named exports (cjs-module-lexer), a large share of validate's start-up.
   jitiInstance ??= Promise.resolve().then(() => {
     const { createJiti } = createRequire(import.meta.url)('jiti') as typeof import('jiti');
+    const transform = cachedBabelTransform(process.env);
     return createJiti(import.meta.url, {
+      ...(transform ? { transform } : {}),
       alias: { 'kaal-compose': packageEntry() },
       moduleCache: false,
       interopDefault: false,

@@ -1,6 +1,6 @@
 // Bundles the command line (`npm run build`, after tsc) into one CommonJS file,
 // dist/bin/kaal-compose.cjs, with dist/bin/kaal-compose.json naming it and its SHA-256. The
-// executable, dist/cli/launch.js, compiles it through V8's code cache (cli/codeCache.ts): one file
+// executable, dist/cli/launch.js, compiles it through V8's code cache (compiler/codeCache.ts): one file
 // instead of ~200 ES modules (yargs' tree, zod's, ours), and no parse or compile on later starts.
 //
 // Modules the CLI imports lazily stay lazy: esbuild turns `import('./x.js')` into an initialiser
@@ -15,6 +15,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = path.join(root, 'dist/bin');
@@ -36,12 +37,17 @@ await esbuild.build({
   logLevel: 'warning',
 });
 const code = fs.readFileSync(path.join(outdir, bundle));
-// Bytecode from V8's code cache loses the `import()` callback under Node 20 (cli/codeCache.ts): an
-// ESM-only package must be reached with `require` (see compiler/loadExeca.ts).
-const dynamicImport = /(?<![.\w$])import\(/.exec(code.toString('utf8'));
-if (dynamicImport) {
-  const line = code.toString('utf8').slice(0, dynamicImport.index).split('\n').length;
-  throw new Error(`dist/bin/${bundle}:${line}: the CLI bundle must not use import() (require ESM-only packages instead)`);
-}
+// Bytecode from V8's code cache loses the `import()` callback under Node 20 (compiler/codeCache.ts):
+// an ESM-only package must be reached with `require` (see compiler/loadExeca.ts). TypeScript's
+// parser finds the calls, not the word in comments and strings.
+const text = code.toString('utf8');
+const parsed = ts.createSourceFile(bundle, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.JS);
+(function refuseImportCalls(node) {
+  if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
+    const { line } = parsed.getLineAndCharacterOfPosition(node.getStart(parsed));
+    throw new Error(`dist/bin/${bundle}:${line + 1}: the CLI bundle must not use import() (require ESM-only packages instead)`);
+  }
+  ts.forEachChild(node, refuseImportCalls);
+})(parsed);
 const sha256 = createHash('sha256').update(code).digest('hex');
 fs.writeFileSync(path.join(outdir, 'kaal-compose.json'), JSON.stringify({ bundle, sha256 }) + '\n');

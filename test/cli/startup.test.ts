@@ -72,7 +72,8 @@ describe.skipIf(!fs.existsSync(bin))('kaal-compose start-up', () => {
     const cache = path.join(cwd, 'cache');
     const first = kaalCompose(['validate', 'ok.system.ts'], cwd, { KAAL_CODE_CACHE: cache });
     expect(first.status).toBe(0);
-    const written = fs.readdirSync(cache);
+    // The CLI's bytecode (and babel's, when jiti had no transformed copy of the descriptor).
+    const written = fs.readdirSync(cache).filter((name) => name.startsWith('cli--'));
     expect(written).toHaveLength(1);
     const bytes = fs.readFileSync(path.join(cache, written[0]!));
     const second = kaalCompose(['validate', 'ok.system.ts'], cwd, { KAAL_CODE_CACHE: cache });
@@ -81,6 +82,18 @@ describe.skipIf(!fs.existsSync(bin))('kaal-compose start-up', () => {
     expect(fs.readFileSync(path.join(cache, written[0]!)).equals(bytes)).toBe(true);
     const off = kaalCompose(['validate', 'ok.system.ts'], cwd, { KAAL_CODE_CACHE: '0' });
     expect([off.status, off.stdout, off.stderr]).toEqual([first.status, first.stdout, first.stderr]);
+  });
+
+  it("runs jiti's babel through the code cache when a descriptor must be transformed", () => {
+    const cwd = files({ 'typed.system.ts': `import { defineSystem } from 'kaal-compose';\nconst n: string = 'typed';\nexport default defineSystem({ name: n, components: [{ name: 'a', code: { elf: 'a.elf' } }] });\n` });
+    const cache = path.join(cwd, 'cache');
+    // JITI_FS_CACHE=false: jiti keeps no transformed copy, as after the descriptor changed.
+    const env = { KAAL_CODE_CACHE: cache, JITI_FS_CACHE: 'false' };
+    const first = kaalCompose(['validate', 'typed.system.ts'], cwd, env);
+    expect([first.status, first.stderr]).toEqual([0, '']);
+    expect(fs.readdirSync(cache).map((name) => name.split('--')[0]).sort()).toEqual(['cli', 'jiti-babel']);
+    const second = kaalCompose(['validate', 'typed.system.ts', '--format', 'json'], cwd, env);
+    expect(JSON.parse(second.stdout).summary).toEqual({ files: 1, errors: 0, warnings: 0 });
   });
 });
 

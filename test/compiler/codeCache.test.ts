@@ -1,10 +1,10 @@
-// cli/codeCache.ts: a CommonJS bundle runs the same with and without V8's code cache; the cache is
+// compiler/codeCache.ts: a CommonJS bundle runs the same with and without V8's code cache; the cache is
 // written when missing or rejected, accepted on the next start, and never breaks a start when it is
 // corrupt or cannot be written; where the cache lives and how KAAL_CODE_CACHE changes that.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { codeCacheFile, runCommonJsBundle } from '../../cli/codeCache.js';
+import { codeCacheFile, runCommonJsBundle } from '../../compiler/codeCache.js';
 import { useFiles } from '../helpers/files.js';
 
 const files = useFiles();
@@ -72,52 +72,53 @@ describe('runCommonJsBundle', () => {
 });
 
 describe('codeCacheFile', () => {
-  const manifest = { bundle: 'kaal-compose.cjs', sha256: 'ab'.repeat(32) };
+  const sha256 = 'ab'.repeat(32);
   const suffix = `-node${process.versions.node}-${process.arch}.v8cache`;
 
-  /** A bundle file at `binDir` (created under a temp root), and the name its cache file must have. */
-  function bundleAt(binDir: string): { root: string; file: string; name: string } {
-    const root = files({ [`${binDir}/kaal-compose.cjs`]: bundle });
-    const file = path.join(root, binDir, 'kaal-compose.cjs');
+  /** A bundle file in `<root>/<packageDir>/dist/bin/`, and the name its cache file must have. */
+  function bundleIn(packageDir: string) {
+    const root = files({ [`${packageDir}/dist/bin/kaal-compose.cjs`]: bundle });
+    const file = path.join(root, packageDir, 'dist/bin/kaal-compose.cjs');
     const stat = fs.statSync(file);
-    return { root, file, name: `${'ab'.repeat(8)}-${stat.size}-${Math.trunc(stat.mtimeMs)}${suffix}` };
+    const source = { file, name: 'cli', identity: sha256, packageRoot: path.join(root, packageDir) };
+    return { root, source, name: `cli--${'ab'.repeat(8)}-${stat.size}-${Math.trunc(stat.mtimeMs)}${suffix}` };
   }
 
   it('keeps the cache in the node_modules the package is installed in', () => {
-    const installed = bundleAt('p/node_modules/kaal-compose/dist/bin');
-    expect(codeCacheFile(installed.file, manifest, {})).toBe(path.join(installed.root, 'p/node_modules/.cache/kaal-compose', installed.name));
-    const nested = bundleAt('p/node_modules/@x/y/node_modules/kaal-compose/dist/bin');
-    expect(codeCacheFile(nested.file, manifest, {})).toBe(path.join(nested.root, 'p/node_modules/@x/y/node_modules/.cache/kaal-compose', nested.name));
+    const installed = bundleIn('p/node_modules/kaal-compose');
+    expect(codeCacheFile(installed.source, {})).toBe(path.join(installed.root, 'p/node_modules/.cache/kaal-compose', installed.name));
+    const nested = bundleIn('p/node_modules/@x/y/node_modules/kaal-compose');
+    expect(codeCacheFile(nested.source, {})).toBe(path.join(nested.root, 'p/node_modules/@x/y/node_modules/.cache/kaal-compose', nested.name));
   });
 
   it("uses the checkout's own node_modules when run from a clone", () => {
-    const clone = bundleAt('kaal-compose/dist/bin');
-    expect(codeCacheFile(clone.file, manifest, {})).toBe(path.join(clone.root, 'kaal-compose/node_modules/.cache/kaal-compose', clone.name));
+    const clone = bundleIn('kaal-compose');
+    expect(codeCacheFile(clone.source, {})).toBe(path.join(clone.root, 'kaal-compose/node_modules/.cache/kaal-compose', clone.name));
   });
 
   it('follows KAAL_CODE_CACHE: 0 or off turns it off, anything else is the directory', () => {
-    const clone = bundleAt('k/dist/bin');
-    expect(codeCacheFile(clone.file, manifest, { KAAL_CODE_CACHE: '0' })).toBeUndefined();
-    expect(codeCacheFile(clone.file, manifest, { KAAL_CODE_CACHE: 'off' })).toBeUndefined();
-    expect(codeCacheFile(clone.file, manifest, { KAAL_CODE_CACHE: '/var/cache/kc' })).toBe(path.join('/var/cache/kc', clone.name));
+    const clone = bundleIn('k');
+    expect(codeCacheFile(clone.source, { KAAL_CODE_CACHE: '0' })).toBeUndefined();
+    expect(codeCacheFile(clone.source, { KAAL_CODE_CACHE: 'off' })).toBeUndefined();
+    expect(codeCacheFile(clone.source, { KAAL_CODE_CACHE: '/var/cache/kc' })).toBe(path.join('/var/cache/kc', clone.name));
   });
 
-  it('changes with the bundle: rebuilt (another hash) or edited (another size or time)', () => {
-    const clone = bundleAt('k/dist/bin');
-    const before = codeCacheFile(clone.file, manifest, {});
-    expect(codeCacheFile(clone.file, { ...manifest, sha256: 'cd'.repeat(32) }, {})).not.toBe(before);
-    fs.utimesSync(clone.file, new Date(2001, 1, 1), new Date(2001, 1, 1));
-    expect(codeCacheFile(clone.file, manifest, {})).not.toBe(before);
+  it('changes with the source: rebuilt (another identity) or edited (another size or time)', () => {
+    const clone = bundleIn('k');
+    const before = codeCacheFile(clone.source, {});
+    expect(codeCacheFile({ ...clone.source, identity: 'cd'.repeat(32) }, {})).not.toBe(before);
+    fs.utimesSync(clone.source.file, new Date(2001, 1, 1), new Date(2001, 1, 1));
+    expect(codeCacheFile(clone.source, {})).not.toBe(before);
   });
 
-  it("replaces an earlier bundle's bytecode for this Node and leaves other Nodes' alone", () => {
-    const clone = bundleAt('k/dist/bin');
+  it("replaces the same source's earlier bytecode for this Node, and leaves other sources and Nodes alone", () => {
+    const clone = bundleIn('k');
     const dir = path.join(clone.root, 'cache');
     fs.mkdirSync(dir);
-    fs.writeFileSync(path.join(dir, `0000000000000000-1-1${suffix}`), 'old');
-    fs.writeFileSync(path.join(dir, '0000000000000000-1-1-node0.0.1-x64.v8cache'), 'other node');
-    const cacheFile = codeCacheFile(clone.file, manifest, { KAAL_CODE_CACHE: dir })!;
-    runCommonJsBundle(clone.file, cacheFile).saveCache();
-    expect(fs.readdirSync(dir).sort()).toEqual(['0000000000000000-1-1-node0.0.1-x64.v8cache', clone.name].sort());
+    const kept = [`cli--0000000000000000-1-1-node0.0.1-x64.v8cache`, `jiti-babel--1-1${suffix}`];
+    for (const name of [...kept, `cli--0000000000000000-1-1${suffix}`]) fs.writeFileSync(path.join(dir, name), 'old');
+    const cacheFile = codeCacheFile(clone.source, { KAAL_CODE_CACHE: dir })!;
+    runCommonJsBundle(clone.source.file, cacheFile).saveCache();
+    expect(fs.readdirSync(dir).sort()).toEqual([...kept, clone.name].sort());
   });
 });
