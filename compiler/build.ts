@@ -29,6 +29,8 @@ import { placeholderElf } from '../schema/plan.js';
 import { emitComponents, headerSha256, type EmittedComponent, type HeaderNames } from './emit.js';
 import { checkTools, compileComponent, type ToolchainOptions } from './toolchain.js';
 import { packageDir, packageVersion } from '../image/packageFiles.js';
+import { readComponentElf } from './componentElf.js';
+import { placeByPath } from './placeDiagnostics.js';
 
 /** Where a component's code came from. */
 export type CodeOrigin = 'compiled' | 'prebuilt' | 'elf';
@@ -48,6 +50,8 @@ export interface BuildOptions {
   /** Also write plan JSON, headers, linker scripts, ELFs, DTB and DTS into this directory. */
   readonly emitDir?: string;
   readonly toolchain?: ToolchainOptions;
+  /** The largest prebuilt ELF accepted, in bytes (default 64 MiB; `--max-input-size`). */
+  readonly maxInputSize?: number;
   readonly host?: Host;
   readonly onProgress?: (event: BuildProgress) => void;
 }
@@ -158,21 +162,20 @@ async function runBuild(
   for (const code of codePlans) {
     if (code.elfPath === null) continue;
     const shown = path.relative(cwd, code.elfPath) || code.elfPath;
-    let bytes: Uint8Array;
-    try {
-      bytes = host.readFile(code.elfPath);
-    } catch (error) {
-      const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String((error as Error).message);
-      diagnostics.push(createDiagnostic(D.elfNotReadable, { component: code.component.name, file: shown, reason }, { file: found.file, path: `${code.component.path}.code.elf` }));
+    const read = readComponentElf(host, {
+      component: code.component.name,
+      componentPath: code.component.path,
+      file: code.elfPath,
+      shown,
+      descriptorFile: found.file,
+      ...(options.maxInputSize === undefined ? {} : { maxInputSize: options.maxInputSize }),
+    });
+    if ('diagnostic' in read) {
+      diagnostics.push(...(await placeByPath([read.diagnostic], loaded, host, cwd)));
       continue;
     }
-    try {
-      elfs.set(code.component.name, { elf: readElf(bytes, shown), bytes });
-      progress({ kind: 'component', component: code.component.name, index: codePlans.indexOf(code), total: codePlans.length, origin: code.origin, file: shown });
-    } catch (error) {
-      if (!(error instanceof DiagnosticError)) throw error;
-      diagnostics.push(error.diagnostic);
-    }
+    elfs.set(code.component.name, read);
+    progress({ kind: 'component', component: code.component.name, index: codePlans.indexOf(code), total: codePlans.length, origin: code.origin, file: shown });
   }
   if (hasErrors(diagnostics)) return done();
 

@@ -9,6 +9,8 @@ export interface Host {
   readFile(file: string): Uint8Array;
   /** The text of a UTF-8 file; throws like `readFile`. */
   readText(file: string): string;
+  /** A file's size in bytes, without reading it (to refuse one too large); throws like `readFile`. */
+  fileSize(file: string): number;
   /** Writes a whole file so that readers see either the old content or the new, never half. */
   writeFileAtomic(file: string, data: string | Uint8Array): void;
   /** True when a file or directory exists. */
@@ -34,6 +36,7 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
 export const nodeHost: Host = {
   readFile: (file) => fs.readFileSync(file),
   readText: (file) => fs.readFileSync(file, 'utf8'),
+  fileSize: (file) => fs.statSync(file).size,
   writeFileAtomic,
   exists: (file) => fs.existsSync(file),
 };
@@ -66,6 +69,7 @@ export function memoryHost(
     files,
     readFile,
     readText: (file) => new TextDecoder().decode(readFile(file)),
+    fileSize: (file) => readFile(file).length,
     writeFileAtomic: (file, data) => void files.set(key(file), encode(data)),
     exists: (file) => {
       const wanted = key(file);

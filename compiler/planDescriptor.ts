@@ -2,7 +2,7 @@
 // checks, with positions), load its platform and each component's ELF (`code.elf` when the file
 // exists, else the documented placeholder layout), then run the pure planner (compiler/plan/).
 import * as path from 'node:path';
-import { DiagnosticError, compareDiagnostics, hasErrors, type Diagnostic } from '../schema/diagnostics.js';
+import { compareDiagnostics, hasErrors, type Diagnostic } from '../schema/diagnostics.js';
 import { placeholderElf, type ComponentElfInfo, type Plan } from '../schema/plan.js';
 import type { Host } from './host.js';
 import { checkFile } from './validate.js';
@@ -10,7 +10,7 @@ import { placeByPath } from './placeDiagnostics.js';
 import type { LoadedPlatform } from './loadPlatform.js';
 import type { SystemModel } from './resolvePlatform.js';
 import { elfInfoOf, planSystem } from './plan/index.js';
-import { readElf } from '../image/elf.js';
+import { readComponentElf } from './componentElf.js';
 
 export interface PlannedDescriptor {
   /** The plan, when the descriptor had no errors. */
@@ -23,7 +23,13 @@ export interface PlannedDescriptor {
   readonly platform?: LoadedPlatform;
 }
 
-export async function planDescriptor(file: string, host: Host, options: { readonly cwd?: string } = {}): Promise<PlannedDescriptor> {
+export interface PlanOptions {
+  readonly cwd?: string;
+  /** The largest component ELF accepted, in bytes (default 64 MiB; `--max-input-size`). */
+  readonly maxInputSize?: number;
+}
+
+export async function planDescriptor(file: string, host: Host, options: PlanOptions = {}): Promise<PlannedDescriptor> {
   const cwd = options.cwd ?? process.cwd();
   const { validation, loaded, model, platform: loadedPlatform } = await checkFile(file, host, cwd);
   if (!validation.valid || !model || !loadedPlatform) return { plan: null, placeholders: [], diagnostics: validation.diagnostics };
@@ -39,13 +45,16 @@ export async function planDescriptor(file: string, host: Host, options: { readon
       placeholders.push(c.name);
       continue;
     }
-    try {
-      const elf = readElf(host.readFile(elfFile), path.relative(cwd, elfFile));
-      elfs[c.name] = elfInfoOf(elf);
-    } catch (error) {
-      if (!(error instanceof DiagnosticError)) throw error;
-      diagnostics.push(error.diagnostic);
-    }
+    const read = readComponentElf(host, {
+      component: c.name,
+      componentPath: c.path,
+      file: elfFile,
+      shown: path.relative(cwd, elfFile),
+      descriptorFile: file,
+      ...(options.maxInputSize === undefined ? {} : { maxInputSize: options.maxInputSize }),
+    });
+    if ('diagnostic' in read) diagnostics.push(...(await placeByPath([read.diagnostic], loaded, host, cwd)));
+    else elfs[c.name] = elfInfoOf(read.elf);
   }
   if (hasErrors(diagnostics)) return { plan: null, placeholders, diagnostics: diagnostics.sort(compareDiagnostics) };
   const platformName = source === loaded.system!.platform ? source : path.basename(source);

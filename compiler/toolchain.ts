@@ -4,9 +4,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { D, createDiagnostic, type Diagnostic } from '../schema/diagnostics.js';
-import { packageDir } from '../image/packageFiles.js';
 import { loadExeca } from './loadExeca.js';
 
 /**

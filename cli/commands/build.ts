@@ -7,6 +7,7 @@ import type { CommandFactory } from '../context.js';
 import { ExitCode } from '../exitCodes.js';
 import { reportFormats, renderDiagnostics, type ReportFormat } from '../report/index.js';
 import { colorEnabled } from '../report/text.js';
+import { maxInputSizeOption } from '../readInput.js';
 
 interface BuildArgs {
   readonly system?: string;
@@ -15,6 +16,7 @@ interface BuildArgs {
   readonly emit?: string;
   readonly report?: string;
   readonly format: ReportFormat;
+  readonly maxInputSize?: number;
 }
 
 const ORIGIN_TEXT = { compiled: 'compiled from C', prebuilt: 'prebuilt', elf: 'given ELF' } as const;
@@ -29,7 +31,8 @@ const buildCommand: CommandFactory = (context) => ({
       .option('rebuild', { type: 'boolean', default: false, describe: 'compile C sources even when a prebuilt ELF is given' })
       .option('emit', { type: 'string', requiresArg: true, describe: 'also write plan JSON, headers, linker scripts, ELFs, DTB and DTS here' })
       .option('report', { type: 'string', requiresArg: true, describe: 'also write a self-contained HTML report (memory map, graph, grants, diagnostics)' })
-      .option('format', { choices: reportFormats, default: 'text' as ReportFormat, requiresArg: true, describe: 'diagnostics format' }),
+      .option('format', { choices: reportFormats, default: 'text' as ReportFormat, requiresArg: true, describe: 'diagnostics format' })
+      .option('max-input-size', maxInputSizeOption),
   handler: async (argv: ArgumentsCamelCase) => {
     const args = argv as unknown as BuildArgs;
     const { io } = context;
@@ -41,6 +44,7 @@ const buildCommand: CommandFactory = (context) => ({
       output: args.output,
       rebuild: args.rebuild,
       ...(args.emit !== undefined ? { emitDir: args.emit } : {}),
+      ...(args.maxInputSize !== undefined ? { maxInputSize: args.maxInputSize } : {}),
       toolchain: { env: io.env },
       onProgress: (event) => {
         if (!tty) return;

@@ -6,6 +6,7 @@ import type { CommandFactory } from '../context.js';
 import { ExitCode } from '../exitCodes.js';
 import { renderDiagnostics } from '../report/index.js';
 import { colorEnabled } from '../report/text.js';
+import { maxInputSizeOption } from '../readInput.js';
 
 const FORMATS = ['microkit', 'capdl', 'dts', 'dot', 'mermaid'] as const;
 
@@ -13,6 +14,7 @@ interface ExportArgs {
   system?: string;
   to: (typeof FORMATS)[number];
   output?: string;
+  maxInputSize?: number;
 }
 
 const exportCommand: CommandFactory = (context) => ({
@@ -22,7 +24,8 @@ const exportCommand: CommandFactory = (context) => ({
     yargs
       .positional('system', { type: 'string', describe: 'the descriptor (default: the one *.system.* here)' })
       .option('to', { choices: FORMATS, demandOption: true, describe: 'output format' })
-      .option('output', { alias: 'o', type: 'string', describe: 'write to this file (default: stdout)' }),
+      .option('output', { alias: 'o', type: 'string', describe: 'write to this file (default: stdout)' })
+      .option('max-input-size', maxInputSizeOption),
   handler: async (argv: ExportArgs) => {
     const { io } = context;
     const [{ exportDescriptor }, { nodeHost }, { findDescriptor }] = await Promise.all([
@@ -39,6 +42,7 @@ const exportCommand: CommandFactory = (context) => ({
         cwd: io.cwd,
         host: nodeHost,
         ...(argv.output !== undefined ? { outFile: argv.output } : {}),
+        ...(argv.maxInputSize !== undefined ? { maxInputSize: argv.maxInputSize } : {}),
       });
       diagnostics.push(...result.diagnostics);
       text = result.text;

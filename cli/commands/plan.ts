@@ -5,11 +5,13 @@ import type { CommandFactory } from '../context.js';
 import { ExitCode } from '../exitCodes.js';
 import { renderDiagnostics } from '../report/index.js';
 import { colorEnabled } from '../report/text.js';
+import { maxInputSizeOption } from '../readInput.js';
 import type { Plan } from '../../schema/plan.js';
 
 interface PlanArgs {
   readonly system?: string;
   readonly json: boolean;
+  readonly maxInputSize?: number;
 }
 
 const planCommand: CommandFactory = (context) => ({
@@ -18,7 +20,8 @@ const planCommand: CommandFactory = (context) => ({
   builder: (yargs) =>
     yargs
       .positional('system', { type: 'string', describe: 'the descriptor (default: the one *.system.* in the current directory)' })
-      .option('json', { type: 'boolean', default: false, describe: 'print the plan as JSON (schema/plan.schema.json)' }),
+      .option('json', { type: 'boolean', default: false, describe: 'print the plan as JSON (schema/plan.schema.json)' })
+      .option('max-input-size', maxInputSizeOption),
   handler: async (argv: PlanArgs) => {
     const { io } = context;
     const [{ planDescriptor }, { nodeHost }, { findDescriptor }] = await Promise.all([
@@ -40,7 +43,7 @@ const planCommand: CommandFactory = (context) => ({
       context.exitCode = ExitCode.inputErrors;
       return;
     }
-    const result = await planDescriptor(found.file, nodeHost, { cwd: io.cwd });
+    const result = await planDescriptor(found.file, nodeHost, { cwd: io.cwd, ...(argv.maxInputSize === undefined ? {} : { maxInputSize: argv.maxInputSize }) });
     if (result.diagnostics.length > 0) io.stderr.write(renderDiagnostics(result.diagnostics, { format: 'text', color, sourceOf }));
     if (result.plan === null) {
       context.exitCode = ExitCode.inputErrors;

@@ -16,9 +16,12 @@ export interface ExportResult {
 export async function exportDescriptor(
   file: string,
   format: ExportFormat,
-  options: { readonly cwd: string; readonly host: Host; readonly outFile?: string },
+  options: { readonly cwd: string; readonly host: Host; readonly outFile?: string; readonly maxInputSize?: number },
 ): Promise<ExportResult> {
-  const planned = await planDescriptor(file, options.host, { cwd: options.cwd });
+  const planned = await planDescriptor(file, options.host, {
+    cwd: options.cwd,
+    ...(options.maxInputSize === undefined ? {} : { maxInputSize: options.maxInputSize }),
+  });
   if (hasErrors(planned.diagnostics) || !planned.plan || !planned.model || !planned.platform) {
     return { diagnostics: planned.diagnostics };
   }

@@ -33,11 +33,6 @@ export interface MemoryBlock {
   readonly rows: readonly MemoryRow[];
 }
 
-interface Span {
-  readonly start: number;
-  readonly end: number;
-}
-
 /** Which run a plan object belongs to: same owner, same purpose, physically contiguous. */
 function runKey(o: PlanObject): string {
   return `${o.owner ?? ''}|${o.kind}|${o.purpose}`;

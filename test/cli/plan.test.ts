@@ -36,6 +36,20 @@ describe('kaal-compose plan', () => {
     expect(run.stdout).toContain('placeholder ELF');
   });
 
+  it("an ELF it cannot read is KC5004 naming the component, at its code.elf", async () => {
+    const dir = files({
+      'x.system.ts': ts`export default {
+  name: 'x',
+  components: [{ name: 'a', code: { elf: 'out' } }],
+};`,
+      'out/keep': '',
+    });
+    const run = await runCli(['plan', 'x.system.ts'], { cwd: dir });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("error[KC5004]: component 'a': cannot read ELF 'out': it is a directory");
+    expect(run.stderr).toContain('--> x.system.ts:3:');
+  });
+
   it('a system with check errors exits 1 with positioned diagnostics and no plan', async () => {
     const run = await runCli(['plan', 'fixtures/invalid/KC3060-irq-granted-twice.system.ts'], { cwd: repoRoot });
     expect(run.code).toBe(1);

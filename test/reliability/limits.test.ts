@@ -35,6 +35,20 @@ describe('input size limits', () => {
     expect(run.stderr).toContain("--max-input-size 3221225472");
   });
 
+  it.each(['plan', 'build', 'export'])("%s refuses a component's 3 GiB ELF at the descriptor's code.elf: KC0009", async (command) => {
+    fs.writeFileSync(
+      path.join(dir, 'huge.system.ts'),
+      "export default { name: 'huge', components: [{ name: 'big', code: { elf: 'huge.elf' } }] };\n",
+    );
+    const args = { plan: ['plan', 'huge.system.ts'], build: ['build', 'huge.system.ts', '-o', 'huge-out.img'], export: ['export', 'huge.system.ts', '--to', 'dot'] }[command]!;
+    const run = await runCli(args, { cwd: dir });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("error[KC0009]: 'huge.elf' is 3221225472 bytes, more than the 67108864-byte limit for an ELF program");
+    expect(run.stderr).toContain('huge.system.ts:1:');
+    expect(run.stderr).toContain('--max-input-size 3221225472');
+    expect(fs.existsSync(path.join(dir, 'huge-out.img'))).toBe(false);
+  });
+
   it('dt refuses a blob beyond what Node can read with KC0002 and exit 1', async () => {
     const run = await runCli(['dt', 'huge.dtb'], { cwd: dir });
     expect(run.code).toBe(1);
@@ -56,6 +70,14 @@ describe('input size limits', () => {
     expect(small.stderr).toContain('error[KC0009]');
     const whole = await runCli(['machine', elf, '--max-input-size', String(fs.statSync(elf).size)], { cwd: dir });
     expect(whole.code).toBe(0);
+    // The same flag for a descriptor's component ELFs.
+    const hello = path.join(repoRoot, 'fixtures/systems/hello/hello.system.ts');
+    const helloElf = fs.statSync(path.join(repoRoot, 'fixtures/systems/hello/hello.elf')).size;
+    const tooSmall = await runCli(['build', hello, '-o', 'hello.img', '--max-input-size', String(helloElf - 1)], { cwd: dir });
+    expect(tooSmall.code).toBe(1);
+    expect(tooSmall.stderr).toContain(`'${path.relative(dir, path.join(repoRoot, 'fixtures/systems/hello/hello.elf'))}' is ${helloElf} bytes, more than the ${helloElf - 1}-byte limit for an ELF program`);
+    const enough = await runCli(['plan', hello, '--max-input-size', String(helloElf)], { cwd: dir });
+    expect(enough.code).toBe(0);
   });
 });
 

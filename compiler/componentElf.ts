@@ -1,0 +1,42 @@
+// Reads a component's ELF for `plan` and `build`: its size is checked against the ELF limit before
+// it is read (KC0009, raised with --max-input-size, as for every input file), a file that cannot
+// be read is KC5004 naming the component, a malformed one the ELF reader's KC65xx. Diagnostics
+// point at the component's `code.elf` in the descriptor.
+import { D, DiagnosticError, createDiagnostic, type Diagnostic } from '../schema/diagnostics.js';
+import { INPUT_SIZE_LIMITS } from '../image/inputLimits.js';
+import { readElf, type ElfFile } from '../image/elf.js';
+import type { Host } from './host.js';
+
+export interface ComponentElfRequest {
+  readonly component: string;
+  /** The component's dotted path in the descriptor (`components.0`). */
+  readonly componentPath: string;
+  /** The ELF's absolute path, and the name diagnostics show for it. */
+  readonly file: string;
+  readonly shown: string;
+  /** The descriptor, as the user named it. */
+  readonly descriptorFile: string;
+  /** The largest ELF accepted, in bytes (default 64 MiB). */
+  readonly maxInputSize?: number;
+}
+
+export function readComponentElf(host: Host, request: ComponentElfRequest): { elf: ElfFile; bytes: Uint8Array } | { diagnostic: Diagnostic } {
+  const at = { file: request.descriptorFile, path: `${request.componentPath}.code.elf` };
+  const limit = request.maxInputSize ?? INPUT_SIZE_LIMITS['ELF program'];
+  let bytes: Uint8Array;
+  try {
+    const size = host.fileSize(request.file);
+    if (size > limit) return { diagnostic: createDiagnostic(D.inputTooLarge, { file: request.shown, size, limit, kind: 'an ELF program' }, at) };
+    bytes = host.readFile(request.file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : String((error as Error).message);
+    return { diagnostic: createDiagnostic(D.elfNotReadable, { component: request.component, file: request.shown, reason }, at) };
+  }
+  try {
+    return { elf: readElf(bytes, request.shown), bytes };
+  } catch (error) {
+    if (!(error instanceof DiagnosticError)) throw error;
+    return { diagnostic: error.diagnostic };
+  }
+}
