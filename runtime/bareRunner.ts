@@ -39,6 +39,8 @@ export interface BareRunOptions {
   readonly pollInterval?: number;
   /** Name of the ELF for diagnostics. */
   readonly file?: string;
+  /** Most RAM to emulate (default 256 MiB). */
+  readonly ramLimit?: number;
 }
 
 export type BareOutcome = 'pass' | 'fail' | 'reset' | 'limit' | 'trap';
@@ -85,6 +87,7 @@ export function runBare(elfBytes: Uint8Array, options: BareRunOptions = {}): Bar
     sink: { uartByte: (_device, byte) => onUartByte?.(byte), powerOff: () => {} },
     ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
     ...(options.pollInterval !== undefined ? { pollInterval: options.pollInterval } : {}),
+    ...(options.ramLimit !== undefined ? { ramLimit: options.ramLimit } : {}),
   });
   const diagnostics: Diagnostic[] = [...machine.diagnostics];
   const ram = machine.ram;

@@ -345,6 +345,8 @@ export interface RunImageOptions extends RunOptions {
   readonly uartByte?: (byte: number) => void;
   readonly failOnFault?: boolean;
   readonly timeSlice?: number;
+  /** Most RAM to emulate (default 256 MiB). */
+  readonly ramLimit?: number;
 }
 
 export interface RunImageResult {
@@ -361,6 +363,7 @@ export function runImage(bytes: Uint8Array, options: RunImageOptions = {}): RunI
     ...(options.file !== undefined ? { file: options.file } : {}),
     ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
     ...(options.timeSlice !== undefined ? { timeSlice: options.timeSlice } : {}),
+    ...(options.ramLimit !== undefined ? { ramLimit: options.ramLimit } : {}),
     sink: { uartByte: (_device, byte) => options.uartByte?.(byte) },
   });
   if (!booted.ok) return { exitCode: RunExitCode.badImage, diagnostics: booted.diagnostics };
@@ -374,8 +377,14 @@ export function runImage(bytes: Uint8Array, options: RunImageOptions = {}): RunI
 }
 
 /** `kaal-compose check`: boot and verify the grants without running any component. */
-export function checkImage(bytes: Uint8Array, options: { readonly file?: string } = {}): { readonly exitCode: number; readonly diagnostics: readonly Diagnostic[]; readonly grants: number } {
-  const booted = bootImage(bytes, options.file !== undefined ? { file: options.file } : {});
+export function checkImage(
+  bytes: Uint8Array,
+  options: { readonly file?: string; readonly ramLimit?: number } = {},
+): { readonly exitCode: number; readonly diagnostics: readonly Diagnostic[]; readonly grants: number } {
+  const booted = bootImage(bytes, {
+    ...(options.file !== undefined ? { file: options.file } : {}),
+    ...(options.ramLimit !== undefined ? { ramLimit: options.ramLimit } : {}),
+  });
   if (!booted.ok) return { exitCode: RunExitCode.badImage, diagnostics: booted.diagnostics, grants: 0 };
   return { exitCode: 0, diagnostics: booted.system.warnings, grants: booted.system.plan.grants.length };
 }

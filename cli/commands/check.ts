@@ -6,10 +6,14 @@ import type { CommandFactory } from '../context.js';
 import { renderDiagnostics } from '../report/index.js';
 import { colorEnabled } from '../report/text.js';
 import { maxInputSizeOption, readInputFile } from '../readInput.js';
+import { maxRamOption, maxRamProblem } from '../maxRam.js';
+import { ExitCode } from '../exitCodes.js';
+import { D, createDiagnostic } from '../../schema/diagnostics.js';
 
 interface CheckArgs {
   readonly image: string;
   readonly maxInputSize?: number;
+  readonly maxRam?: number;
 }
 
 const checkCommand: CommandFactory = (context) => ({
@@ -18,14 +22,21 @@ const checkCommand: CommandFactory = (context) => ({
   builder: (yargs) =>
     yargs
       .positional('image', { type: 'string', demandOption: true, describe: 'a boot image written by kaal-compose build' })
-      .option('max-input-size', maxInputSizeOption),
+      .option('max-input-size', maxInputSizeOption)
+      .option('max-ram', maxRamOption),
   handler: async (argv: ArgumentsCamelCase) => {
     const args = argv as unknown as CheckArgs;
     const { io } = context;
     const color = colorEnabled(io.stderr, io.env);
+    const ramProblem = args.maxRam === undefined ? undefined : maxRamProblem(args.maxRam);
+    if (ramProblem !== undefined) {
+      io.stderr.write(renderDiagnostics([createDiagnostic(D.runBadOption, { option: '--max-ram', value: String(args.maxRam), reason: ramProblem })], { format: 'text', color }));
+      context.exitCode = ExitCode.usage;
+      return;
+    }
     const bytes = readInputFile(io.cwd, args.image, 'boot image', args.maxInputSize);
     const { checkImage } = await import('../../runtime/run.js');
-    const result = checkImage(bytes, { file: args.image });
+    const result = checkImage(bytes, { file: args.image, ...(args.maxRam !== undefined ? { ramLimit: args.maxRam } : {}) });
     if (result.diagnostics.length > 0) io.stderr.write(renderDiagnostics(result.diagnostics, { format: 'text', color }));
     if (result.exitCode === 0) io.stdout.write(`${args.image}: ${result.grants} grants honoured, nothing beyond the plan is reachable\n`);
     context.exitCode = result.exitCode;

@@ -7,6 +7,7 @@ import { renderDiagnostics } from '../report/index.js';
 import { colorEnabled } from '../report/text.js';
 import { D, fail } from '../../schema/diagnostics.js';
 import { maxInputSizeOption, readInputFile } from '../readInput.js';
+import { maxRamOption, maxRamProblem } from '../maxRam.js';
 
 interface MachineArgs {
   readonly program: string;
@@ -14,6 +15,7 @@ interface MachineArgs {
   readonly maxInstructions: number;
   readonly stdin?: string;
   readonly maxInputSize?: number;
+  readonly maxRam?: number;
 }
 
 const EPILOG = [
@@ -33,6 +35,7 @@ const machineCommand: CommandFactory = (context) => ({
       .option('max-instructions', { type: 'number', default: 1_000_000_000, describe: 'stop with exit code 3 after this many instructions' })
       .option('stdin', { type: 'string', describe: 'a file whose bytes the UART receives' })
       .option('max-input-size', maxInputSizeOption)
+      .option('max-ram', maxRamOption)
       .epilog(EPILOG),
   handler: async (argv: ArgumentsCamelCase) => {
     const args = argv as unknown as MachineArgs;
@@ -42,6 +45,8 @@ const machineCommand: CommandFactory = (context) => ({
     if (!Number.isSafeInteger(maxInstructions) || maxInstructions <= 0) {
       throw fail(D.machineBadOption, { option: '--max-instructions', value: String(maxInstructions), reason: 'must be a positive integer' });
     }
+    const ramProblem = args.maxRam === undefined ? undefined : maxRamProblem(args.maxRam);
+    if (ramProblem !== undefined) throw fail(D.machineBadOption, { option: '--max-ram', value: String(args.maxRam), reason: ramProblem });
     const elf = readInputFile(io.cwd, args.program, 'ELF program', args.maxInputSize);
     const stdin = args.stdin === undefined ? undefined : readInputFile(io.cwd, args.stdin, 'stdin file', args.maxInputSize);
     const { loadPlatform } = await import('../../compiler/loadPlatform.js');
@@ -59,6 +64,7 @@ const machineCommand: CommandFactory = (context) => ({
       platform: { platform: loaded.platform, tree: loaded.tree },
       maxInstructions,
       ...(stdin !== undefined ? { stdin } : {}),
+      ...(args.maxRam !== undefined ? { ramLimit: args.maxRam } : {}),
       file: args.program,
       onUartByte: (byte) => {
         pending.push(byte);

@@ -9,6 +9,7 @@ import { renderDiagnostics } from '../report/index.js';
 import { colorEnabled } from '../report/text.js';
 import { D, createDiagnostic, type Diagnostic } from '../../schema/diagnostics.js';
 import { maxInputSizeOption, readInputFile } from '../readInput.js';
+import { maxRamOption, maxRamProblem } from '../maxRam.js';
 
 interface RunArgs {
   readonly image: string;
@@ -18,6 +19,7 @@ interface RunArgs {
   readonly report?: string;
   readonly failOnFault: boolean;
   readonly maxInputSize?: number;
+  readonly maxRam?: number;
 }
 
 const EPILOG = [
@@ -38,6 +40,7 @@ const runCommand: CommandFactory = (context) => ({
       .option('report', { type: 'string', describe: 'write the JSON run report to this file' })
       .option('fail-on-fault', { type: 'boolean', default: false, describe: 'exit 4 when any component faulted' })
       .option('max-input-size', maxInputSizeOption)
+      .option('max-ram', maxRamOption)
       .epilog(EPILOG),
   handler: async (argv: ArgumentsCamelCase) => {
     const args = argv as unknown as RunArgs;
@@ -48,6 +51,12 @@ const runCommand: CommandFactory = (context) => ({
     };
     if (!Number.isSafeInteger(args.maxInstructions) || args.maxInstructions <= 0) {
       print([createDiagnostic(D.runBadOption, { option: '--max-instructions', value: String(args.maxInstructions), reason: 'must be a positive integer' })]);
+      context.exitCode = ExitCode.usage;
+      return;
+    }
+    const ramProblem = args.maxRam === undefined ? undefined : maxRamProblem(args.maxRam);
+    if (ramProblem !== undefined) {
+      print([createDiagnostic(D.runBadOption, { option: '--max-ram', value: String(args.maxRam), reason: ramProblem })]);
       context.exitCode = ExitCode.usage;
       return;
     }
@@ -72,6 +81,7 @@ const runCommand: CommandFactory = (context) => ({
       uartByte,
       debugPutChar: uartByte,
       ...(stdin !== undefined ? { stdin } : {}),
+      ...(args.maxRam !== undefined ? { ramLimit: args.maxRam } : {}),
       ...(args.trace ? { trace: (line: string) => io.stderr.write(line + '\n') } : {}),
     });
     flush();

@@ -33,6 +33,8 @@ export interface BootOptions {
   readonly hooks?: KernelHooks;
   /** Instructions per timeslice. */
   readonly timeSlice?: number;
+  /** Most RAM to emulate (createMachine's `ramLimit`; default 256 MiB). */
+  readonly ramLimit?: number;
 }
 
 export interface BootedSystem {
@@ -109,6 +111,29 @@ function bootInfoProblems(image: BootImage, machine: Machine, plan: Plan, where:
   if (plan.untyped.length > image.untyped.length) {
     out.push(createDiagnostic(D.bootUntypedMismatch, { index: image.untyped.length, planned: 'present', actual: 'absent' }, where));
   }
+  // The machine may emulate less RAM than the platform has (its ramLimit): name the first object
+  // that lies beyond, rather than fault on the kernel's first write there.
+  const emulated = machine.ram;
+  const beyond = plan.objects
+    .filter((o) => plan.untyped[o.untyped]?.isDevice === false && o.paddr + 2 ** o.sizeBits > emulated.base + emulated.size)
+    .sort((a, b) => a.paddr - b.paddr)[0];
+  if (beyond) {
+    const needed = Math.max(...plan.objects.filter((o) => plan.untyped[o.untyped]?.isDevice === false).map((o) => o.paddr + 2 ** o.sizeBits)) - emulated.base;
+    out.push(
+      createDiagnostic(
+        D.bootBeyondEmulatedRam,
+        {
+          object: beyond.name,
+          paddr: hex(beyond.paddr),
+          end: hex(beyond.paddr + 2 ** beyond.sizeBits - 1),
+          ramBase: hex(emulated.base),
+          ramEnd: hex(emulated.base + emulated.size - 1),
+          needed: hex(Math.ceil(needed / 0x1000) * 0x1000),
+        },
+        where,
+      ),
+    );
+  }
   if (plan.rootTask.cnodeSizeBits !== info.initThreadCNodeSizeBits) {
     out.push(createDiagnostic(D.bootInfoMismatch, { detail: `the plan's root CNode has 2^${plan.rootTask.cnodeSizeBits} slots, bootinfo says 2^${info.initThreadCNodeSizeBits}` }, where));
   }
@@ -168,6 +193,7 @@ export function bootImage(input: Uint8Array | BootImage, options: BootOptions = 
         powerOff: (kind, code) => options.sink?.powerOff?.(kind, code),
       },
       ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
+      ...(options.ramLimit !== undefined ? { ramLimit: options.ramLimit } : {}),
     });
   } catch (error) {
     if (error instanceof DiagnosticError) return { ok: false, diagnostics: [error.diagnostic] };

@@ -26,6 +26,12 @@ export const bootDiagnostics = {
     "the plan in the image is malformed at '{path}': {problem}",
     'the image was not written by kaal-compose or was altered after its build; rebuild it',
   ),
+  bootBeyondEmulatedRam: diagnostic(
+    'KC7005',
+    'error',
+    "the plan puts '{object}' at '{paddr}'..'{end}', beyond the emulated RAM '{ramBase}'..'{ramEnd}'",
+    "raise the emulated RAM with '--max-ram {needed}' (run, check) or createMachine's ramLimit",
+  ),
   bootInvocationFailed: diagnostic(
     'KC7010',
     'error',

@@ -49,6 +49,6 @@ export const machineDiagnostics = {
     'KC7809',
     'warning',
     "RAM at '{base}' of size '{size}' is emulated with its first '{limit}' bytes only",
-    'accesses beyond the limit fault; pass a larger ramLimit to createMachine if the program needs them',
+    "accesses beyond the limit fault; if the program needs them, raise the limit with '--max-ram {size}' (run, check, machine) or createMachine's ramLimit",
   ),
 } as const;

@@ -102,3 +102,48 @@ describe('the instruction limit', () => {
     }
   }, 120_000);
 });
+
+describe('the emulated RAM limit (--max-ram)', () => {
+  const qemuVirt32 = path.join(repoRoot, '../shared/corpus/dts/generated/qemu-riscv-virt32.dts');
+  const helloElf = path.join(repoRoot, 'fixtures/machine/elf/hello.elf');
+  let dir: string;
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kaal-limits-ram-'));
+    const built = await runCli(['build', path.join(repoRoot, 'fixtures/systems/hello/hello.system.ts'), '-o', 'hello.img'], { cwd: dir });
+    expect(built.code).toBe(0);
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it.skipIf(!fs.existsSync(qemuVirt32))("emulates 256 MiB of a platform's 2 GiB with a warning naming the flag, and all of it when raised", async () => {
+    const limited = await runCli(['machine', helloElf, '--platform', qemuVirt32], { cwd: dir });
+    expect(limited.code).toBe(0);
+    expect(limited.stderr).toContain("warning[KC7809]: RAM at '0x80000000' of size '0x80000000' is emulated with its first '0x10000000' bytes only");
+    expect(limited.stderr).toContain("'--max-ram 0x80000000'");
+    const whole = await runCli(['machine', helloElf, '--platform', qemuVirt32, '--max-ram', '0x80000000'], { cwd: dir });
+    expect([whole.code, whole.stderr, whole.stdout]).toEqual([0, '', limited.stdout]);
+  });
+
+  it('refuses to boot a plan beyond the emulated RAM with KC7005 and the size that is enough', async () => {
+    for (const command of ['run', 'check']) {
+      const refused = await runCli([command, 'hello.img', '--max-ram', '0x100000'], { cwd: dir });
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/error\[KC7005\]: the plan puts '\w+' at '0x[0-9a-f]+'\.\.'0x[0-9a-f]+', beyond the emulated RAM '0x80000000'\.\.'0x800fffff'/);
+      const needed = /--max-ram (0x[0-9a-f]+)/.exec(refused.stderr)![1]!;
+      const enough = await runCli([command, 'hello.img', '--max-ram', needed], { cwd: dir });
+      expect(enough.code).toBe(0);
+      expect(enough.stderr).toContain('warning[KC7809]');
+      if (command === 'run') expect(enough.stdout).toContain("hello, world from 'hello'");
+    }
+  });
+
+  it('rejects a limit below a page or above 4 GiB', async () => {
+    for (const command of ['run', 'check']) {
+      const bad = await runCli([command, 'hello.img', '--max-ram', '100'], { cwd: dir });
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain("error[KC7044]: option '--max-ram' is '100': must be a whole number of bytes from 4096 (one page) to 4 GiB");
+    }
+    const machine = await runCli(['machine', helloElf, '--max-ram', String(2 ** 32 + 4096)], { cwd: dir });
+    expect(machine.code).toBe(1);
+    expect(machine.stderr).toContain("error[KC7808]: invalid --max-ram '4294971392'");
+  });
+});
