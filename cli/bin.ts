@@ -1,12 +1,29 @@
 // The CLI bundle's entry (scripts/bundleCli.mjs → dist/bin/kaal-compose.cjs, started by
-// cli/launch.ts): runs `main` on the process and sets its exit code.
-import { main } from './main.js';
+// cli/launch.ts): runs `main` on the process and sets its exit code. CommonJS has no top-level
+// `await`, so a `main` that never settles (a bug) is reported at exit instead of exiting 0.
+import { ExitCode } from './exitCodes.js';
+import { main, useColor } from './main.js';
+import { renderDiagnostics } from './report/index.js';
+import { D, createDiagnostic } from '../schema/diagnostics.js';
 
-void main(process.argv.slice(2), {
-  stdout: process.stdout,
-  stderr: process.stderr,
-  cwd: process.cwd(),
-  env: process.env,
-}).then((code) => {
-  process.exitCode = code;
+const io = { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env };
+let settled = false;
+
+function internalError(message: string): void {
+  io.stderr.write(renderDiagnostics([createDiagnostic(D.internalError, { message })], { format: 'text', color: useColor(io) }));
+  process.exitCode = ExitCode.internal;
+}
+
+process.once('exit', () => {
+  if (!settled) internalError('the command stopped with its work unfinished');
 });
+main(process.argv.slice(2), io).then(
+  (code) => {
+    settled = true;
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    settled = true;
+    internalError(error instanceof Error ? error.message : String(error));
+  },
+);

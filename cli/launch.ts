@@ -2,6 +2,7 @@
 // The installed `kaal-compose` executable (package.json `bin`): runs the CLI bundle
 // (dist/bin/kaal-compose.cjs, made by scripts/bundleCli.mjs from cli/bin.ts) through V8's code
 // cache, and saves the bytecode for the next start when the cache was missing or stale.
+// With KAAL_DEBUG set it says on stderr what became of the cache.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,8 +15,15 @@ interface BundleManifest {
 }
 
 const binDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin');
-const manifest = JSON.parse(fs.readFileSync(path.join(binDir, 'kaal-compose.json'), 'utf8')) as BundleManifest;
+let manifest: BundleManifest;
+try {
+  manifest = JSON.parse(fs.readFileSync(path.join(binDir, 'kaal-compose.json'), 'utf8')) as BundleManifest;
+} catch {
+  process.stderr.write(`kaal-compose: the CLI bundle is missing from ${binDir}; run 'npm run build' in the package\n`);
+  process.exit(70);
+}
 const bundle = path.join(binDir, manifest.bundle);
-const source = { file: bundle, name: 'cli', identity: manifest.sha256, packageRoot: path.resolve(binDir, '../..') };
-const loaded = runCommonJsBundle(bundle, codeCacheFile(source, process.env));
+const cacheFile = codeCacheFile({ file: bundle, family: 'cli', identity: manifest.sha256, packageRoot: path.resolve(binDir, '../..') }, process.env);
+const loaded = runCommonJsBundle(bundle, cacheFile);
+if (process.env.KAAL_DEBUG) process.stderr.write(`kaal-compose: code cache ${loaded.cache}${cacheFile ? `: ${cacheFile}` : ''}\n`);
 process.once('exit', () => loaded.saveCache());

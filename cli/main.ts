@@ -27,6 +27,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .help()
     .alias('h', 'help')
     .version(false)
+    // English always: describeUsageFailure rewrites yargs' English messages, and the bundle has no
+    // yargs locale files beside it.
+    .detectLocale(false)
     .wrap(Math.min(100, stdoutColumns ?? 100))
     .exitProcess(false)
     .fail((message: string | undefined, error: Error | undefined) => {
@@ -54,7 +57,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 }
 
 /**
- * yargs renders a command's whole help text before running its handler, in case the handler calls
+ * yargs renders a command's whole help text as it starts a handler, in case the handler calls
  * `showHelp()`. Ours never do, and the rendering (cliui measuring every line with
  * `Intl.Segmenter`) is about 15 ms of a cold `validate`. `--help` and usage errors are unaffected.
  * Reaches into yargs' usage object: if a later yargs lacks it, nothing is skipped.

@@ -3,8 +3,8 @@
 // dominated by requiring that 1.5 MB file (~135 ms) and babel's first transform (~45 ms); from
 // cached bytecode both take about 100 ms less (docs/performance.md, "validate").
 //
-// jiti 2 keeps the bundle at dist/babel.cjs beside lib/jiti.cjs and exports the transform as the
-// module; when that is not so (another jiti), jiti's own loading is used.
+// jiti 2 keeps the bundle at `../dist/babel.cjs` from its main file (`lib/jiti.cjs`) and exports the
+// transform as the module. With another jiti major, or the code cache off, jiti loads babel itself.
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
@@ -20,21 +20,28 @@ export interface TransformOptions {
 }
 type Transform = (options: TransformOptions) => { code: string; error?: unknown };
 
-/** jiti's `transform` option, or undefined when jiti's babel is not where jiti 2 keeps it. */
+/** jiti's `transform` option, or undefined to let jiti load babel its own way. */
 export function cachedBabelTransform(env: NodeJS.ProcessEnv): Transform | undefined {
-  const file = path.join(path.dirname(createRequire(import.meta.url).resolve('jiti')), '../dist/babel.cjs');
-  if (!fs.existsSync(file)) return undefined;
+  const jitiMain = createRequire(import.meta.url).resolve('jiti');
+  const file = path.join(path.dirname(jitiMain), '../dist/babel.cjs');
+  let version: string;
+  try {
+    version = (JSON.parse(fs.readFileSync(path.join(path.dirname(jitiMain), '../package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return undefined;
+  }
+  if (!version.startsWith('2.') || !fs.existsSync(file)) return undefined;
+  const cacheFile = codeCacheFile({ file, family: 'jiti-babel', identity: `jiti${version}`, packageRoot: packageRoot() }, env);
+  if (cacheFile === undefined) return undefined;
   let transform: Transform | undefined;
   return (options) => {
-    if (transform === undefined) {
-      const loaded = runCommonJsBundle(file, codeCacheFile({ file, name: 'jiti-babel', packageRoot: packageRoot() }, env));
-      if (typeof loaded.exports !== 'function') throw new Error(`${file} does not export a transform`);
-      transform = loaded.exports as Transform;
-      const result = transform(options);
-      // After the first transform, so that the bytecode covers the code it ran.
-      loaded.saveCache();
-      return result;
-    }
-    return transform(options);
+    if (transform !== undefined) return transform(options);
+    const loaded = runCommonJsBundle(file, cacheFile);
+    if (typeof loaded.exports !== 'function') throw new Error(`jiti ${version}: ${file} does not export a transform`);
+    transform = loaded.exports as Transform;
+    const result = transform(options);
+    // After the first transform, so that the bytecode covers the code it ran.
+    loaded.saveCache();
+    return result;
   };
 }

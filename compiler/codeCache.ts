@@ -4,14 +4,20 @@
 // Why: a cold `validate` is mostly start-up, and Node 20 has no compile cache of its own
 // (`module.enableCompileCache` came in Node 22). Compiling a file with `vm.Script` and the bytecode
 // V8 produced on an earlier run skips parsing and compiling it (docs/performance.md, "validate").
-// The cache lives where tools keep theirs (`node_modules/.cache/kaal-compose/`), one file per
-// cached source, named by what it caches, the source's size and modification time (V8 itself only
-// compares the source's length), the Node version and architecture. V8 rejects bytecode made by
-// another V8 or with other flags; a rejected, missing or unreadable cache only means an ordinary
-// compile, and a cache that cannot be written is skipped silently. `KAAL_CODE_CACHE=0` turns it
-// off; any other value is the directory to use.
+//
+// Where: `node_modules/.cache/kaal-compose/` of the project the package is installed in, as other
+// tools keep theirs, or the user's cache directory when that node_modules is not writable (a global
+// install by root). The bytecode is code we run, so it never goes to a shared temporary directory.
+// One file per cached source, named by its family (`cli`, `jiti-babel`), an identity (the bundle's
+// SHA-256, jiti's version), the source's size and modification time (V8 itself only compares the
+// source's length), the Node version and architecture. V8 rejects bytecode made by another V8 or
+// with other flags; a rejected, missing or unreadable cache only means an ordinary compile, and a
+// cache that cannot be written is skipped silently. `KAAL_CODE_CACHE=0` (or off, false, no) turns it
+// off; a path is the directory to use.
+import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 
@@ -54,11 +60,12 @@ export function runCommonJsBundle(file: string, cacheFile: string | undefined): 
     saveCache() {
       if (cacheFile === undefined || cache === 'accepted') return;
       try {
-        fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
-        // Another process may be writing the same file: write aside, then rename over it.
-        const partial = `${cacheFile}.${process.pid}.partial`;
+        fs.mkdirSync(path.dirname(cacheFile), { recursive: true, mode: 0o700 });
+        // Other processes (in other containers sharing node_modules, with the same pid) may be
+        // writing the same file: each writes a file of its own, then renames it over the cache.
+        const partial = `${cacheFile}.${randomUUID()}.partial`;
         try {
-          fs.writeFileSync(partial, script.createCachedData());
+          fs.writeFileSync(partial, script.createCachedData(), { flag: 'wx' });
           fs.renameSync(partial, cacheFile);
         } finally {
           fs.rmSync(partial, { force: true });
@@ -71,29 +78,32 @@ export function runCommonJsBundle(file: string, cacheFile: string | undefined): 
   };
 }
 
-/** What is cached: `name` (a family, one file per Node: `cli`, `jiti-babel`) and an optional identity. */
+/** A CommonJS file whose bytecode is cached. */
 export interface CachedSource {
-  /** The CommonJS file. */
   readonly file: string;
-  readonly name: string;
-  /** What else tells two versions apart (the CLI bundle's SHA-256 from its manifest). */
-  readonly identity?: string;
-  /** The package root: the cache goes in the node_modules it is installed in, or its own. */
+  /** What it is (`cli`, `jiti-babel`): one cache file per family and Node. */
+  readonly family: string;
+  /** What tells two versions apart (the CLI bundle's SHA-256, jiti's version). */
+  readonly identity: string;
+  /** The package root: the cache goes in the node_modules it is installed in. */
   readonly packageRoot: string;
 }
 
+const OFF = new Set(['0', 'off', 'false', 'no']);
+const ON = new Set(['', '1', 'on', 'true', 'yes']);
+
 /**
  * Where the bytecode of `source` is kept, or undefined when KAAL_CODE_CACHE turns it off. V8
- * accepts bytecode made from any source of the same length, so the name carries the identity (a
- * rebuild) and the file's size and modification time (an edit by hand, another jiti).
+ * accepts bytecode made from any source of the same length, so the name carries the identity and
+ * the file's size and modification time.
  */
 export function codeCacheFile(source: CachedSource, env: NodeJS.ProcessEnv): string | undefined {
-  const setting = env.KAAL_CODE_CACHE;
-  if (setting === '0' || setting === 'off') return undefined;
+  const setting = (env.KAAL_CODE_CACHE ?? '').trim();
+  if (OFF.has(setting.toLowerCase())) return undefined;
   const stat = fs.statSync(source.file);
-  const identity = source.identity ? `${source.identity.slice(0, 16)}-` : '';
-  const name = `${source.name}--${identity}${stat.size}-${Math.trunc(stat.mtimeMs)}${cacheSuffix()}`;
-  return path.join(setting ? path.resolve(setting) : defaultCacheDir(source.packageRoot), name);
+  const name = `${source.family}--${source.identity.slice(0, 16)}-${stat.size}-${Math.trunc(stat.mtimeMs)}${cacheSuffix()}`;
+  const dir = ON.has(setting.toLowerCase()) ? defaultCacheDir(source.packageRoot, env) : path.resolve(setting);
+  return path.join(dir, name);
 }
 
 /** Bytecode is only good for one V8: the end of every cache file's name. */
@@ -101,20 +111,31 @@ function cacheSuffix(): string {
   return `-node${process.versions.node}-${process.arch}.v8cache`;
 }
 
-/** After a rebuild: drop the earlier bytecode of the same source for this Node (others may still use theirs). */
+/** After a rebuild: drop the earlier bytecode of the same family for this Node (other Nodes may still use theirs). */
 function removeEarlierVersions(cacheFile: string): void {
-  const dir = path.dirname(cacheFile);
   const own = path.basename(cacheFile);
-  const family = own.slice(0, own.indexOf('--') + 2);
+  const separator = own.indexOf('--');
+  if (separator <= 0) return; // not a name codeCacheFile gave
+  const family = own.slice(0, separator + 2);
+  const dir = path.dirname(cacheFile);
   for (const name of fs.readdirSync(dir)) {
     if (name !== own && name.startsWith(family) && name.endsWith(cacheSuffix())) fs.rmSync(path.join(dir, name), { force: true });
   }
 }
 
-/** `<nearest node_modules above the package>/.cache/kaal-compose`, or the package's own node_modules. */
-function defaultCacheDir(packageRoot: string): string {
+/**
+ * `.cache/kaal-compose` in the project's node_modules (the first one in the package's path), or
+ * the user's cache directory when that node_modules cannot be written.
+ */
+function defaultCacheDir(packageRoot: string, env: NodeJS.ProcessEnv): string {
   const parts = path.resolve(packageRoot).split(path.sep);
-  const nodeModules = parts.lastIndexOf('node_modules');
-  const base = nodeModules >= 0 ? parts.slice(0, nodeModules + 1).join(path.sep) : path.join(packageRoot, 'node_modules');
-  return path.join(base, '.cache', 'kaal-compose');
+  const first = parts.indexOf('node_modules');
+  const nodeModules = first >= 0 ? parts.slice(0, first + 1).join(path.sep) : path.join(packageRoot, 'node_modules');
+  try {
+    fs.accessSync(nodeModules, fs.constants.W_OK);
+    return path.join(nodeModules, '.cache', 'kaal-compose');
+  } catch {
+    const userCache = env.XDG_CACHE_HOME || (process.platform === 'win32' && env.LOCALAPPDATA) || path.join(os.homedir(), '.cache');
+    return path.join(userCache, 'kaal-compose');
+  }
 }

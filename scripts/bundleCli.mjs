@@ -6,7 +6,7 @@
 // Modules the CLI imports lazily stay lazy: esbuild turns `import('./x.js')` into an initialiser
 // called on first use, so a `validate` never runs the runtime's or the build's module code.
 // Left external, and loaded only where needed: typescript (positions), jiti (which must find its
-// own babel), fast-glob, handlebars, execa (ESM: reached by `import()`), saxes.
+// own babel), fast-glob, handlebars, execa (ESM, but `require`d: compiler/loadExeca.ts), saxes.
 // The bundle sits one level under dist/ like dist/compiler/, so the lookups relative to
 // `import.meta.url` (image/packageFiles.ts' package root, compiler/load.ts' `../index.js`) hold.
 // Identifiers are kept (no minification) so that KAAL_DEBUG stack traces stay readable.
@@ -41,6 +41,8 @@ const code = fs.readFileSync(path.join(outdir, bundle));
 // an ESM-only package must be reached with `require` (see compiler/loadExeca.ts). TypeScript's
 // parser finds the calls, not the word in comments and strings.
 const text = code.toString('utf8');
+// The modules are ES modules, strict by definition: the bundle must stay strict.
+if (!text.startsWith('"use strict";')) throw new Error(`dist/bin/${bundle} does not start with "use strict"`);
 const parsed = ts.createSourceFile(bundle, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.JS);
 (function refuseImportCalls(node) {
   if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
