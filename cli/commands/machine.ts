@@ -8,6 +8,7 @@ import { colorEnabled } from '../report/text.js';
 import { D, fail } from '../../schema/diagnostics.js';
 import { maxInputSizeOption, readInputFile } from '../readInput.js';
 import { maxRamOption, maxRamProblem } from '../maxRam.js';
+import { lineBufferedOutput } from '../uartOutput.js';
 
 interface MachineArgs {
   readonly program: string;
@@ -53,25 +54,16 @@ const machineCommand: CommandFactory = (context) => ({
     const loaded = await loadPlatform(args.platform, io.cwd);
     const { runBare } = await import('../../runtime/bareRunner.js');
 
-    // UART bytes are written a line (or 4 KiB) at a time.
-    const pending: number[] = [];
-    const flush = (): void => {
-      if (pending.length === 0) return;
-      io.stdout.write(Uint8Array.from(pending));
-      pending.length = 0;
-    };
+    const uart = lineBufferedOutput(io.stdout);
     const result = runBare(elf, {
       platform: { platform: loaded.platform, tree: loaded.tree },
       maxInstructions,
       ...(stdin !== undefined ? { stdin } : {}),
       ...(args.maxRam !== undefined ? { ramLimit: args.maxRam } : {}),
       file: args.program,
-      onUartByte: (byte) => {
-        pending.push(byte);
-        if (byte === 0x0a || pending.length >= 4096) flush();
-      },
+      onUartByte: uart.byte,
     });
-    flush();
+    uart.flush();
     if (result.diagnostics.length > 0) io.stderr.write(renderDiagnostics(result.diagnostics, { format: 'text', color }));
     context.exitCode = result.exitCode;
   },

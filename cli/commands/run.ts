@@ -10,6 +10,7 @@ import { colorEnabled } from '../report/text.js';
 import { D, createDiagnostic, type Diagnostic } from '../../schema/diagnostics.js';
 import { maxInputSizeOption, readInputFile } from '../readInput.js';
 import { maxRamOption, maxRamProblem } from '../maxRam.js';
+import { lineBufferedOutput } from '../uartOutput.js';
 
 interface RunArgs {
   readonly image: string;
@@ -63,28 +64,18 @@ const runCommand: CommandFactory = (context) => ({
     const bytes = readInputFile(io.cwd, args.image, 'boot image', args.maxInputSize);
     const stdin = args.stdin === undefined ? undefined : readInputFile(io.cwd, args.stdin, 'stdin file', args.maxInputSize);
     const { runImage } = await import('../../runtime/run.js');
-    // UART bytes go out a line (or 4 KiB) at a time.
-    const pending: number[] = [];
-    const flush = (): void => {
-      if (pending.length === 0) return;
-      io.stdout.write(Uint8Array.from(pending));
-      pending.length = 0;
-    };
-    const uartByte = (byte: number): void => {
-      pending.push(byte);
-      if (byte === 0x0a || pending.length >= 4096) flush();
-    };
+    const uart = lineBufferedOutput(io.stdout);
     const result = runImage(bytes, {
       file: args.image,
       maxInstructions: args.maxInstructions,
       failOnFault: args.failOnFault,
-      uartByte,
-      debugPutChar: uartByte,
+      uartByte: uart.byte,
+      debugPutChar: uart.byte,
       ...(stdin !== undefined ? { stdin } : {}),
       ...(args.maxRam !== undefined ? { ramLimit: args.maxRam } : {}),
       ...(args.trace ? { trace: (line: string) => io.stderr.write(line + '\n') } : {}),
     });
-    flush();
+    uart.flush();
     print(result.diagnostics);
     if (args.report !== undefined && result.report) {
       const { writeFileAtomic } = await import('../../compiler/host.js');
