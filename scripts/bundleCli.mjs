@@ -53,3 +53,6 @@ const parsed = ts.createSourceFile(bundle, text, ts.ScriptTarget.Latest, false, 
 })(parsed);
 const sha256 = createHash('sha256').update(code).digest('hex');
 fs.writeFileSync(path.join(outdir, 'kaal-compose.json'), JSON.stringify({ bundle, sha256 }) + '\n');
+// The package's bin: tsc writes it without the executable bit, and npm sets that bit only when it
+// links the package, not after a later `npm run build`.
+fs.chmodSync(path.join(root, 'dist/cli/launch.js'), 0o755);

@@ -116,6 +116,15 @@ describe.skipIf(!fs.existsSync(bin))('kaal-compose start-up', () => {
 });
 
 describe.skipIf(!fs.existsSync(bin))('the bundled executable', () => {
+  it('runs as npx runs it: node_modules/.bin/kaal-compose, executable, with its shebang', () => {
+    const linked = path.join(repoRoot, 'node_modules/.bin/kaal-compose');
+    expect(fs.realpathSync(linked)).toBe(fs.realpathSync(bin));
+    const run = spawnSync(linked, ['--help'], { cwd: files({}), encoding: 'utf8' });
+    expect(run.error).toBeUndefined();
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('kaal-compose validate');
+  });
+
   it('lists the commands and prints the descriptor schema', () => {
     const cwd = files({});
     const help = kaalCompose(['--help'], cwd);
