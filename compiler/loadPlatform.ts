@@ -89,11 +89,11 @@ function readBytes(host: Host, file: string, shown: string, limit: number = INPU
   return bytes;
 }
 
-/** `dtc -q -I dts -O dtb FILE`, the blob read from stdout; dtc's own message on failure. */
+/** `dtc -q -@ -I dts -O dtb FILE` (`-@`: keep the labels, which descriptors may name devices by), the blob read from stdout; dtc's own message on failure. */
 async function compileDts(file: string, shown: string, host: Host, dtc: string): Promise<Uint8Array> {
   if (!host.exists(file)) throw fail(D.fileNotFound, { file: shown, reason: 'no such file' }, { file: shown });
   const { execa } = loadExeca();
-  const result = await execa(dtc, ['-q', '-I', 'dts', '-O', 'dtb', file], {
+  const result = await execa(dtc, ['-q', '-@', '-I', 'dts', '-O', 'dtb', file], {
     reject: false,
     encoding: 'buffer',
     cwd: path.dirname(file),

@@ -49,11 +49,18 @@ describe('loadPlatform', () => {
     expect(loaded.platform.model).toBe('sifive,hifive-unleashed-a00');
   });
 
-  it('compiles a .dts with dtc to the same blob dtc writes', async () => {
+  it('compiles a .dts with dtc to the same blob `dtc -@` writes', async () => {
     const loaded = await loadPlatform(path.join(corpusDts, 'generated/qemu-riscv-virt32.dts'), tempDir);
-    const expected = compileWithDtc(path.join(corpusDts, 'generated/qemu-riscv-virt32.dts'), path.join(tempDir, 'virt.dtb'));
+    const expected = compileWithDtc(path.join(corpusDts, 'generated/qemu-riscv-virt32.dts'), path.join(tempDir, 'virt.dtb'), ['-@']);
     expect(Buffer.from(loaded.dtb)).toEqual(Buffer.from(expected));
     expect(loaded.platform.devices.some((d) => d.path === '/soc/serial@10000000')).toBe(true);
+  });
+
+  it("keeps a .dts file's labels (dtc -@), so descriptors can name devices by them", async () => {
+    const loaded = await loadPlatform(path.join(corpusDts, 'rocketchip.dts'), tempDir);
+    const expected = compileWithDtc(path.join(corpusDts, 'rocketchip.dts'), path.join(tempDir, 'rocketchip-symbols.dtb'), ['-@']);
+    expect(Buffer.from(loaded.dtb)).toEqual(Buffer.from(expected));
+    expect(loaded.platform.labels).toMatchObject({ L13: '/cpus', L5: '/cpus/cpu@0', L6: '/memory@80000000' });
   });
 
   it('says how to install dtc when it is missing (KC2101)', async () => {

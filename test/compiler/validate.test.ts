@@ -54,6 +54,16 @@ describe('validateFiles', () => {
     expect(result.files.map((f) => f.file)).toEqual(['z.system.ts', './a.system.ts']);
   });
 
+  it("names devices by the labels of the descriptor's own .dts platform", async () => {
+    const dts = (await import('node:fs')).readFileSync(path.join(repoRoot, 'fixtures/platforms/kaal-virt-rv32.dts'), 'utf8');
+    const dir = files({
+      'board.dts': dts,
+      'labelled.system.ts': `export default { name: 'l', platform: 'board.dts', components: [{ name: 'a', code: { elf: 'a.elf' }, devices: [{ device: 'rtc', irq: false }] }] };\n`,
+    });
+    const result = await validateFiles(['labelled.system.ts'], nodeHost, { cwd: dir });
+    expect(result.files[0]!.diagnostics).toEqual([]);
+  });
+
   it('a pattern that matches nothing is KC0003', async () => {
     const cwd = files({ 'readme.md': '' });
     const result = await validateFiles(['*.system.ts'], nodeHost, { cwd });
