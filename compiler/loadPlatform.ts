@@ -1,6 +1,7 @@
 // Resolves the platform a system runs on: the bundled `kaal-virt-rv32`, a `.dtb`, or a `.dts`
 // compiled by dtc (Debian `device-tree-compiler`) through execa. The I/O edge of the device-tree
 // code: decoding and the platform model themselves are pure, in image/fdt and image/platform.ts.
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { D, fail } from '../schema/diagnostics.js';
 import { decodeFdt } from '../image/fdt/decodeFdt.js';
@@ -61,8 +62,26 @@ export async function loadPlatform(spec: string, baseDir: string, options: LoadP
     throw fail(D.platformUnknown, { spec, bundled: BUNDLED_PLATFORMS.join("', '") });
   }
   const dtb = /\.dts$/i.test(file) ? await compileDts(file, spec, host, options.dtc ?? 'dtc') : readBytes(host, file, spec, options.maxInputSize);
-  const tree = decodeFdt(dtb, { file: spec });
-  return { platform: platformFromFdt(tree), dtb, tree, source };
+  return { ...modelOf(dtb, spec), dtb, source };
+}
+
+/**
+ * Decoded trees and their platform models by blob content: validating many descriptors on one
+ * platform decodes it once (about 0.5 ms each time otherwise). Both are read-only, so they are
+ * shared; the last few blobs are kept.
+ */
+const modelled = new Map<string, { readonly tree: FdtTree; readonly platform: Platform }>();
+const MODELLED_KEPT = 8;
+
+function modelOf(dtb: Uint8Array, shown: string): { readonly tree: FdtTree; readonly platform: Platform } {
+  const key = createHash('sha256').update(dtb).digest('hex');
+  const known = modelled.get(key);
+  if (known) return known;
+  const tree = decodeFdt(dtb, { file: shown });
+  const entry = { tree, platform: platformFromFdt(tree) };
+  if (modelled.size >= MODELLED_KEPT) modelled.delete(modelled.keys().next().value!);
+  modelled.set(key, entry);
+  return entry;
 }
 
 /** Reads and decodes a `.dtb`, or compiles and decodes a `.dts`, without building the platform model. */

@@ -2,7 +2,6 @@
 // or writing files. Expands paths and globs (fast-glob), loads and schema-checks each file
 // (compiler/load.ts), then runs the semantic checks (compiler/check/) on each valid one.
 import * as path from 'node:path';
-import { createRequire } from 'node:module';
 import {
   D,
   DiagnosticError,
@@ -103,9 +102,9 @@ async function runSemanticChecks(
 /** Literal paths stay as given (a missing one is reported by load); globs expand sorted, without node_modules. */
 async function expandPatterns(patterns: readonly string[], cwd: string): Promise<string[]> {
   const wanted = patterns.length ? patterns : [DESCRIPTOR_GLOB];
-  // Hooks pass literal file names: fast-glob is loaded only when some pattern is a glob.
-  // (required, not imported: Node would scan the CommonJS package for named exports first)
-  const fg = wanted.some(isGlob) ? (createRequire(import.meta.url)('fast-glob') as typeof import('fast-glob')) : undefined;
+  // Hooks pass literal file names: fast-glob is loaded only when some pattern is a glob (and, in the
+  // CLI bundle, compiled from the code cache with the rest).
+  const fg = wanted.some(isGlob) ? (await import('fast-glob')).default : undefined;
   const seen = new Set<string>();
   const files: string[] = [];
   for (const pattern of wanted) {

@@ -6,7 +6,8 @@
 // Modules the CLI imports lazily stay lazy: esbuild turns `import('./x.js')` into an initialiser
 // called on first use, so a `validate` never runs the runtime's or the build's module code.
 // Left external, and loaded only where needed: typescript (positions), jiti (which must find its
-// own babel), fast-glob, handlebars, execa (ESM, but `require`d: compiler/loadExeca.ts), saxes.
+// own babel), handlebars, execa (ESM, but `require`d: compiler/loadExeca.ts), saxes. fast-glob is
+// bundled: validate of globs needs it, and so it is compiled from the code cache too.
 // The bundle sits one level under dist/ like dist/compiler/, so the lookups relative to
 // `import.meta.url` (image/packageFiles.ts' package root, compiler/load.ts' `../index.js`) hold.
 // Identifiers are kept (no minification) so that KAAL_DEBUG stack traces stay readable.
@@ -30,7 +31,7 @@ await esbuild.build({
   format: 'cjs',
   platform: 'node',
   target: 'node20.19',
-  external: ['typescript', 'jiti', 'fast-glob', 'handlebars', 'execa', 'saxes'],
+  external: ['typescript', 'jiti', 'handlebars', 'execa', 'saxes'],
   define: { 'import.meta.url': 'importMetaUrl' },
   inject: ['scripts/bundle/importMetaUrl.js'],
   legalComments: 'eof',

@@ -41,6 +41,19 @@ describe('loadPlatform', () => {
     expect(loaded.tree.root.children.map((c) => c.name)).toContain('soc');
   });
 
+  it('decodes a blob once per process: the same content gives the same model, other content its own', async () => {
+    const first = await loadPlatform('kaal-virt-rv32', tempDir);
+    const copy = path.join(tempDir, 'copy.dtb');
+    fs.copyFileSync(path.join(bundledPlatformsDir(), 'kaal-virt-rv32.dtb'), copy);
+    const second = await loadPlatform('copy.dtb', tempDir);
+    expect(second.platform).toBe(first.platform);
+    expect(second.tree).toBe(first.tree);
+    expect(second.source).toBe(copy);
+    const other = await loadPlatform(path.join(corpusDts, 'generated/qemu-riscv-virt32.dts'), tempDir);
+    expect(other.platform).not.toBe(first.platform);
+    expect(other.platform.memory).toEqual([{ base: 0x80000000, size: 0x80000000 }]);
+  });
+
   it('loads a .dtb relative to baseDir', async () => {
     const dtb = compileWithDtc(path.join(corpusDts, 'hifive.dts'), path.join(tempDir, 'hifive.dtb'));
     const loaded = await loadPlatform('hifive.dtb', tempDir);
