@@ -12,6 +12,8 @@ import { codeCacheFile, runCommonJsBundle } from '../compiler/codeCache.js';
 interface BundleManifest {
   readonly bundle: string;
   readonly sha256: string;
+  /** The package version: two versions installed side by side keep a cache each. */
+  readonly version: string;
 }
 
 const binDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin');
@@ -23,7 +25,7 @@ try {
   process.exit(70);
 }
 const bundle = path.join(binDir, manifest.bundle);
-const cacheFile = codeCacheFile({ file: bundle, family: 'cli', identity: manifest.sha256, packageRoot: path.resolve(binDir, '../..') }, process.env);
+const cacheFile = codeCacheFile({ file: bundle, family: `cli@${manifest.version}`, identity: manifest.sha256, packageRoot: path.resolve(binDir, '../..') }, process.env);
 const loaded = runCommonJsBundle(bundle, cacheFile);
 if (process.env.KAAL_DEBUG) process.stderr.write(`kaal-compose: code cache ${loaded.cache}${cacheFile ? `: ${cacheFile}` : ''}\n`);
 process.once('exit', () => loaded.saveCache());

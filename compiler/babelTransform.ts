@@ -31,7 +31,7 @@ export function cachedBabelTransform(env: NodeJS.ProcessEnv): Transform | undefi
     return undefined;
   }
   if (!version.startsWith('2.') || !fs.existsSync(file)) return undefined;
-  const cacheFile = codeCacheFile({ file, family: 'jiti-babel', identity: `jiti${version}`, packageRoot: packageRoot() }, env);
+  const cacheFile = codeCacheFile({ file, family: `jiti-babel@${version}`, identity: 'babel', packageRoot: packageRoot() }, env);
   if (cacheFile === undefined) return undefined;
   let transform: Transform | undefined;
   return (options) => {

@@ -8,9 +8,10 @@
 // Where: `node_modules/.cache/kaal-compose/` of the project the package is installed in, as other
 // tools keep theirs, or the user's cache directory when that node_modules is not writable (a global
 // install by root). The bytecode is code we run, so it never goes to a shared temporary directory.
-// One file per cached source, named by its family (`cli`, `jiti-babel`), an identity (the bundle's
-// SHA-256, jiti's version), the source's size and modification time (V8 itself only compares the
-// source's length), the Node version and architecture. V8 rejects bytecode made by another V8 or
+// One file per cached source, named by its family (`cli@0.1.0`, `jiti-babel@2.7.0`: versions
+// installed side by side keep one each), an identity (the bundle's SHA-256), the source's size and
+// modification time (V8 itself only compares the source's length), the Node version and
+// architecture. V8 rejects bytecode made by another V8 or
 // with other flags; a rejected, missing or unreadable cache only means an ordinary compile, and a
 // cache that cannot be written is skipped silently. `KAAL_CODE_CACHE=0` (or off, false, no) turns it
 // off; a path is the directory to use.
@@ -81,9 +82,9 @@ export function runCommonJsBundle(file: string, cacheFile: string | undefined): 
 /** A CommonJS file whose bytecode is cached. */
 export interface CachedSource {
   readonly file: string;
-  /** What it is (`cli`, `jiti-babel`): one cache file per family and Node. */
+  /** What it is, with its version (`cli@0.1.0`, `jiti-babel@2.7.0`): one cache file per family and Node. */
   readonly family: string;
-  /** What tells two versions apart (the CLI bundle's SHA-256, jiti's version). */
+  /** What tells two builds of one version apart (the CLI bundle's SHA-256). */
   readonly identity: string;
   /** The package root: the cache goes in the node_modules it is installed in. */
   readonly packageRoot: string;

@@ -53,7 +53,8 @@ const parsed = ts.createSourceFile(bundle, text, ts.ScriptTarget.Latest, false, 
   ts.forEachChild(node, refuseImportCalls);
 })(parsed);
 const sha256 = createHash('sha256').update(code).digest('hex');
-fs.writeFileSync(path.join(outdir, 'kaal-compose.json'), JSON.stringify({ bundle, sha256 }) + '\n');
+const { version } = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+fs.writeFileSync(path.join(outdir, 'kaal-compose.json'), JSON.stringify({ bundle, sha256, version }) + '\n');
 // The package's bin: tsc writes it without the executable bit, and npm sets that bit only when it
 // links the package, not after a later `npm run build`.
 fs.chmodSync(path.join(root, 'dist/cli/launch.js'), 0o755);

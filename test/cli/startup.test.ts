@@ -15,6 +15,7 @@ import { runCli } from '../helpers/cli.js';
 
 const files = useFiles();
 const bin = path.join(repoRoot, 'dist/cli/launch.js');
+const packageVersion = (JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
 const tracer = path.join(repoRoot, 'test/cli/fixtures/traceModules.mjs');
 const clang = (await toolVersion('clang')) !== null && (await toolVersion('ld.lld')) !== null;
 
@@ -76,7 +77,7 @@ describe.skipIf(!fs.existsSync(bin))('kaal-compose start-up', () => {
     const env = { KAAL_CODE_CACHE: cache, KAAL_DEBUG: '1' };
     const first = kaalCompose(['validate', 'ok.system.ts'], cwd, env);
     expect(first.status).toBe(0);
-    const cliCache = fs.readdirSync(cache).find((name) => name.startsWith('cli--'))!;
+    const cliCache = fs.readdirSync(cache).find((name) => name.startsWith(`cli@${packageVersion}--`))!;
     expect(first.stderr).toContain(`kaal-compose: code cache missing: ${path.join(cache, cliCache)}`);
     const second = kaalCompose(['validate', 'ok.system.ts'], cwd, env);
     expect(second.stderr).toContain(`kaal-compose: code cache accepted: ${path.join(cache, cliCache)}`);
@@ -104,8 +105,8 @@ describe.skipIf(!fs.existsSync(bin))('kaal-compose start-up', () => {
     const env = { KAAL_CODE_CACHE: cache, JITI_FS_CACHE: 'false' };
     const first = kaalCompose(['validate', 'typed.system.ts'], cwd, env);
     expect([first.status, first.stderr]).toEqual([0, '']);
-    expect(fs.readdirSync(cache).map((name) => name.split('--')[0]).sort()).toEqual(['cli', 'jiti-babel']);
-    const babelCache = path.join(cache, fs.readdirSync(cache).find((name) => name.startsWith('jiti-babel--'))!);
+    expect(fs.readdirSync(cache).map((name) => name.split('@')[0]).sort()).toEqual(['cli', 'jiti-babel']);
+    const babelCache = path.join(cache, fs.readdirSync(cache).find((name) => name.startsWith('jiti-babel@'))!);
     const written = fs.statSync(babelCache);
     const second = kaalCompose(['validate', 'typed.system.ts', '--format', 'json'], cwd, env);
     expect(JSON.parse(second.stdout).summary).toEqual({ files: 1, errors: 0, warnings: 0 });

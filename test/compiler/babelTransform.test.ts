@@ -48,7 +48,7 @@ describe('cachedBabelTransform', () => {
     expect(fs.readdirSync(cache)).toEqual([]); // nothing loaded before a transform is needed
     transform(options);
     const version = (createRequire(import.meta.url)('jiti/package.json') as { version: string }).version;
-    expect(fs.readdirSync(cache)).toEqual([expect.stringMatching(new RegExp(`^jiti-babel--jiti${version.replaceAll('.', '\\.')}-\\d+-\\d+-node.*\\.v8cache$`))]);
+    expect(fs.readdirSync(cache)).toEqual([expect.stringMatching(new RegExp(`^jiti-babel@${version.replaceAll('.', '\\.')}--babel-\\d+-\\d+-node.*\\.v8cache$`))]);
   });
 
   it('leaves babel to jiti when the code cache is off', () => {

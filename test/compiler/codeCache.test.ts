@@ -84,8 +84,8 @@ describe('codeCacheFile', () => {
     const root = files({ [`${packageDir}/dist/bin/kaal-compose.cjs`]: bundle });
     const file = path.join(root, packageDir, 'dist/bin/kaal-compose.cjs');
     const stat = fs.statSync(file);
-    const source = { file, family: 'cli', identity: sha256, packageRoot: path.join(root, packageDir) };
-    return { root, source, name: `cli--${'ab'.repeat(8)}-${stat.size}-${Math.trunc(stat.mtimeMs)}${suffix}` };
+    const source = { file, family: 'cli@1.2.3', identity: sha256, packageRoot: path.join(root, packageDir) };
+    return { root, source, name: `cli@1.2.3--${'ab'.repeat(8)}-${stat.size}-${Math.trunc(stat.mtimeMs)}${suffix}` };
   }
 
   it('keeps the cache in the node_modules of the project the package is installed in', () => {
@@ -135,12 +135,17 @@ describe('codeCacheFile', () => {
     expect(codeCacheFile(clone.source, {})).not.toBe(before);
   });
 
-  it("replaces the family's earlier bytecode for this Node, and leaves other families and Nodes alone", () => {
+  it("replaces the family's earlier bytecode for this Node, and leaves other families, versions and Nodes alone", () => {
     const clone = bundleIn('k');
     const dir = path.join(clone.root, 'cache');
     fs.mkdirSync(dir);
-    const kept = [`cli--0000000000000000-1-1-node0.0.1-x64.v8cache`, `jiti-babel--jiti2.7.0-1-1${suffix}`, `unrelated${suffix}`];
-    for (const name of [...kept, `cli--0000000000000000-1-1${suffix}`]) fs.writeFileSync(path.join(dir, name), 'old');
+    const kept = [
+      `cli@1.2.3--0000000000000000-1-1-node0.0.1-x64.v8cache`,
+      `cli@1.2.4--0000000000000000-1-1${suffix}`,
+      `jiti-babel@2.7.0--babel-1-1${suffix}`,
+      `unrelated${suffix}`,
+    ];
+    for (const name of [...kept, `cli@1.2.3--0000000000000000-1-1${suffix}`]) fs.writeFileSync(path.join(dir, name), 'old');
     const cacheFile = codeCacheFile(clone.source, { KAAL_CODE_CACHE: dir })!;
     runCommonJsBundle(clone.source.file, cacheFile).saveCache();
     expect(fs.readdirSync(dir).sort()).toEqual([...kept, clone.name].sort());
