@@ -2,15 +2,15 @@
 // cli/launch.ts): runs `main` on the process and sets its exit code. CommonJS has no top-level
 // `await`, so a `main` that never settles (a bug) is reported at exit instead of exiting 0.
 import { ExitCode } from './exitCodes.js';
-import { main, useColor } from './main.js';
-import { renderDiagnostics } from './report/index.js';
+import { main } from './main.js';
+import { printDiagnostics } from './report/index.js';
 import { D, createDiagnostic } from '../schema/diagnostics.js';
 
 const io = { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env };
 let settled = false;
 
 function internalError(message: string): void {
-  io.stderr.write(renderDiagnostics([createDiagnostic(D.internalError, { message })], { format: 'text', color: useColor(io) }));
+  printDiagnostics(io, [createDiagnostic(D.internalError, { message })]);
   process.exitCode = ExitCode.internal;
 }
 

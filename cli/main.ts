@@ -4,9 +4,8 @@ import yargs from 'yargs';
 import type { CliIo, CommandContext, CommandFactory } from './context.js';
 import { ExitCode } from './exitCodes.js';
 import { commandFactories } from './commands/index.js';
-import { D, DiagnosticError, createDiagnostic, type Diagnostic } from '../schema/diagnostics.js';
-import { renderDiagnostics } from './report/index.js';
-import { colorEnabled } from './report/text.js';
+import { D, DiagnosticError, createDiagnostic } from '../schema/diagnostics.js';
+import { printDiagnostics } from './report/index.js';
 import { nearestName } from '../schema/nearestName.js';
 
 export type { CliIo } from './context.js';
@@ -49,7 +48,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   } catch (error) {
     if (!(error instanceof UsageFailure)) return reportThrown(error, io);
     const message = describeUsageFailure(error.message, argv, commandNames);
-    writeDiagnostics(io, [createDiagnostic(D.usageError, { message })]);
+    printDiagnostics(io, [createDiagnostic(D.usageError, { message })]);
     return ExitCode.usage;
   }
   if (helpText) io.stdout.write(helpText + '\n');
@@ -67,15 +66,6 @@ function skipHelpBeforeHandlers(parser: object): void {
   const internals = parser as { getInternalMethods?: () => { getUsageInstance?: () => Usage | undefined } };
   const usage = internals.getInternalMethods?.().getUsageInstance?.();
   if (typeof usage?.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
-}
-
-function writeDiagnostics(io: CliIo, diagnostics: readonly Diagnostic[]): void {
-  io.stderr.write(renderDiagnostics(diagnostics, { format: 'text', color: useColor(io) }));
-}
-
-/** Colour only on a terminal and never with NO_COLOR (https://no-color.org). */
-export function useColor(io: CliIo): boolean {
-  return colorEnabled(io.stderr, io.env);
 }
 
 /**
@@ -105,11 +95,11 @@ export function describeUsageFailure(message: string, argv: readonly string[], c
 /** A DiagnosticError escaping a handler is bad input (exit 1); anything else is our bug (exit 70). */
 function reportThrown(error: unknown, io: CliIo): number {
   if (error instanceof DiagnosticError) {
-    writeDiagnostics(io, [error.diagnostic]);
+    printDiagnostics(io, [error.diagnostic]);
     return ExitCode.inputErrors;
   }
   const message = error instanceof Error ? error.message : String(error);
-  writeDiagnostics(io, [createDiagnostic(D.internalError, { message })]);
+  printDiagnostics(io, [createDiagnostic(D.internalError, { message })]);
   if (io.env.KAAL_DEBUG) io.stderr.write(String(error instanceof Error ? error.stack : error) + '\n');
   return ExitCode.internal;
 }

@@ -1,11 +1,10 @@
 // `kaal-compose build [system] -o <image.bin> [--rebuild] [--emit dir]`: validate, plan, compile (or
 // take the prebuilt ELFs) and pack a reproducible boot image (issue 5). Exit 0 when the image was
 // written, 1 for any error in the input or the C code.
-import * as path from 'node:path';
 import type { ArgumentsCamelCase } from 'yargs';
 import type { CommandFactory } from '../context.js';
 import { ExitCode } from '../exitCodes.js';
-import { reportFormats, renderDiagnostics, type ReportFormat } from '../report/index.js';
+import { reportFormats, renderDiagnostics, sourceFromDisk, type ReportFormat } from '../report/index.js';
 import { colorEnabled } from '../report/text.js';
 import { maxInputSizeOption } from '../readInput.js';
 
@@ -37,7 +36,6 @@ const buildCommand: CommandFactory = (context) => ({
     const args = argv as unknown as BuildArgs;
     const { io } = context;
     const { buildSystem } = await import('../../compiler/build.js');
-    const { nodeHost } = await import('../../compiler/host.js');
     const tty = Boolean(io.stderr.isTTY);
     const result = await buildSystem(args.system, {
       cwd: io.cwd,
@@ -61,13 +59,7 @@ const buildCommand: CommandFactory = (context) => ({
         ? []
         : await (await import('../../compiler/report/writeReport.js')).writeBuildReport(args.report, { descriptor: args.system, cwd: io.cwd, plan: result.plan, model: result.model, platform: result.platform, diagnostics: result.diagnostics });
     const diagnostics = [...result.diagnostics, ...reportDiagnostics];
-    const sourceOf = (file: string) => {
-      try {
-        return nodeHost.readText(path.resolve(io.cwd, file));
-      } catch {
-        return undefined;
-      }
-    };
+    const sourceOf = sourceFromDisk(io.cwd);
     if (diagnostics.length > 0) {
       const rendered = renderDiagnostics(diagnostics, { format: args.format, color: args.format === 'text' && colorEnabled(io.stderr, io.env), sourceOf });
       (args.format === 'text' ? io.stderr : io.stdout).write(rendered);

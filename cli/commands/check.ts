@@ -3,8 +3,7 @@
 // every grant is honoured and nothing beyond the plan is reachable, 1 otherwise.
 import type { ArgumentsCamelCase } from 'yargs';
 import type { CommandFactory } from '../context.js';
-import { renderDiagnostics } from '../report/index.js';
-import { colorEnabled } from '../report/text.js';
+import { printDiagnostics } from '../report/index.js';
 import { maxInputSizeOption, readInputFile } from '../readInput.js';
 import { maxRamOption, maxRamProblem } from '../maxRam.js';
 import { ExitCode } from '../exitCodes.js';
@@ -27,17 +26,16 @@ const checkCommand: CommandFactory = (context) => ({
   handler: async (argv: ArgumentsCamelCase) => {
     const args = argv as unknown as CheckArgs;
     const { io } = context;
-    const color = colorEnabled(io.stderr, io.env);
     const ramProblem = args.maxRam === undefined ? undefined : maxRamProblem(args.maxRam);
     if (ramProblem !== undefined) {
-      io.stderr.write(renderDiagnostics([createDiagnostic(D.runBadOption, { option: '--max-ram', value: String(args.maxRam), reason: ramProblem })], { format: 'text', color }));
+      printDiagnostics(io, [createDiagnostic(D.runBadOption, { option: '--max-ram', value: String(args.maxRam), reason: ramProblem })]);
       context.exitCode = ExitCode.usage;
       return;
     }
     const bytes = readInputFile(io.cwd, args.image, 'boot image', args.maxInputSize);
     const { checkImage } = await import('../../runtime/run.js');
     const result = checkImage(bytes, { file: args.image, ...(args.maxRam !== undefined ? { ramLimit: args.maxRam } : {}) });
-    if (result.diagnostics.length > 0) io.stderr.write(renderDiagnostics(result.diagnostics, { format: 'text', color }));
+    printDiagnostics(io, result.diagnostics);
     if (result.exitCode === 0) io.stdout.write(`${args.image}: ${result.grants} grants honoured, nothing beyond the plan is reachable\n`);
     context.exitCode = result.exitCode;
   },

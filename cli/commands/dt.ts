@@ -4,8 +4,7 @@ import * as path from 'node:path';
 import type { ArgumentsCamelCase } from 'yargs';
 import type { CommandFactory } from '../context.js';
 import { ExitCode } from '../exitCodes.js';
-import { renderDiagnostics } from '../report/index.js';
-import { colorEnabled } from '../report/text.js';
+import { printDiagnostics } from '../report/index.js';
 import { D, createDiagnostic } from '../../schema/diagnostics.js';
 import { maxInputSizeOption } from '../readInput.js';
 
@@ -28,17 +27,16 @@ const dtCommand: CommandFactory = (context) => ({
   handler: async (argv: ArgumentsCamelCase) => {
     const args = argv as unknown as DtArgs;
     const { io } = context;
-    const color = colorEnabled(io.stderr, io.env);
     if (args.format === 'dtb' && args.output === undefined && io.stdout.isTTY) {
       const usage = createDiagnostic(D.usageError, { message: 'refusing to write a binary DTB to a terminal; give -o <file>' });
-      io.stderr.write(renderDiagnostics([usage], { format: 'text', color }));
+      printDiagnostics(io, [usage]);
       context.exitCode = ExitCode.usage;
       return;
     }
     const { loadPlatform } = await import('../../compiler/loadPlatform.js');
     const loaded = await loadPlatform(args.file, io.cwd, args.maxInputSize === undefined ? {} : { maxInputSize: args.maxInputSize });
     if (loaded.platform.diagnostics.length > 0) {
-      io.stderr.write(renderDiagnostics(loaded.platform.diagnostics, { format: 'text', color }));
+      printDiagnostics(io, loaded.platform.diagnostics);
     }
     let output: string | Uint8Array;
     if (args.format === 'dts') {
@@ -60,7 +58,7 @@ const dtCommand: CommandFactory = (context) => ({
         writeFileAtomic(target, output);
       } catch (error) {
         const reason = (error as Error).message;
-        io.stderr.write(renderDiagnostics([createDiagnostic(D.cannotWriteOutput, { file: args.output, reason })], { format: 'text', color }));
+        printDiagnostics(io, [createDiagnostic(D.cannotWriteOutput, { file: args.output, reason })]);
         context.exitCode = ExitCode.inputErrors;
         return;
       }

@@ -1,11 +1,9 @@
 // `kaal-compose export [system] --to microkit|capdl|dts|dot|mermaid [-o file]`: the planned system
 // in another tool's language (docs/interop.md).
-import * as path from 'node:path';
 import type { Diagnostic } from '../../schema/diagnostics.js';
 import type { CommandFactory } from '../context.js';
 import { ExitCode } from '../exitCodes.js';
-import { renderDiagnostics } from '../report/index.js';
-import { colorEnabled } from '../report/text.js';
+import { printDiagnostics, sourceFromDisk } from '../report/index.js';
 import { maxInputSizeOption } from '../readInput.js';
 
 const FORMATS = ['microkit', 'capdl', 'dts', 'dot', 'mermaid'] as const;
@@ -47,14 +45,7 @@ const exportCommand: CommandFactory = (context) => ({
       diagnostics.push(...result.diagnostics);
       text = result.text;
     }
-    const sourceOf = (file: string) => {
-      try {
-        return nodeHost.readText(path.resolve(io.cwd, file));
-      } catch {
-        return undefined;
-      }
-    };
-    io.stderr.write(renderDiagnostics(diagnostics, { format: 'text', color: colorEnabled(io.stderr, io.env), sourceOf }));
+    printDiagnostics(io, diagnostics, sourceFromDisk(io.cwd));
     if (text !== undefined && argv.output === undefined) io.stdout.write(text);
     context.exitCode = text === undefined ? ExitCode.inputErrors : ExitCode.ok;
   },

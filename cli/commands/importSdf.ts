@@ -2,8 +2,7 @@
 // System Description File into a descriptor; every element that cannot be expressed is reported.
 import type { CommandFactory } from '../context.js';
 import { ExitCode } from '../exitCodes.js';
-import { renderDiagnostics } from '../report/index.js';
-import { colorEnabled } from '../report/text.js';
+import { printDiagnostics } from '../report/index.js';
 
 interface ImportSdfArgs {
   file: string;
@@ -29,7 +28,7 @@ const importSdfCommand: CommandFactory = (context) => ({
       ...(argv.output !== undefined ? { outFile: argv.output } : {}),
     });
     const sourceOf = (file: string) => (file === argv.file ? result.sdfText : undefined);
-    io.stderr.write(renderDiagnostics(result.diagnostics, { format: 'text', color: colorEnabled(io.stderr, io.env), sourceOf }));
+    printDiagnostics(io, result.diagnostics, sourceOf);
     const failed = result.diagnostics.some((d) => d.severity === 'error');
     if (!failed && argv.output === undefined && result.source) io.stdout.write(result.source);
     context.exitCode = failed ? ExitCode.inputErrors : ExitCode.ok;

@@ -4,8 +4,7 @@
 import type { ArgumentsCamelCase } from 'yargs';
 import type { CommandFactory } from '../context.js';
 import { ExitCode } from '../exitCodes.js';
-import { renderDiagnostics } from '../report/index.js';
-import { colorEnabled } from '../report/text.js';
+import { printDiagnostics } from '../report/index.js';
 
 interface InitArgs {
   readonly dir?: string;
@@ -25,7 +24,7 @@ const initCommand: CommandFactory = (context) => ({
     const { initProject } = await import('../../compiler/init.js');
     const result = initProject({ cwd: io.cwd, ...(args.dir !== undefined ? { dir: args.dir } : {}), ...(args.name !== undefined ? { name: args.name } : {}) });
     if (result.diagnostics.length > 0) {
-      io.stderr.write(renderDiagnostics(result.diagnostics, { format: 'text', color: colorEnabled(io.stderr, io.env), sourceOf: () => undefined }));
+      printDiagnostics(io, result.diagnostics);
       context.exitCode = ExitCode.inputErrors;
       return;
     }

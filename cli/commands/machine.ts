@@ -3,8 +3,7 @@
 // stdout; exits 0 on pass, the program's code on fail, 3 at the limit, 4 on a trap, 5 on reset.
 import type { ArgumentsCamelCase } from 'yargs';
 import type { CommandFactory } from '../context.js';
-import { renderDiagnostics } from '../report/index.js';
-import { colorEnabled } from '../report/text.js';
+import { printDiagnostics } from '../report/index.js';
 import { D, fail } from '../../schema/diagnostics.js';
 import { maxInputSizeOption, readInputFile } from '../readInput.js';
 import { maxRamOption, maxRamProblem } from '../maxRam.js';
@@ -41,7 +40,6 @@ const machineCommand: CommandFactory = (context) => ({
   handler: async (argv: ArgumentsCamelCase) => {
     const args = argv as unknown as MachineArgs;
     const { io } = context;
-    const color = colorEnabled(io.stderr, io.env);
     const maxInstructions = args.maxInstructions;
     if (!Number.isSafeInteger(maxInstructions) || maxInstructions <= 0) {
       throw fail(D.machineBadOption, { option: '--max-instructions', value: String(maxInstructions), reason: 'must be a positive integer' });
@@ -64,7 +62,7 @@ const machineCommand: CommandFactory = (context) => ({
       onUartByte: uart.byte,
     });
     uart.flush();
-    if (result.diagnostics.length > 0) io.stderr.write(renderDiagnostics(result.diagnostics, { format: 'text', color }));
+    printDiagnostics(io, result.diagnostics);
     context.exitCode = result.exitCode;
   },
 });

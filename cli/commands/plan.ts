@@ -1,10 +1,8 @@
 // `kaal-compose plan [system] [--json]`: the capability-distribution plan of a system (docs/plan.md):
 // per component its CSpace slots, mappings and IRQs, and memory use per untyped; or the plan as JSON.
-import * as path from 'node:path';
 import type { CommandFactory } from '../context.js';
 import { ExitCode } from '../exitCodes.js';
-import { renderDiagnostics } from '../report/index.js';
-import { colorEnabled } from '../report/text.js';
+import { printDiagnostics, sourceFromDisk } from '../report/index.js';
 import { maxInputSizeOption } from '../readInput.js';
 import type { Plan } from '../../schema/plan.js';
 
@@ -29,22 +27,14 @@ const planCommand: CommandFactory = (context) => ({
       import('../../compiler/host.js'),
       import('../../compiler/load.js'),
     ]);
-    const sourceOf = (file: string) => {
-      try {
-        return nodeHost.readText(path.resolve(io.cwd, file));
-      } catch {
-        return undefined;
-      }
-    };
-    const color = colorEnabled(io.stderr, io.env);
     const found = findDescriptor(argv.system, io.cwd);
     if ('diagnostic' in found) {
-      io.stderr.write(renderDiagnostics([found.diagnostic], { format: 'text', color }));
+      printDiagnostics(io, [found.diagnostic]);
       context.exitCode = ExitCode.inputErrors;
       return;
     }
     const result = await planDescriptor(found.file, nodeHost, { cwd: io.cwd, ...(argv.maxInputSize === undefined ? {} : { maxInputSize: argv.maxInputSize }) });
-    if (result.diagnostics.length > 0) io.stderr.write(renderDiagnostics(result.diagnostics, { format: 'text', color, sourceOf }));
+    printDiagnostics(io, result.diagnostics, sourceFromDisk(io.cwd));
     if (result.plan === null) {
       context.exitCode = ExitCode.inputErrors;
       return;

@@ -5,8 +5,7 @@ import * as path from 'node:path';
 import type { ArgumentsCamelCase } from 'yargs';
 import type { CommandFactory } from '../context.js';
 import { ExitCode } from '../exitCodes.js';
-import { renderDiagnostics } from '../report/index.js';
-import { colorEnabled } from '../report/text.js';
+import { printDiagnostics } from '../report/index.js';
 import { D, createDiagnostic, type Diagnostic } from '../../schema/diagnostics.js';
 import { maxInputSizeOption, readInputFile } from '../readInput.js';
 import { maxRamOption, maxRamProblem } from '../maxRam.js';
@@ -46,10 +45,7 @@ const runCommand: CommandFactory = (context) => ({
   handler: async (argv: ArgumentsCamelCase) => {
     const args = argv as unknown as RunArgs;
     const { io } = context;
-    const color = colorEnabled(io.stderr, io.env);
-    const print = (diagnostics: readonly Diagnostic[]): void => {
-      if (diagnostics.length > 0) io.stderr.write(renderDiagnostics(diagnostics, { format: 'text', color }));
-    };
+    const print = (diagnostics: readonly Diagnostic[]): void => printDiagnostics(io, diagnostics);
     if (!Number.isSafeInteger(args.maxInstructions) || args.maxInstructions <= 0) {
       print([createDiagnostic(D.runBadOption, { option: '--max-instructions', value: String(args.maxInstructions), reason: 'must be a positive integer' })]);
       context.exitCode = ExitCode.usage;

@@ -1,9 +1,8 @@
 // `kaal-compose validate [files..]`: schema and semantic checks of descriptors, for pre-commit hooks
 // and CI. Exit 0 without errors (warnings allowed), 1 with any, 2 for a wrong command line.
-import * as path from 'node:path';
 import type { CommandFactory } from '../context.js';
 import { ExitCode } from '../exitCodes.js';
-import { reportFormats, renderDiagnostics, type ReportFormat } from '../report/index.js';
+import { reportFormats, renderDiagnostics, sourceFromDisk, type ReportFormat } from '../report/index.js';
 import { colorEnabled } from '../report/text.js';
 
 interface ValidateArgs {
@@ -23,17 +22,7 @@ const validateCommand: CommandFactory = (context) => ({
     const [{ validateFiles }, { nodeHost }] = await Promise.all([import('../../compiler/validate.js'), import('../../compiler/host.js')]);
     const result = await validateFiles(argv.files, nodeHost, { cwd: io.cwd });
     const diagnostics = [...result.diagnostics, ...result.files.flatMap((f) => f.diagnostics)];
-    const texts = new Map<string, string | undefined>();
-    const sourceOf = (file: string) => {
-      if (!texts.has(file)) {
-        try {
-          texts.set(file, nodeHost.readText(path.resolve(io.cwd, file)));
-        } catch {
-          texts.set(file, undefined);
-        }
-      }
-      return texts.get(file);
-    };
+    const sourceOf = sourceFromDisk(io.cwd);
     const files = result.files.map((f) => f.file);
     const errors = diagnostics.filter((d) => d.severity === 'error').length;
     const warnings = diagnostics.length - errors;

@@ -1,7 +1,10 @@
 // Renders diagnostics in the format the user chose: one array, three renderers (STYLE.md §3).
 // `text.ts` is for people, `json.ts` for scripts, `sarif.ts` for code scanning.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Diagnostic } from '../../schema/diagnostics.js';
-import { renderText } from './text.js';
+import type { CliIo } from '../context.js';
+import { colorEnabled, renderText } from './text.js';
 import { renderJson } from './json.js';
 import { renderSarif } from './sarif.js';
 
@@ -25,4 +28,21 @@ export function renderDiagnostics(diagnostics: readonly Diagnostic[], options: R
   if (options.format === 'json') return renderJson(diagnostics, options);
   if (options.format === 'sarif') return renderSarif(diagnostics, options);
   return renderText(diagnostics, options);
+}
+
+/** Diagnostics as text on the command's stderr, coloured on a terminal (nothing for none). */
+export function printDiagnostics(io: CliIo, diagnostics: readonly Diagnostic[], sourceOf?: RenderOptions['sourceOf']): void {
+  if (diagnostics.length === 0) return;
+  io.stderr.write(renderDiagnostics(diagnostics, { format: 'text', color: colorEnabled(io.stderr, io.env), ...(sourceOf ? { sourceOf } : {}) }));
+}
+
+/** The text of files named relative to `cwd`, undefined when unreadable: code frames for diagnostics. */
+export function sourceFromDisk(cwd: string): (file: string) => string | undefined {
+  return (file) => {
+    try {
+      return fs.readFileSync(path.resolve(cwd, file), 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
 }

@@ -1,6 +1,6 @@
 // rustc-style text: `error[KC3012]: message`, `--> file:line:col`, a code frame with `^^^` under the
 // span, related locations as `note:` frames, `= hint: …`. The only renderer that knows colour; the
-// caller decides (a TTY and no NO_COLOR, see `useColor` in cli/main.ts).
+// caller decides (`colorEnabled`: a TTY and no NO_COLOR; `printDiagnostics` in index.ts).
 import { LineIndex, type Diagnostic, type Span } from '../../schema/diagnostics.js';
 import type { RenderOptions } from './index.js';
 
