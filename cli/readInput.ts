@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { D, fail } from '../schema/diagnostics.js';
 import { INPUT_SIZE_LIMITS, type InputKind } from '../image/inputLimits.js';
+import { describeFsError } from '../compiler/host.js';
 
 /** The yargs option every command reading such files offers. */
 export const maxInputSizeOption = {
@@ -20,9 +21,7 @@ export function readInputFile(cwd: string, file: string, kind: InputKind, limit:
     size = fs.statSync(absolute).size;
     if (size <= limit) return new Uint8Array(fs.readFileSync(absolute));
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message;
-    throw fail(D.fileNotFound, { file, reason }, { file });
+    throw fail(D.fileNotFound, { file, reason: describeFsError(error) }, { file });
   }
   throw fail(D.inputTooLarge, { file, size, limit, kind: `${/^[AEIOU]/.test(kind) ? 'an' : 'a'} ${kind}` }, { file });
 }

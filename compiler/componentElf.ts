@@ -5,7 +5,7 @@
 import { D, DiagnosticError, createDiagnostic, type Diagnostic } from '../schema/diagnostics.js';
 import { INPUT_SIZE_LIMITS } from '../image/inputLimits.js';
 import { readElf, type ElfFile } from '../image/elf.js';
-import type { Host } from './host.js';
+import { describeFsError, type Host } from './host.js';
 
 export interface ComponentElfRequest {
   readonly component: string;
@@ -17,7 +17,7 @@ export interface ComponentElfRequest {
   /** The descriptor, as the user named it. */
   readonly descriptorFile: string;
   /** The largest ELF accepted, in bytes (default 64 MiB). */
-  readonly maxInputSize?: number;
+  readonly maxInputSize?: number | undefined;
 }
 
 export function readComponentElf(host: Host, request: ComponentElfRequest): { elf: ElfFile; bytes: Uint8Array } | { diagnostic: Diagnostic } {
@@ -29,9 +29,7 @@ export function readComponentElf(host: Host, request: ComponentElfRequest): { el
     if (size > limit) return { diagnostic: createDiagnostic(D.inputTooLarge, { file: request.shown, size, limit, kind: 'an ELF program' }, at) };
     bytes = host.readFile(request.file);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : String((error as Error).message);
-    return { diagnostic: createDiagnostic(D.elfNotReadable, { component: request.component, file: request.shown, reason }, at) };
+    return { diagnostic: createDiagnostic(D.elfNotReadable, { component: request.component, file: request.shown, reason: describeFsError(error) }, at) };
   }
   try {
     return { elf: readElf(bytes, request.shown), bytes };

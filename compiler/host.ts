@@ -41,6 +41,15 @@ export const nodeHost: Host = {
   exists: (file) => fs.existsSync(file),
 };
 
+/** Why a file could not be read, in the words diagnostics use ('no such file', …). */
+export function describeFsError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EISDIR') return 'it is a directory';
+  if (code === 'EACCES') return 'permission denied';
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** A Node-style error, so callers handle the in-memory host like the real one. */
 function missing(file: string): NodeJS.ErrnoException {
   const error: NodeJS.ErrnoException = new Error(`ENOENT: no such file or directory, open '${file}'`);

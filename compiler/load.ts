@@ -13,7 +13,7 @@ import {
   type Span,
 } from '../schema/diagnostics.js';
 import { systemSchema, type ValidatedSystem } from '../schema/descriptor.js';
-import type { Host } from './host.js';
+import { describeFsError, type Host } from './host.js';
 import { diagnosticsFromIssues, type PathedDiagnostic } from './schemaIssues.js';
 import { findJsonSyntaxError } from './jsonSyntax.js';
 import { cachedBabelTransform } from './babelTransform.js';
@@ -237,14 +237,6 @@ function placeAtLine(diagnostic: Diagnostic, text: string, line: number, column:
   const rest = index.lineText(line).slice(column - 1);
   const token = /^[\w$]+|^\S/.exec(rest)?.[0].length ?? 0;
   Object.assign(diagnostic, { span: { start, length: token }, line, column });
-}
-
-function describeFsError(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EISDIR') return 'it is a directory';
-  if (code === 'EACCES') return 'permission denied';
-  return error instanceof Error ? error.message : String(error);
 }
 
 function describeExport(value: unknown): string {

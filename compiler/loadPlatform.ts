@@ -10,7 +10,7 @@ import { platformFromFdt } from '../image/platform.js';
 import { packageDir } from '../image/packageFiles.js';
 import { INPUT_SIZE_LIMITS } from '../image/inputLimits.js';
 import type { Platform } from '../image/platformModel.js';
-import { nodeHost, type Host } from './host.js';
+import { describeFsError, nodeHost, type Host } from './host.js';
 import { BUNDLED_PLATFORMS, type BundledPlatform } from '../schema/platforms.js';
 import { loadExeca } from './loadExeca.js';
 
@@ -101,8 +101,7 @@ function readBytes(host: Host, file: string, shown: string, limit: number = INPU
   try {
     bytes = host.readFile(file);
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String((error as Error).message);
-    throw fail(D.fileNotFound, { file: shown, reason }, { file: shown });
+    throw fail(D.fileNotFound, { file: shown, reason: describeFsError(error) }, { file: shown });
   }
   if (bytes.length > limit) throw fail(D.inputTooLarge, { file: shown, size: bytes.length, limit, kind: 'a device tree blob' }, { file: shown });
   return bytes;

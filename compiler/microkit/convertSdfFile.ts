@@ -2,9 +2,9 @@
 // `*.system.ts` module atomically — only when the conversion has no errors.
 import path from 'node:path';
 import { D, DiagnosticError, createDiagnostic, hasErrors, type Diagnostic } from '../../schema/diagnostics.js';
-import { DEFAULT_PLATFORM } from '../../schema/descriptor.js';
+import { DEFAULT_PLATFORM } from '../../schema/platforms.js';
 import { loadPlatform } from '../loadPlatform.js';
-import { nodeHost, type Host } from '../host.js';
+import { describeFsError, nodeHost, type Host } from '../host.js';
 import { importSdf } from './importSdf.js';
 import { printDescriptorModule } from './descriptorSource.js';
 
@@ -35,8 +35,7 @@ export async function convertSdfFile(options: ConvertSdfOptions): Promise<Conver
   try {
     text = host.readText(absolute);
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String((error as Error).message);
-    return { diagnostics: [createDiagnostic(D.fileNotFound, { file: options.file, reason })], written: false };
+    return { diagnostics: [createDiagnostic(D.fileNotFound, { file: options.file, reason: describeFsError(error) })], written: false };
   }
   const platformSpec = options.platform ?? DEFAULT_PLATFORM;
   let loaded;
