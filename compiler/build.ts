@@ -159,6 +159,7 @@ async function runBuild(
     return { component, origin: 'compiled', elfPath: null };
   });
   const elfs = new Map<string, { elf: ElfFile; bytes: Uint8Array }>();
+  const unreadable: Diagnostic[] = [];
   for (const code of codePlans) {
     if (code.elfPath === null) continue;
     const shown = path.relative(cwd, code.elfPath) || code.elfPath;
@@ -168,15 +169,16 @@ async function runBuild(
       file: code.elfPath,
       shown,
       descriptorFile: found.file,
-      ...(options.maxInputSize === undefined ? {} : { maxInputSize: options.maxInputSize }),
+      maxInputSize: options.maxInputSize,
     });
     if ('diagnostic' in read) {
-      diagnostics.push(...(await placeByPath([read.diagnostic], loaded, host, cwd)));
+      unreadable.push(read.diagnostic);
       continue;
     }
     elfs.set(code.component.name, read);
     progress({ kind: 'component', component: code.component.name, index: codePlans.indexOf(code), total: codePlans.length, origin: code.origin, file: shown });
   }
+  diagnostics.push(...(await placeByPath(unreadable, loaded, host, cwd)));
   if (hasErrors(diagnostics)) return done();
 
   const elfInfo = (name: string): ComponentElfInfo => {

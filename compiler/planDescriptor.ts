@@ -26,7 +26,7 @@ export interface PlannedDescriptor {
 export interface PlanOptions {
   readonly cwd?: string;
   /** The largest component ELF accepted, in bytes (default 64 MiB; `--max-input-size`). */
-  readonly maxInputSize?: number;
+  readonly maxInputSize?: number | undefined;
 }
 
 export async function planDescriptor(file: string, host: Host, options: PlanOptions = {}): Promise<PlannedDescriptor> {
@@ -38,6 +38,7 @@ export async function planDescriptor(file: string, host: Host, options: PlanOpti
   const diagnostics: Diagnostic[] = [...validation.diagnostics];
   const elfs: Record<string, ComponentElfInfo> = {};
   const placeholders: string[] = [];
+  const unreadable: Diagnostic[] = [];
   for (const c of model.components) {
     const elfFile = c.code.elf === null ? null : path.resolve(baseDir, c.code.elf);
     if (elfFile === null || !host.exists(elfFile)) {
@@ -51,11 +52,12 @@ export async function planDescriptor(file: string, host: Host, options: PlanOpti
       file: elfFile,
       shown: path.relative(cwd, elfFile),
       descriptorFile: file,
-      ...(options.maxInputSize === undefined ? {} : { maxInputSize: options.maxInputSize }),
+      maxInputSize: options.maxInputSize,
     });
-    if ('diagnostic' in read) diagnostics.push(...(await placeByPath([read.diagnostic], loaded, host, cwd)));
+    if ('diagnostic' in read) unreadable.push(read.diagnostic);
     else elfs[c.name] = elfInfoOf(read.elf);
   }
+  diagnostics.push(...(await placeByPath(unreadable, loaded, host, cwd)));
   if (hasErrors(diagnostics)) return { plan: null, placeholders, diagnostics: diagnostics.sort(compareDiagnostics) };
   const platformName = source === loaded.system!.platform ? source : path.basename(source);
   const planned = planSystem(model, platform, elfs, { platformName });

@@ -18,10 +18,7 @@ export async function exportDescriptor(
   format: ExportFormat,
   options: { readonly cwd: string; readonly host: Host; readonly outFile?: string; readonly maxInputSize?: number },
 ): Promise<ExportResult> {
-  const planned = await planDescriptor(file, options.host, {
-    cwd: options.cwd,
-    ...(options.maxInputSize === undefined ? {} : { maxInputSize: options.maxInputSize }),
-  });
+  const planned = await planDescriptor(file, options.host, { cwd: options.cwd, maxInputSize: options.maxInputSize });
   if (hasErrors(planned.diagnostics) || !planned.plan || !planned.model || !planned.platform) {
     return { diagnostics: planned.diagnostics };
   }
