@@ -2,6 +2,7 @@
 // the plan, the caps in each CNode slot, the VSpace tree (root table → page tables → frames), TCB
 // settings and the IRQ map. Filler untypeds are allocation details and are left out.
 import type { Plan } from '../../schema/plan.js';
+import { irqHandlerName } from '../plan/cspace.js';
 
 export interface CapdlView {
   readonly name: string;
@@ -58,7 +59,7 @@ export function capdlView(plan: Plan): CapdlView {
     }
   }
   const irqNames = new Map<number, string>();
-  for (const c of plan.components) for (const i of c.irqs) irqNames.set(i.irq, `irq_${i.irq}`);
+  for (const c of plan.components) for (const i of c.irqs) irqNames.set(i.irq, irqHandlerName(i.irq));
   for (const [, name] of [...irqNames].sort((a, b) => a[0] - b[0])) objects.push({ name, declaration: 'irq' });
 
   const capTables: { object: string; entries: { slot: string; cap: string }[] }[] = [];
@@ -96,7 +97,7 @@ export function capdlView(plan: Plan): CapdlView {
       });
     }
     for (const i of c.irqs) {
-      capTables.push({ object: `irq_${i.irq}`, entries: [{ slot: '0x0', cap: `${ident(i.notification)} (badge: ${i.badge})` }] });
+      capTables.push({ object: irqHandlerName(i.irq), entries: [{ slot: '0x0', cap: `${ident(i.notification)} (badge: ${i.badge})` }] });
     }
   }
   const irqMap = [...irqNames].sort((a, b) => a[0] - b[0]).map(([irq, handler]) => ({ irq, handler }));

@@ -33,7 +33,7 @@ import type { Platform } from '../../image/platformModel.js';
 import type { ModelRegion, SystemModel } from '../resolvePlatform.js';
 import { mmioWindows, usableDevice } from '../check/mmio.js';
 import { predictUntypeds } from './untyped.js';
-import { layoutVSpace, type VSpaceSpec } from './vspace.js';
+import { layoutVSpace, mmioFrameName, type VSpaceSpec } from './vspace.js';
 import { allocateObjects, type ObjectNeed } from './objects.js';
 import { buildCSpace, componentObjects } from './cspace.js';
 import { buildInvocations, INITIAL_POOL_FREE, POOL_SIZE, type ComponentRealization } from './invocations.js';
@@ -194,7 +194,7 @@ function collectGrants(model: SystemModel, spaces: readonly VSpaceSpec[]): Grant
       if (!usableDevice(d)) continue;
       if (d.mmio) {
         for (const w of mmioWindows(d)) {
-          const first = mappings.find((m) => m.purpose === 'mmio' && m.source === d.node.path && m.frame === `mmio_${w.base.toString(16).padStart(8, '0')}`);
+          const first = mappings.find((m) => m.purpose === 'mmio' && m.source === d.node.path && m.frame === mmioFrameName(w.base));
           if (!first) continue;
           grants.push({ index, grant: { component: c.name, kind: 'mmio', device: d.node.path, name: d.name, paddr: w.base, size: w.size, vaddr: first.vaddr, perms: first.perms, cached: d.mmio.cached, irq: null, channel: null } });
         }

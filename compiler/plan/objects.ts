@@ -6,7 +6,7 @@
 import { D, type DiagnosticBag } from '../../schema/diagnostics.js';
 import type { ObjectKind, PlanObject } from '../../schema/plan.js';
 import { hex } from '../check/format.js';
-import type { UntypedSpec } from './untyped.js';
+import { alignmentBits, type UntypedSpec } from './untyped.js';
 import type { AddressRange } from '../../image/platformModel.js';
 
 /** An object before allocation. */
@@ -35,14 +35,6 @@ interface Pool {
   readonly slot: number;
   readonly untyped: number;
   watermark: number;
-}
-
-/** Trailing zero bits of a page-aligned address (capped, so 0 counts as aligned to anything). */
-function alignmentBits(address: number): number {
-  if (address === 0) return 52;
-  let bits = 0;
-  while (address % 2 ** (bits + 1) === 0) bits++;
-  return bits;
 }
 
 export function allocateObjects(

@@ -23,7 +23,7 @@ export interface UntypedPrediction {
 }
 
 /** Count of trailing zero bits; 2^52 for 0 so that address 0 is aligned to everything. */
-function alignmentBits(address: number): number {
+export function alignmentBits(address: number): number {
   if (address === 0) return 52;
   let bits = 0;
   while (address % 2 ** (bits + 1) === 0) bits++;
