@@ -4,14 +4,12 @@
 // `.meta({ description })` is what JSON editors show.
 import * as z from 'zod';
 import { DEFAULT_PLATFORM } from './platforms.js';
+import { MAX_CHANNEL_ID } from './abi.js';
 
 export { DEFAULT_PLATFORM } from './platforms.js';
 
 /** Pinned limits of the kernel ABI (DESIGN.md, "Kernel model and ABI"). */
 export const MAX_PRIORITY = 254;
-/** Channel ids 0..26: a notification sets badge bit `1 << id`, and RV32 badges have 28 bits. */
-export const MAX_CHANNEL_ID = 26;
-export const PAGE_SIZE = 0x1000;
 export const DEFAULT_PRIORITY = 100;
 export const DEFAULT_STACK_SIZE = 0x2000;
 

@@ -1,6 +1,6 @@
 // The plan contract: types generated from `plan.schema.json` plus the pinned layout constants the
 // planner, the C-header templates and the kernel share (docs/plan.md, docs/slot-layout.md).
-import type { CapRights, Invocation, Plan, PlanObject } from './plan.generated.js';
+import type { Invocation, Plan } from './plan.generated.js';
 
 export type * from './plan.generated.js';
 
@@ -68,13 +68,6 @@ export function placeholderElf(): ComponentElfInfo {
     ],
     placeholder: true,
   };
-}
-
-export const NO_RIGHTS: CapRights = { read: false, write: false, grant: false, grantReply: false };
-
-/** The object with that name; the plan's names are unique. */
-export function findPlanObject(plan: Plan, name: string): PlanObject | undefined {
-  return plan.objects.find((o) => o.name === name);
 }
 
 /** Invocations of one kind, typed. */

@@ -9,7 +9,6 @@ export function hex(value: number): string {
   return `0x${groups.join('_')}`;
 }
 
-export const PAGE_MASK = 0xfff;
 
 export const pageDown = (address: number): number => address - (address % 0x1000);
 export const pageUp = (address: number): number => Math.ceil(address / 0x1000) * 0x1000;

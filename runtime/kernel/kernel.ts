@@ -1,7 +1,7 @@
 // The kernel's state and its entry points (seL4 src/kernel/boot.c globals, src/api/syscall.c entry):
 // ready queues, the current thread, the IRQ table and the ASID table, plus the hooks to the machine.
 // The object behaviour lives in the sibling files named after seL4's src/object/*.c.
-import { DEFAULT_MAX_IRQ, NUM_PRIORITIES, Reg, type CapRights } from './abi.js';
+import { DEFAULT_MAX_IRQ, NUM_PRIORITIES } from './abi.js';
 import type {
   AsidPoolObject,
   Cap,
@@ -195,7 +195,3 @@ export function installRootCap(kernel: Kernel, slot: number, cap: Cap): CSlot {
 }
 
 /** The badge register a thread reads after a receive (a0). */
-export const badgeRegister = Reg.a0;
-export const msgInfoRegister = Reg.a1;
-
-export const NO_RIGHTS: CapRights = { read: false, write: false, grant: false, grantReply: false };
