@@ -12,6 +12,7 @@ import {
   UNTYPED_DESC_SIZE,
   UNTYPED_HEADER_SIZE,
   hex,
+  isWord,
 } from './format.js';
 
 /** The slot-region fields of seL4_BootInfo, in layout order. */
@@ -56,7 +57,6 @@ export function bootInfoFor(
   };
 }
 
-const isWord = (n: number): boolean => Number.isInteger(n) && n >= 0 && n < ADDRESS_SPACE_END;
 
 /** Why an untyped list cannot be booted, or undefined. Rules: sizes in seL4's range, aligned, disjoint. */
 export function untypedListProblem(list: readonly UntypedDescriptor[]): string | undefined {

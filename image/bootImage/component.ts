@@ -4,6 +4,7 @@ import { D, fail } from '../../schema/diagnostics.js';
 import type { ComponentInput, ImageComponent, ImageSegment, ImageSymbol, SegmentInput } from './types.js';
 import type { Decoded } from './bootInfo.js';
 import { decodeUtf8 } from './meta.js';
+import { PF_X } from '../elf.js';
 import {
   ADDRESS_SPACE_END,
   COMPONENT_HEADER_SIZE,
@@ -16,9 +17,9 @@ import {
   SymbolField,
   alignUp,
   hex,
+  isWord,
 } from './format.js';
 
-const PF_X = 1;
 const ALL_PERMS = 7;
 const utf8 = new TextEncoder();
 
@@ -72,7 +73,6 @@ export function normalizeComponent(input: ComponentInput): ImageComponent {
   };
 }
 
-const isWord = (n: number): boolean => Number.isInteger(n) && n >= 0 && n < ADDRESS_SPACE_END;
 
 /** Why a component cannot be loaded as the format requires, or undefined. */
 export function componentProblem(component: ImageComponent): string | undefined {

@@ -1,6 +1,7 @@
 // The DTB section holds the flattened device tree as is. The image reader checks only its FDT header
 // (magic, totalsize); image/fdt decodes the rest when the machine is built from it.
-import { FDT_HEADER_SIZE, FDT_MAGIC, hex } from './format.js';
+import { hex } from './format.js';
+import { FDT_MAGIC, FDT_V17_HEADER_BYTES as FDT_HEADER_SIZE } from '../fdt/fdtTree.js';
 
 /** Why `bytes` is not a whole FDT blob, or undefined. */
 export function dtbProblem(bytes: Uint8Array): string | undefined {

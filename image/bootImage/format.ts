@@ -49,6 +49,8 @@ export const SEGMENT_DATA_ALIGNMENT = 8;
 
 export const PAGE_SIZE = 4096;
 export const ADDRESS_SPACE_END = 2 ** 32;
+/** A 32-bit address or size: a whole number below 2^32. */
+export const isWord = (n: number): boolean => Number.isInteger(n) && n >= 0 && n < ADDRESS_SPACE_END;
 
 /** seL4_BootInfo, RV32 non-MCS (sel4-abi.md §5.2): field byte offsets. */
 export const BootInfoField = {
@@ -99,9 +101,6 @@ export const COMPONENT_SYMBOL_SIZE = 16;
 /** Symbol entry fields: nameOffset, nameLength (into the strings), value, size. */
 export const SymbolField = { nameOffset: 0, nameLength: 4, value: 8, size: 12 } as const;
 
-/** FDT header: magic 0xd00dfeed (big-endian) and totalsize at offset 4. */
-export const FDT_MAGIC = 0xd00dfeed;
-export const FDT_HEADER_SIZE = 40;
 
 export const hex = (n: number): string => '0x' + n.toString(16);
 export const hex8 = (n: number): string => '0x' + n.toString(16).padStart(8, '0');

@@ -4,12 +4,8 @@
 import { readImage } from './readImage.js';
 import type { BootImage } from './types.js';
 import { hex, hex8 } from './format.js';
+import { segmentPerms as perms } from '../elf.js';
 
-const PF_R = 4;
-const PF_W = 2;
-const PF_X = 1;
-const perms = (flags: number): string =>
-  (flags & PF_R ? 'r' : '-') + (flags & PF_W ? 'w' : '-') + (flags & PF_X ? 'x' : '-');
 
 export interface ImageSummary {
   readonly formatVersion: number;
