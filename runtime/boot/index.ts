@@ -161,8 +161,8 @@ function loadSegments(system: { kernel: Kernel; image: BootImage }, c: BootedCom
         return [createDiagnostic(D.bootSegmentUnmapped, { component: c.plan.name, vaddr: hex(vaddr) }, where)];
       }
       const chunk = seg.data.subarray(off, Math.min(off + 4096, seg.data.length));
-      system.kernel.memory.fill(paddr, 4096, 0);
-      for (let i = 0; i < chunk.length; i++) mem.writeU8(paddr + i, chunk[i]!);
+      mem.fill(paddr, 4096, 0);
+      mem.writeBytes(paddr, chunk);
     }
   }
   return [];

@@ -1,7 +1,7 @@
 // CNodes, capability addressing and the mapping database (seL4 src/kernel/cspace.c and
 // src/object/cnode.c): resolveAddressBits with guards, lookups for CNode operations, derive, mint,
 // copy, move, mutate, rotate, delete, revoke and the CNode invocations (labels in sel4-abi.md §4.2).
-import { BADGE_MASK, InvocationLabel, type CapRights } from './abi.js';
+import { BADGE_MASK, InvocationLabel, rightsFromWord, type CapRights } from './abi.js';
 import type { Kernel } from './kernel.js';
 import type { Cap, CNodeObject, CSlot, LookupFault, TcbObject } from './objects.js';
 import { capObject, NULL_CAP } from './objects.js';
@@ -253,11 +253,11 @@ export function decodeCNodeInvocation(
     switch (label) {
       case InvocationLabel.CNodeCopy:
         if (mrs.length < 5) throw truncatedMessage();
-        newCap = deriveCap(srcSlot, maskCapRights(rightsOf(mrs[4]!), srcSlot.cap));
+        newCap = deriveCap(srcSlot, maskCapRights(rightsFromWord(mrs[4]!), srcSlot.cap));
         break;
       case InvocationLabel.CNodeMint:
         if (mrs.length < 6) throw truncatedMessage();
-        newCap = deriveCap(srcSlot, updateCapData(false, mrs[5]!, maskCapRights(rightsOf(mrs[4]!), srcSlot.cap)));
+        newCap = deriveCap(srcSlot, updateCapData(false, mrs[5]!, maskCapRights(rightsFromWord(mrs[4]!), srcSlot.cap)));
         break;
       case InvocationLabel.CNodeMove:
         newCap = srcSlot.cap;
@@ -319,10 +319,6 @@ function rotate(args: InvocationArgs, destSlot: CSlot): InvocationResult {
     cteMove(newSrc, srcSlot, pivotSlot);
   }
   return { error: 0, mrs: [] };
-}
-
-function rightsOf(word: number): CapRights {
-  return { write: (word & 1) !== 0, read: (word & 2) !== 0, grant: (word & 4) !== 0, grantReply: (word & 8) !== 0 };
 }
 
 /** Caps with mutable mapping fields are copied so each slot owns its own. */

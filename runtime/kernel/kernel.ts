@@ -18,7 +18,7 @@ import { CNodeSlots, newSlot } from './objects.js';
 export interface KernelMemory {
   contains(paddr: number, length?: number): boolean;
   readU32(paddr: number): number;
-  writeU8(paddr: number, value: number): void;
+  writeBytes(paddr: number, data: Uint8Array): void;
   writeU32(paddr: number, value: number): void;
   fill(paddr: number, length: number, value?: number): void;
 }

@@ -12,7 +12,7 @@ import {
   SLOT_BITS,
   TCB_SIZE_BITS,
 } from '../../schema/abi.js';
-import { InvocationLabel, ObjectType, RETYPE_FAN_OUT_LIMIT } from './abi.js';
+import { ALL_RIGHTS, InvocationLabel, ObjectType, RETYPE_FAN_OUT_LIMIT } from './abi.js';
 import { cteInsert, ensureEmptySlot, lookupTargetSlot } from './cnode.js';
 import {
   failedLookup,
@@ -132,7 +132,7 @@ function createObject(kernel: Kernel, type: number, paddr: number, userSize: num
         state: 'idle',
       };
       obj = e;
-      cap = { kind: 'endpoint', obj: e, badge: 0, rights: ALL };
+      cap = { kind: 'endpoint', obj: e, badge: 0, rights: ALL_RIGHTS };
       break;
     }
     case ObjectType.Notification: {
@@ -149,7 +149,7 @@ function createObject(kernel: Kernel, type: number, paddr: number, userSize: num
         boundTcb: null,
       };
       obj = n;
-      cap = { kind: 'notification', obj: n, badge: 0, rights: ALL };
+      cap = { kind: 'notification', obj: n, badge: 0, rights: ALL_RIGHTS };
       break;
     }
     case ObjectType.CNode: {
@@ -195,4 +195,3 @@ function createObject(kernel: Kernel, type: number, paddr: number, userSize: num
   return cap;
 }
 
-const ALL = { read: true, write: true, grant: true, grantReply: true } as const;
