@@ -44,7 +44,8 @@ describe('buildSystem', () => {
   });
 
   it.skipIf(!clang)('gives the same image with --rebuild as from the prebuilt ELFs', async () => {
-    const prebuilt = await buildSystem('fixtures/systems/hello/hello.system.ts', { cwd: repo });
+    const prebuilt = await buildSystem('fixtures/systems/hello/hello.system.ts', { cwd: repo, toolchain: noCompiler });
+    expect([prebuilt.diagnostics, prebuilt.components.map((c) => c.origin)]).toEqual([[], ['prebuilt']]);
     const rebuilt = await buildSystem('fixtures/systems/hello/hello.system.ts', { cwd: repo, rebuild: true });
     expect(rebuilt.diagnostics).toEqual([]);
     expect(rebuilt.components.map((c) => c.origin)).toEqual(['compiled']);

@@ -109,13 +109,20 @@ describe('codeCacheFile', () => {
     expect(codeCacheFile(source, { XDG_CACHE_HOME: '/home/u/.cache-x' })).toBe(path.join('/home/u/.cache-x/kaal-compose', missing.name));
   });
 
-  it.skipIf(process.getuid?.() === 0)('… and when it is there but read-only', () => {
+  it.skipIf(!fs.existsSync(builtModule))('… and when it is there but read-only (as another user when run as root)', () => {
     const global = bundleIn('usr/lib/node_modules/kaal-compose');
-    fs.chmodSync(path.join(global.root, 'usr/lib/node_modules'), 0o500);
+    fs.chmodSync(global.root, 0o755);
+    fs.chmodSync(path.join(global.root, 'usr/lib/node_modules'), 0o555);
     try {
-      expect(codeCacheFile(global.source, { XDG_CACHE_HOME: '/home/u/.cache-x' })).toBe(path.join('/home/u/.cache-x/kaal-compose', global.name));
+      // root may write anything, so the check runs as 'nobody' then.
+      const script = `import { codeCacheFile } from ${JSON.stringify(builtModule)};
+console.log(codeCacheFile(${JSON.stringify(global.source)}, { XDG_CACHE_HOME: '/home/u/.cache-x' }));`;
+      const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+      const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', ...asUser });
+      expect(child.stderr).toBe('');
+      expect(child.stdout.trim()).toBe(path.join('/home/u/.cache-x/kaal-compose', global.name));
     } finally {
-      fs.chmodSync(path.join(global.root, 'usr/lib/node_modules'), 0o700);
+      fs.chmodSync(path.join(global.root, 'usr/lib/node_modules'), 0o755);
     }
   });
 

@@ -5,10 +5,11 @@ import { checkDescriptor } from '../../../compiler/check/index.js';
 import { loadPlatform } from '../../../compiler/loadPlatform.js';
 import { repoRoot } from '../../helpers/files.js';
 
-const check = async (descriptor: SystemDescriptor) => {
+const diagnosticsOf = async (descriptor: SystemDescriptor) => {
   const { platform } = await loadPlatform('kaal-virt-rv32', repoRoot);
-  return checkDescriptor(systemSchema.parse(descriptor), platform).diagnostics.map((d) => [d.code, d.path]);
+  return checkDescriptor(systemSchema.parse(descriptor), platform).diagnostics;
 };
+const check = async (descriptor: SystemDescriptor) => (await diagnosticsOf(descriptor)).map((d) => [d.code, d.path]);
 const test = (name: string, shared: boolean) => ({ name, code: { sources: ['x.c'] }, devices: [{ device: '/soc/test@100000', mmio: { shared } }] });
 
 describe('MMIO ownership', () => {
@@ -20,6 +21,11 @@ describe('MMIO ownership', () => {
     expect(await check({ name: 's', components: [test('a', true), test('b', true), test('c', false)] })).toEqual([
       ['KC3048', 'components.2.devices.0.mmio'],
       ['KC3048', 'components.2.devices.0.mmio'],
+    ]);
+    // One report per component that shares them, naming both holders.
+    expect((await diagnosticsOf({ name: 's', components: [test('a', true), test('b', true), test('c', false)] })).map((d) => d.message)).toEqual([
+      "registers of '/soc/test@100000' (0x10_0000..0x10_1000) are granted to both 'a' and 'c'",
+      "registers of '/soc/test@100000' (0x10_0000..0x10_1000) are granted to both 'b' and 'c'",
     ]);
   });
 

@@ -268,7 +268,7 @@ describe('fault messages to a fault handler', () => {
     expect(faulter.tcb.state).toBe('blockedOnReply');
     // Replying with label 0 restarts the thread at the faulting pc.
     syscall(sys, handler.tcb, Syscall.Reply, { label: 0 });
-    expect(faulter.tcb.state === 'restart' || faulter.tcb.state === 'running').toBe(true);
+    expect([faulter.tcb.state, faulter.tcb.pc]).toEqual(['restart', 0x2000]);
     expect(sys.faults).toEqual([]);
   });
 

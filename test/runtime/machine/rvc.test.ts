@@ -189,13 +189,18 @@ function expansionOfLlvmText(mnemonic: string, operands: string, pc: number): nu
   }
 }
 
+/** llvm-objdump under its plain name or as Debian's clang brings it (llvm-NN without the `llvm` package). */
 const llvmObjdump = (() => {
-  try {
-    execFileSync('llvm-objdump', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
+  const versioned = fs.existsSync('/usr/lib') ? fs.readdirSync('/usr/lib').filter((d) => /^llvm-\d+$/.test(d)).sort().reverse() : [];
+  for (const tool of ['llvm-objdump', ...versioned.map((d) => `/usr/lib/${d}/bin/llvm-objdump`)]) {
+    try {
+      execFileSync(tool, ['--version'], { stdio: 'ignore' });
+      return tool;
+    } catch {
+      // not this one
+    }
   }
+  return undefined;
 })();
 
 describe('the expansion table against LLVM', () => {
@@ -206,7 +211,7 @@ describe('the expansion table against LLVM', () => {
       for (let h = 0; h < 1 << 16; h++) if ((h & 3) !== 3) halves.push(h);
       fs.writeFileSync(path.join(dir, 'all.bin'), Buffer.from(new Uint16Array(halves).buffer));
       execFileSync('llvm-objcopy', ['-I', 'binary', '-O', 'elf32-littleriscv', '--rename-section=.data=.text,code', 'all.bin', 'all.o'], { cwd: dir });
-      const text = execFileSync('llvm-objdump', ['-d', '-M', 'no-aliases', '--mattr=+c', 'all.o'], { cwd: dir, maxBuffer: 64 << 20 }).toString();
+      const text = execFileSync(llvmObjdump!, ['-d', '-M', 'no-aliases', '--mattr=+c', 'all.o'], { cwd: dir, maxBuffer: 64 << 20 }).toString();
       const differences: string[] = [];
       let count = 0;
       for (const line of text.split('\n')) {
