@@ -2,10 +2,10 @@
 // Revoke, CancelBadgedSends) with their seL4 errors (seL4 src/kernel/cspace.c, src/object/cnode.c).
 import { describe, it, expect } from 'vitest';
 import { ObjectType } from '../../../schema/abi.js';
-import { InvocationLabel, SeL4Error } from '../../../runtime/kernel/abi.js';
+import { InvocationLabel, SeL4Error, Syscall } from '../../../runtime/kernel/abi.js';
 import { resolveAddressBits } from '../../../runtime/kernel/cnode.js';
 import { checkInvariants } from '../../../runtime/kernel/invariants.js';
-import { bootTestKernel, retype, ROOT_CNODE, rootInvoke, UNTYPED_SLOT } from './fixture.js';
+import { bootTestKernel, createThread, grant, resume, retype, ROOT_CNODE, rootInvoke, syscall, UNTYPED_SLOT } from './fixture.js';
 
 const L = InvocationLabel;
 
@@ -135,5 +135,25 @@ describe('CNode invocations', () => {
     expect(rootInvoke(sys, ROOT_CNODE, L.CNodeCancelBadgedSends, [ep, 32]).error).toBe(SeL4Error.IllegalOperation);
     rootInvoke(sys, ROOT_CNODE, L.CNodeMint, [100, 32, ep, 32, 15, 5], [ROOT_CNODE]);
     expect(rootInvoke(sys, ROOT_CNODE, L.CNodeCancelBadgedSends, [100, 32]).error).toBe(0);
+    rootInvoke(sys, ROOT_CNODE, L.CNodeMint, [101, 32, ep, 32, 0b0010, 5], [ROOT_CNODE]);
+    expect(rootInvoke(sys, ROOT_CNODE, L.CNodeCancelBadgedSends, [101, 32]).error).toBe(SeL4Error.IllegalOperation);
+  });
+
+  it('CancelBadgedSends restarts the senders blocked with that badge and leaves the others queued', () => {
+    const sys = bootTestKernel();
+    const ep = retype(sys, ObjectType.Endpoint);
+    const five = createThread(sys, 'five');
+    const six = createThread(sys, 'six');
+    grant(sys, five, 2, ep, 15, 5);
+    grant(sys, six, 2, ep, 15, 6);
+    resume(sys, five);
+    resume(sys, six);
+    syscall(sys, five.tcb, Syscall.Send, { a0: 2, mrs: [1] });
+    syscall(sys, six.tcb, Syscall.Send, { a0: 2, mrs: [2] });
+    expect([five.tcb.state, six.tcb.state]).toEqual(['blockedOnSend', 'blockedOnSend']);
+    rootInvoke(sys, ROOT_CNODE, L.CNodeMint, [100, 32, ep, 32, 15, 5], [ROOT_CNODE]);
+    expect(rootInvoke(sys, ROOT_CNODE, L.CNodeCancelBadgedSends, [100, 32]).error).toBe(0);
+    expect([five.tcb.state, six.tcb.state]).toEqual(['restart', 'blockedOnSend']);
+    expect(checkInvariants(sys.kernel)).toEqual([]);
   });
 });
