@@ -4,13 +4,13 @@ import type { Diagnostic } from '../../schema/diagnostics.js';
 import type { CommandFactory } from '../context.js';
 import { ExitCode } from '../exitCodes.js';
 import { printDiagnostics, sourceFromDisk } from '../report/index.js';
+import { EXPORT_FORMATS, type ExportFormat } from '../../compiler/export/formats.js';
 import { maxInputSizeOption } from '../readInput.js';
 
-const FORMATS = ['microkit', 'capdl', 'dts', 'dot', 'mermaid'] as const;
 
 interface ExportArgs {
   system?: string;
-  to: (typeof FORMATS)[number];
+  to: ExportFormat;
   output?: string;
   maxInputSize?: number;
 }
@@ -21,7 +21,7 @@ const exportCommand: CommandFactory = (context) => ({
   builder: (yargs) =>
     yargs
       .positional('system', { type: 'string', describe: 'the descriptor (default: the one *.system.* here)' })
-      .option('to', { choices: FORMATS, demandOption: true, describe: 'output format' })
+      .option('to', { choices: EXPORT_FORMATS, demandOption: true, describe: 'output format' })
       .option('output', { alias: 'o', type: 'string', describe: 'write to this file (default: stdout)' })
       .option('max-input-size', maxInputSizeOption),
   handler: async (argv: ExportArgs) => {

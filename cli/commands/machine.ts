@@ -8,6 +8,7 @@ import { D, fail } from '../../schema/diagnostics.js';
 import { maxInputSizeOption, readInputFile } from '../readInput.js';
 import { maxRamOption, maxRamProblem } from '../maxRam.js';
 import { lineBufferedOutput } from '../uartOutput.js';
+import { DEFAULT_PLATFORM } from '../../schema/platforms.js';
 
 interface MachineArgs {
   readonly program: string;
@@ -31,7 +32,7 @@ const machineCommand: CommandFactory = (context) => ({
   builder: (yargs) =>
     yargs
       .positional('program', { type: 'string', demandOption: true, describe: 'an ELF linked for physical addresses (RAM at 0x8000_0000)' })
-      .option('platform', { type: 'string', default: 'kaal-virt-rv32', describe: 'kaal-virt-rv32, or a .dtb/.dts file' })
+      .option('platform', { type: 'string', default: DEFAULT_PLATFORM, describe: 'kaal-virt-rv32, or a .dtb/.dts file' })
       .option('max-instructions', { type: 'number', default: 1_000_000_000, describe: 'stop with exit code 3 after this many instructions' })
       .option('stdin', { type: 'string', describe: 'a file whose bytes the UART receives' })
       .option('max-input-size', maxInputSizeOption)

@@ -10,8 +10,9 @@ import { kaalNodeView } from './dts.js';
 import { graphView } from './graph.js';
 import { microkitView } from './microkitSdf.js';
 
-export const EXPORT_FORMATS = ['microkit', 'capdl', 'dts', 'dot', 'mermaid'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+import type { ExportFormat } from './formats.js';
+
+export { EXPORT_FORMATS, type ExportFormat } from './formats.js';
 
 export interface ExportInput {
   readonly model: SystemModel;
