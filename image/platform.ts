@@ -272,11 +272,10 @@ function mergeRanges(ranges: readonly AddressRange[]): AddressRange[] {
   return merged;
 }
 
-/** `memory` minus `reserved`, both merged first. */
-function subtractRanges(memory: readonly AddressRange[], reserved: readonly AddressRange[]): AddressRange[] {
-  const holes = mergeRanges(reserved);
+/** `memory` minus `holes`, both already merged (sorted, no overlaps). */
+function subtractRanges(memory: readonly AddressRange[], holes: readonly AddressRange[]): AddressRange[] {
   const result: AddressRange[] = [];
-  for (const range of mergeRanges(memory)) {
+  for (const range of memory) {
     let start = range.base;
     const end = range.base + range.size;
     for (const hole of holes) {
@@ -382,13 +381,14 @@ export function platformFromFdt(tree: FdtTree): Platform {
   const cpus = root.children.find((c) => c.name === 'cpus');
   const firstCpu = cpus?.children.find((c) => stringProperty(c, 'device_type') === 'cpu');
 
+  const mergedMemory = mergeRanges(memory);
   const mergedReserved = mergeRanges(reserved);
   return {
     model: stringProperty(root, 'model') ?? null,
     compatible: stringsOf(propertyValue(root, 'compatible') ?? new Uint8Array()),
-    memory: mergeRanges(memory),
+    memory: mergedMemory,
     reserved: mergedReserved,
-    ram: subtractRanges(memory, mergedReserved),
+    ram: subtractRanges(mergedMemory, mergedReserved),
     devices,
     aliases,
     stdoutPath: stdout ? resolvePathOrAlias(root, aliases, stdout.split(':')[0]!) : null,
