@@ -36,13 +36,22 @@ export interface BootedComponent {
 const permsOf = (pte: number): string =>
   `${pte & PTE_R ? 'r' : ''}${pte & PTE_W ? 'w' : ''}${pte & PTE_X ? 'x' : ''}`;
 
-/** Every leaf PTE of a VSpace, sorted by vaddr, with the cacheability the kernel recorded. */
-export function realizedMappings(kernel: Kernel, root: PageTableObject): RealizedMapping[] {
-  const cachedAt = new Map<number, boolean>();
+/** The cacheability the kernel recorded for each mapped frame, by VSpace and vaddr: one pass over every slot. */
+function frameCacheability(kernel: Kernel): Map<PageTableObject, Map<number, boolean>> {
+  const byVSpace = new Map<PageTableObject, Map<number, boolean>>();
   for (const slot of allSlots(kernel)) {
     const cap = slot.cap;
-    if (cap.kind === 'frame' && cap.mapping?.vspace === root) cachedAt.set(cap.mapping.vaddr, cap.mapping.cached);
+    if (cap.kind !== 'frame' || !cap.mapping) continue;
+    let cachedAt = byVSpace.get(cap.mapping.vspace);
+    if (!cachedAt) byVSpace.set(cap.mapping.vspace, (cachedAt = new Map()));
+    cachedAt.set(cap.mapping.vaddr, cap.mapping.cached);
   }
+  return byVSpace;
+}
+
+/** Every leaf PTE of a VSpace, sorted by vaddr, with the cacheability the kernel recorded. */
+export function realizedMappings(kernel: Kernel, root: PageTableObject, cacheability = frameCacheability(kernel)): RealizedMapping[] {
+  const cachedAt = cacheability.get(root) ?? new Map<number, boolean>();
   const out: RealizedMapping[] = [];
   const mem = kernel.memory;
   const leaf = (vaddr: number, pte: number, size: number): void => {
@@ -120,6 +129,7 @@ export function verifyBoot(
   const names = new Map<KernelObject, string>();
   for (const [name, obj] of byName) if (!names.has(obj)) names.set(obj, name);
 
+  const cacheability = frameCacheability(kernel);
   for (const { plan: c, tcb, vspace } of components) {
     const component = c.name;
     // The thread as the plan configures it.
@@ -163,7 +173,7 @@ export function verifyBoot(
     }
 
     // VSpace: MMIO grants first, then the other planned mappings, then whatever is left over.
-    const realized = realizedMappings(kernel, vspace);
+    const realized = realizedMappings(kernel, vspace, cacheability);
     const at = new Map(realized.map((m) => [m.vaddr, m]));
     const covered = new Set<number>();
     const grants = plan.grants.filter((g) => g.component === component);
