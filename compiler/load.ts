@@ -17,6 +17,7 @@ import { describeFsError, type Host } from './host.js';
 import { diagnosticsFromIssues, type PathedDiagnostic } from './schemaIssues.js';
 import { findJsonSyntaxError } from './jsonSyntax.js';
 import { cachedBabelTransform } from './babelTransform.js';
+import { placePaths } from './placeDiagnostics.js';
 
 /** File names `validate` looks for when given no paths, and `build` in the current directory. */
 export const DESCRIPTOR_GLOB = '**/*.system.{ts,mts,js,mjs,json}';
@@ -204,19 +205,10 @@ function findUserFrame(errorText: string, absoluteFile: string, cwd: string): { 
 }
 
 async function placeAll(pathed: readonly PathedDiagnostic[], absoluteFile: string, text: string, host: Host, cwd: string): Promise<Diagnostic[]> {
-  const { createLocator } = await import('./positions.js');
-  const locator = createLocator(absoluteFile, text, host);
-  const indexes = new Map<string, LineIndex>([[absoluteFile, new LineIndex(text)]]);
-  return pathed.map(({ diagnostic, path: segments, target }) => {
-    const found = locator.locate(segments, target);
-    if (!found) return diagnostic;
-    let index = indexes.get(found.file);
-    if (!index) {
-      index = new LineIndex(host.readText(found.file));
-      indexes.set(found.file, index);
-    }
-    const file = found.file === absoluteFile ? diagnostic.file : path.relative(cwd, found.file);
-    return { ...diagnostic, file, span: found.span, ...index.position(found.span.start) };
+  const placements = await placePaths(pathed.map(({ path: segments, target }) => ({ segments, target })), absoluteFile, text, host, cwd);
+  return pathed.map(({ diagnostic }, i) => {
+    const found = placements[i];
+    return found ? { ...diagnostic, file: diagnostic.file, ...found } : diagnostic;
   });
 }
 

@@ -76,7 +76,12 @@ export function createLocator(absoluteFile: string, text: string, host: Host) {
     return positionOf({ source, node }, 'value');
   }
 
-  return { locate, defaultExport };
+  /** The text of a file the locator has parsed (or parses now), as it was read. */
+  function textOf(file: string): string | undefined {
+    return sourceFor(file)?.text;
+  }
+
+  return { locate, defaultExport, textOf };
 }
 
 function parse(file: string, text: string): TypeScript.SourceFile {
