@@ -47,13 +47,11 @@ export class LineIndex {
   }
 }
 
-/** Fills `line`/`column` of diagnostics (and their related locations) that have a span in a known file. */
-export function attachPositions(
-  diagnostics: readonly Diagnostic[],
-  sourceOf: (file: string) => string | undefined,
-): void {
+/** Line indexes by file, each made once from `sourceOf`'s text; null for a file without source. */
+export function lineIndexCache(sourceOf: ((file: string) => string | undefined) | undefined): (file: string | undefined) => LineIndex | null {
   const indexes = new Map<string, LineIndex | null>();
-  const indexFor = (file: string): LineIndex | null => {
+  return (file) => {
+    if (file === undefined || !sourceOf) return null;
     let index = indexes.get(file);
     if (index === undefined) {
       const text = sourceOf(file);
@@ -62,6 +60,14 @@ export function attachPositions(
     }
     return index;
   };
+}
+
+/** Fills `line`/`column` of diagnostics (and their related locations) that have a span in a known file. */
+export function attachPositions(
+  diagnostics: readonly Diagnostic[],
+  sourceOf: (file: string) => string | undefined,
+): void {
+  const indexFor = lineIndexCache(sourceOf);
   const fill = (target: Diagnostic | RelatedLocation): void => {
     if (target.line !== undefined || !target.span || !target.file) return;
     const index = indexFor(target.file);

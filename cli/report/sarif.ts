@@ -3,7 +3,7 @@
 // physical location (1-based lines and columns, as SARIF counts) and related locations.
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { LineIndex, allDiagnostics, type Diagnostic, type DiagnosticDefinition, type Span } from '../../schema/diagnostics.js';
+import { LineIndex, allDiagnostics, lineIndexCache, type Diagnostic, type DiagnosticDefinition, type Span } from '../../schema/diagnostics.js';
 import type { RenderOptions } from './index.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -18,14 +18,7 @@ export function toSarif(diagnostics: readonly Diagnostic[], options: Pick<Render
   const used = new Set(diagnostics.map((d) => d.code));
   const rules: DiagnosticDefinition[] = allDiagnostics.filter((d) => used.has(d.code));
   const ruleIndex = new Map(rules.map((rule, i) => [rule.code, i]));
-  const indexes = new Map<string, LineIndex | null>();
-  const indexOf = (file: string): LineIndex | null => {
-    if (!indexes.has(file)) {
-      const text = options.sourceOf?.(file);
-      indexes.set(file, text === undefined ? null : new LineIndex(text));
-    }
-    return indexes.get(file)!;
-  };
+  const indexOf = lineIndexCache(options.sourceOf);
   const artifacts = [...new Set([...(options.files ?? []), ...diagnostics.flatMap((d) => (d.file ? [d.file] : []))])];
   return {
     $schema: SARIF_SCHEMA,

@@ -1,7 +1,7 @@
 // rustc-style text: `error[KC3012]: message`, `--> file:line:col`, a code frame with `^^^` under the
 // span, related locations as `note:` frames, `= hint: …`. The only renderer that knows colour; the
 // caller decides (`colorEnabled`: a TTY and no NO_COLOR; `printDiagnostics` in index.ts).
-import { LineIndex, type Diagnostic, type Span } from '../../schema/diagnostics.js';
+import { LineIndex, lineIndexCache, type Diagnostic, type Span } from '../../schema/diagnostics.js';
 import type { RenderOptions } from './index.js';
 
 const TAB_WIDTH = 4;
@@ -21,17 +21,7 @@ const ansi: Palette = {
 
 export function renderText(diagnostics: readonly Diagnostic[], options: RenderOptions): string {
   const palette = options.color ? ansi : plain;
-  const indexes = new Map<string, LineIndex | null>();
-  const indexOf = (file: string | undefined): LineIndex | null => {
-    if (file === undefined || !options.sourceOf) return null;
-    let index = indexes.get(file);
-    if (index === undefined) {
-      const text = options.sourceOf(file);
-      index = text === undefined ? null : new LineIndex(text);
-      indexes.set(file, index);
-    }
-    return index;
-  };
+  const indexOf = lineIndexCache(options.sourceOf);
   let out = '';
   for (const d of diagnostics) {
     out += `${palette.severity(d.severity, `${d.severity}[${d.code}]`)}${palette.bold(`: ${d.message}`)}\n`;
