@@ -12,6 +12,7 @@ const BANDS: readonly [string, string][] = [
   ['KC5', 'Component build'],
   ['KC6', 'Image formats'],
   ['KC7', 'Boot, grant verification and runs'],
+  ['KC8', 'Interoperability: Microkit import and exports'],
   ['KC9', 'Internal errors'],
 ];
 
@@ -34,6 +35,8 @@ export function renderDiagnosticsDoc(
     '',
   ];
   const sorted = [...definitions].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+  const unbanded = sorted.filter((d) => !BANDS.some(([prefix]) => d.code.startsWith(prefix)));
+  if (unbanded.length > 0) throw new Error(`no band in docs/diagnostics.md for ${unbanded.map((d) => d.code).join(', ')}`);
   for (const [prefix, title] of BANDS) {
     const band = sorted.filter((d) => d.code.startsWith(prefix));
     lines.push(`## ${prefix}xxx: ${title}`, '');

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exampleFixtures, generatedFiles } from '../../scripts/generatedFiles.js';
 import { renderDiagnosticsDoc } from '../../schema/diagnosticsDoc.js';
-import { D } from '../../schema/diagnostics.js';
+import { D, allDiagnostics } from '../../schema/diagnostics.js';
 import { repoRoot } from '../helpers/files.js';
 
 describe('generated files', () => {
@@ -35,6 +35,12 @@ describe('renderDiagnosticsDoc', () => {
       ].join('\n'),
     );
     expect(doc).toContain('## KC2xxx: Device tree and platform\n\nNo codes yet.');
+  });
+
+  it('documents every code of the registry under its band', () => {
+    const doc = renderDiagnosticsDoc(allDiagnostics, new Map());
+    expect(allDiagnostics.filter((d) => !doc.includes(`### ${d.code}\n`))).toEqual([]);
+    expect(doc).toContain('## KC8xxx: Interoperability');
   });
 
   it('finds example fixtures by their file names', () => {
