@@ -50,7 +50,7 @@ const machineCommand: CommandFactory = (context) => ({
     const elf = readInputFile(io.cwd, args.program, 'ELF program', args.maxInputSize);
     const stdin = args.stdin === undefined ? undefined : readInputFile(io.cwd, args.stdin, 'stdin file', args.maxInputSize);
     const { loadPlatform } = await import('../../compiler/loadPlatform.js');
-    const loaded = await loadPlatform(args.platform, io.cwd);
+    const loaded = await loadPlatform(args.platform, io.cwd, { maxInputSize: args.maxInputSize });
     const { runBare } = await import('../../runtime/bareRunner.js');
 
     const uart = lineBufferedOutput(io.stdout);

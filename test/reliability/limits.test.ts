@@ -70,6 +70,12 @@ describe('input size limits', () => {
     expect(small.stderr).toContain('error[KC0009]');
     const whole = await runCli(['machine', elf, '--max-input-size', String(fs.statSync(elf).size)], { cwd: dir });
     expect(whole.code).toBe(0);
+    // machine's --platform blob is held to the same flag (a blob larger than the ELF, so the ELF passes).
+    fs.writeFileSync(path.join(dir, 'padded.dtb'), Buffer.concat([fs.readFileSync(dtb), Buffer.alloc(8000)]));
+    const elfSize = fs.statSync(elf).size;
+    const bigPlatform = await runCli(['machine', elf, '--platform', 'padded.dtb', '--max-input-size', String(elfSize)], { cwd: dir });
+    expect(bigPlatform.code).toBe(1);
+    expect(bigPlatform.stderr).toContain(`'padded.dtb' is ${size + 8000} bytes, more than the ${elfSize}-byte limit for a device tree blob`);
     // The same flag for a descriptor's component ELFs.
     const hello = path.join(repoRoot, 'fixtures/systems/hello/hello.system.ts');
     const helloElf = fs.statSync(path.join(repoRoot, 'fixtures/systems/hello/hello.elf')).size;
