@@ -3,6 +3,7 @@
 // reserved RAM, filler and free space, and which component maps each frame where. Data, then SVG.
 import type { Plan, PlanObject, PlanUntyped } from '../../schema/plan.js';
 import type { Platform } from '../../image/platformModel.js';
+import { isEnabled } from '../../image/platform.js';
 import { MAP_COLOURS, byteSize, componentColour, escapeHtml, hexAddress } from './html.js';
 
 export type MemoryRowKind = 'object' | 'mmio' | 'region' | 'device' | 'filler' | 'free' | 'reserved';
@@ -135,7 +136,7 @@ export function memoryMap(plan: Plan, platform: Platform | null): MemoryBlock[] 
   const mmioFrames = plan.objects.filter((o) => o.purpose.startsWith('mmio:'));
   // Device regions from the tree (first `reg` entry of enabled nodes) not covered by a planned MMIO frame.
   const devices = (platform?.devices ?? [])
-    .filter((d) => d.status === 'okay')
+    .filter(isEnabled)
     .flatMap((d) => d.reg.filter((r) => r.size > 0).map((r) => ({ path: d.path, base: r.base, size: r.size })))
     .filter((r) => !mmioFrames.some((o) => o.paddr < r.base + r.size && o.paddr + 2 ** o.sizeBits > r.base))
     .sort((a, b) => a.base - b.base || a.path.localeCompare(b.path));

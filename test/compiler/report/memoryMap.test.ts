@@ -63,6 +63,12 @@ describe('memoryMap', () => {
     expect(rows.find((r) => r.owner === 'client' && r.label === 'ELF frames ×8')).toMatchObject({ size: 0x8000 });
   });
 
+  it("shows a device whose status is the older 'ok' like an 'okay' one", async () => {
+    const { plan, platform } = await planFile('fixtures/systems/hello/hello.system.ts');
+    const older = { ...platform, devices: platform.devices.map((d) => (d.path === '/soc/plic@c000000' ? { ...d, status: 'ok' } : d)) };
+    expect(memoryMap(plan, older).flatMap((b) => b.rows).find((r) => r.detail === '/soc/plic@c000000')).toMatchObject({ kind: 'device', start: 0x0c00_0000 });
+  });
+
   it('merges untouched neighbouring untypeds of one kind into one block', async () => {
     const { plan, platform } = await planFile('fixtures/systems/hello/hello.system.ts');
     const titles = memoryMap(plan, platform).map((b) => b.title);
