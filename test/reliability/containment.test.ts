@@ -14,6 +14,8 @@ interface Observed {
   readonly debug: string;
   readonly uart: string;
   readonly trace: readonly string[];
+  /** Each component's lowest stack address, from the booted plan. */
+  readonly stackBottom: ReadonlyMap<string, number>;
 }
 
 /** Builds the system in `dir`, boots its image and runs it, collecting debug output, UART and trace. */
@@ -34,7 +36,8 @@ function runImage(image: Uint8Array, maxInstructions: number): Observed {
     debugPutChar: (byte) => void (debug += String.fromCharCode(byte)),
     trace: (line) => void trace.push(line),
   });
-  return { result, debug, uart, trace };
+  const stackBottom = new Map(booted.system.plan.components.map((c) => [c.name, c.tcb.stackBottom]));
+  return { result, debug, uart, trace, stackBottom };
 }
 
 describe('a faulting component is contained', () => {
@@ -112,6 +115,11 @@ describe('spinning, flooding and stack exhaustion are contained', () => {
 
   it('a stack overflow faults only the recursing component, and the result names it', () => {
     expect(observed.result.faults.get('recurser')?.map((f) => f.type)).toEqual(['vm']);
+    // The fault is the write just below its own stack (the unmapped guard page), not anywhere else.
+    const address = Number(observed.result.faults.get('recurser')![0]!.address);
+    const bottom = observed.stackBottom.get('recurser')!;
+    expect(address).toBeGreaterThanOrEqual(bottom - 0x1000);
+    expect(address).toBeLessThan(bottom);
     for (const name of ['spinner', 'flooder', 'worker']) expect(observed.result.faults.get(name) ?? [], name).toEqual([]);
   });
 

@@ -146,10 +146,11 @@ describe('Untyped_Retype', () => {
   it('revoking the untyped frees every object made from it', () => {
     const sys = bootTestKernel();
     const ep = retype(sys, ObjectType.Endpoint, 0, 4);
-    const epObj = capAt(sys, ep);
+    const made = [0, 1, 2, 3].map((i) => capAt(sys, ep + i));
+    expect(made.map((c) => c.kind)).toEqual(['endpoint', 'endpoint', 'endpoint', 'endpoint']);
     expect(rootInvoke(sys, ROOT_CNODE, InvocationLabel.CNodeRevoke, [UNTYPED_SLOT, 32]).error).toBe(0);
-    expect(capAt(sys, ep).kind).toBe('null');
-    expect('obj' in epObj && epObj.obj.live).toBe(false);
+    expect([0, 1, 2, 3].map((i) => capAt(sys, ep + i).kind)).toEqual(['null', 'null', 'null', 'null']);
+    expect(made.map((c) => 'obj' in c && c.obj.live)).toEqual([false, false, false, false]);
     expect(checkInvariants(sys.kernel)).toEqual([]);
   });
 
