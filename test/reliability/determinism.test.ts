@@ -1,6 +1,7 @@
 // Determinism (DESIGN.md "Boot image", "Runtime"; issue 9): the same inputs give the same image
 // bytes from any directory, time zone and locale, also when the C sources are compiled; the same
 // program and input give the same run.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +11,8 @@ import { bootImage } from '../../runtime/boot/index.js';
 import { runSystem } from '../../runtime/run.js';
 import { runCli } from '../helpers/cli.js';
 import { copyExample, repoRoot, type ExampleCopy } from './exampleCopy.js';
+
+const launcher = path.join(repoRoot, 'dist/cli/launch.js');
 
 const ENVIRONMENTS = [
   { TZ: 'UTC', LANG: 'C', LC_ALL: 'C' },
@@ -49,6 +52,17 @@ describe('builds are reproducible', () => {
     const b = await buildIn(second.dir, ENVIRONMENTS[1]);
     expect(a.length).toBeGreaterThan(1000);
     expect(Buffer.from(b).equals(Buffer.from(a))).toBe(true);
+  }, 240_000);
+
+  it.skipIf(!fs.existsSync(launcher))('… also as separate processes, where the locale and time zone really take effect', async () => {
+    const a = await buildIn(first.dir, ENVIRONMENTS[0]);
+    const env = { ...process.env, ...ENVIRONMENTS[1] };
+    // Node reads the locale at start-up only: a child under these variables does use it.
+    const locale = spawnSync(process.execPath, ['-e', 'process.stdout.write(Intl.DateTimeFormat().resolvedOptions().locale + " " + new Date(0).getTimezoneOffset())'], { env, encoding: 'utf8' });
+    expect(locale.stdout).toMatch(/^tr-TR -?[1-9]\d*$/);
+    const child = spawnSync(process.execPath, [launcher, 'build', '-o', 'child.img'], { cwd: second.dir, env, encoding: 'utf8' });
+    expect(child.status, child.stderr).toBe(0);
+    expect(fs.readFileSync(path.join(second.dir, 'child.img')).equals(Buffer.from(a))).toBe(true);
   }, 240_000);
 
   it('two `run --trace --report` of one image from different directories, time zones and locales give identical output, trace and report', async () => {
