@@ -18,7 +18,7 @@ import type { ComponentElfInfo, Plan } from '../schema/plan.js';
 import { findSymbol, readElf, type ElfFile } from '../image/elf.js';
 import { bootInfoFor, writeImage, type ComponentInput } from '../image/bootImage/index.js';
 import { printDts } from '../image/fdt/printDts.js';
-import { nodeHost, type Host } from './host.js';
+import { cannotWrite, nodeHost, type Host } from './host.js';
 import { findDescriptor } from './load.js';
 import { checkFile } from './validate.js';
 import type { LoadedPlatform } from './loadPlatform.js';
@@ -284,7 +284,7 @@ async function runBuild(
     try {
       host.writeFileAtomic(output, image);
     } catch (error) {
-      diagnostics.push(createDiagnostic(D.cannotWriteOutput, { file: options.output, reason: describeError(error) }));
+      diagnostics.push(cannotWrite(options.output, error));
       return done({ plan, model, platform: platform.platform });
     }
   }
@@ -345,7 +345,7 @@ function writeEmitDir(dir: string, cwd: string, host: Host, contents: EmitConten
     return true;
   } catch (error) {
     if (error instanceof DiagnosticError) throw error;
-    diagnostics.push(createDiagnostic(D.cannotWriteOutput, { file: dir, reason: describeError(error) }));
+    diagnostics.push(cannotWrite(dir, error));
     return false;
   }
 }
@@ -379,10 +379,3 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item:
   return results;
 }
 
-function describeError(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such directory';
-  if (code === 'EACCES') return 'permission denied';
-  if (code === 'EISDIR') return 'is a directory';
-  return error instanceof Error ? error.message : String(error);
-}

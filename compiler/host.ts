@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { createDiagnostic, D, type Diagnostic } from '../schema/diagnostics.js';
 
 export interface Host {
   /** The bytes of a file; throws a Node error (`code` ENOENT, EISDIR…) when it cannot. */
@@ -18,14 +19,61 @@ export interface Host {
 }
 
 /**
+ * Thrown by `writeFileAtomic` for an output path that holds something other than a regular file
+ * (a device node such as /dev/full, a FIFO, a socket, a directory) or a dangling symbolic link:
+ * renaming over it would replace that thing with a file, so it is refused and left as it is.
+ */
+export class OutputNotRegularError extends Error {
+  readonly code = 'KAAL_NOT_REGULAR';
+}
+
+/** What an existing path is, in words ('a character device', …). */
+function kindOf(stat: fs.Stats): string {
+  if (stat.isDirectory()) return 'a directory';
+  if (stat.isCharacterDevice()) return 'a character device';
+  if (stat.isBlockDevice()) return 'a block device';
+  if (stat.isFIFO()) return 'a FIFO';
+  if (stat.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+/**
+ * Where an output to `file` really goes: `file` itself when absent or a regular file; through a
+ * symbolic link, the regular file it names (the link stays, the file it points to is replaced, as a
+ * shell's `>` would write it). Anything else is refused with `OutputNotRegularError`.
+ */
+export function outputTarget(file: string): string {
+  let link: fs.Stats;
+  try {
+    link = fs.lstatSync(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return file;
+    throw error;
+  }
+  if (link.isFile()) return file;
+  if (!link.isSymbolicLink()) throw new OutputNotRegularError(`it is ${kindOf(link)}; an output must be a regular file or absent`);
+  let target: fs.Stats;
+  try {
+    target = fs.statSync(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    throw new OutputNotRegularError(`it is a symbolic link to '${fs.readlinkSync(file)}', which does not exist`);
+  }
+  if (!target.isFile()) throw new OutputNotRegularError(`it is a symbolic link to ${kindOf(target)}; an output must be a regular file or absent`);
+  return fs.realpathSync(file);
+}
+
+/**
  * Writes `file` through `<file>.tmp-<pid>-<random>` and a rename, so that a crash or a full disk
- * never leaves a half-written output; the temporary file is removed when anything fails.
+ * never leaves a half-written output; the temporary file is removed when anything fails. The one
+ * place every command writes a file: the output must be a regular file or absent (`outputTarget`).
  */
 export function writeFileAtomic(file: string, data: string | Uint8Array): void {
-  const temp = `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const target = outputTarget(file);
+  const temp = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
-    fs.writeFileSync(temp, data);
-    fs.renameSync(temp, file);
+    fs.writeFileSync(temp, data, { flag: 'wx' });
+    fs.renameSync(temp, target);
   } catch (error) {
     fs.rmSync(temp, { force: true });
     throw error;
@@ -46,8 +94,28 @@ export function describeFsError(error: unknown): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'ENOENT') return 'no such file';
   if (code === 'EISDIR') return 'it is a directory';
+  if (code === 'EEXIST') return 'it exists and is not a directory';
   if (code === 'EACCES') return 'permission denied';
   return error instanceof Error ? error.message : String(error);
+}
+
+/** Why an output could not be written, in the words KC0004 uses. */
+export function describeWriteError(error: unknown): string {
+  if (error instanceof OutputNotRegularError) return error.message;
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT') return 'no such directory';
+  if (code === 'ENOTDIR') return 'a part of the path is not a directory';
+  if (code === 'EISDIR') return 'it is a directory';
+  if (code === 'EEXIST') return 'it exists and is not a directory';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EROFS') return 'read-only file system';
+  if (code === 'ENOSPC') return 'no space left on the device';
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** KC0004 for an output that could not be written. */
+export function cannotWrite(file: string, error: unknown): Diagnostic {
+  return createDiagnostic(D.cannotWriteOutput, { file, reason: describeWriteError(error) });
 }
 
 /** A Node-style error, so callers handle the in-memory host like the real one. */

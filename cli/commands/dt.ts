@@ -52,13 +52,12 @@ const dtCommand: CommandFactory = (context) => ({
     if (args.output === undefined) {
       io.stdout.write(output);
     } else {
-      const { writeFileAtomic } = await import('../../compiler/host.js');
+      const { writeFileAtomic, cannotWrite } = await import('../../compiler/host.js');
       const target = path.resolve(io.cwd, args.output);
       try {
         writeFileAtomic(target, output);
       } catch (error) {
-        const reason = (error as Error).message;
-        printDiagnostics(io, [createDiagnostic(D.cannotWriteOutput, { file: args.output, reason })]);
+        printDiagnostics(io, [cannotWrite(args.output, error)]);
         context.exitCode = ExitCode.inputErrors;
         return;
       }

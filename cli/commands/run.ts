@@ -74,11 +74,11 @@ const runCommand: CommandFactory = (context) => ({
     uart.flush();
     print(result.diagnostics);
     if (args.report !== undefined && result.report) {
-      const { writeFileAtomic } = await import('../../compiler/host.js');
+      const { writeFileAtomic, cannotWrite } = await import('../../compiler/host.js');
       try {
         writeFileAtomic(path.resolve(io.cwd, args.report), JSON.stringify(result.report, null, 2) + '\n');
       } catch (error) {
-        print([createDiagnostic(D.cannotWriteOutput, { file: args.report, reason: (error as Error).message })]);
+        print([cannotWrite(args.report, error)]);
         context.exitCode = ExitCode.inputErrors;
         return;
       }

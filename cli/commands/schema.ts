@@ -19,12 +19,12 @@ const schemaCommand: CommandFactory = (context) => ({
     if (argv.output === undefined) {
       context.io.stdout.write(text);
     } else {
-      const { writeFileAtomic } = await import('../../compiler/host.js');
+      const { writeFileAtomic, describeWriteError } = await import('../../compiler/host.js');
       const file = path.resolve(context.io.cwd, argv.output);
       try {
         writeFileAtomic(file, text);
       } catch (error) {
-        throw fail(D.cannotWriteOutput, { file: argv.output, reason: (error as Error).message }, { file: argv.output });
+        throw fail(D.cannotWriteOutput, { file: argv.output, reason: describeWriteError(error) }, { file: argv.output });
       }
     }
     context.exitCode = ExitCode.ok;

@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import type { Diagnostic } from '../../schema/diagnostics.js';
 import { hasErrors } from '../../schema/diagnostics.js';
-import type { Host } from '../host.js';
+import { cannotWrite, type Host } from '../host.js';
 import { planDescriptor } from '../planDescriptor.js';
 import { exportSystem, type ExportFormat } from './index.js';
 
@@ -23,6 +23,12 @@ export async function exportDescriptor(
     return { diagnostics: planned.diagnostics };
   }
   const text = exportSystem(format, { model: planned.model, plan: planned.plan, tree: planned.platform.tree });
-  if (options.outFile) options.host.writeFileAtomic(path.resolve(options.cwd, options.outFile), text);
+  if (options.outFile) {
+    try {
+      options.host.writeFileAtomic(path.resolve(options.cwd, options.outFile), text);
+    } catch (error) {
+      return { diagnostics: [...planned.diagnostics, cannotWrite(options.outFile, error)] };
+    }
+  }
   return { text, diagnostics: planned.diagnostics };
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { D, DiagnosticError, createDiagnostic, hasErrors, type Diagnostic } from '../../schema/diagnostics.js';
 import { DEFAULT_PLATFORM } from '../../schema/platforms.js';
 import { loadPlatform } from '../loadPlatform.js';
-import { describeFsError, nodeHost, type Host } from '../host.js';
+import { cannotWrite, describeFsError, nodeHost, type Host } from '../host.js';
 import { importSdf } from './importSdf.js';
 import { printDescriptorModule } from './descriptorSource.js';
 
@@ -58,8 +58,12 @@ export async function convertSdfFile(options: ConvertSdfOptions): Promise<Conver
   ]);
   let written = false;
   if (options.outFile && !hasErrors(diagnostics)) {
-    host.writeFileAtomic(path.resolve(options.cwd, options.outFile), source);
-    written = true;
+    try {
+      host.writeFileAtomic(path.resolve(options.cwd, options.outFile), source);
+      written = true;
+    } catch (error) {
+      return { source, diagnostics: [...diagnostics, cannotWrite(options.outFile, error)], sdfText: text, written };
+    }
   }
   return { source, diagnostics, sdfText: text, written };
 }

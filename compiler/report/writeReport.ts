@@ -2,10 +2,10 @@
 // platform and diagnostics; this renders the page (compiler/report/index.ts) and writes it
 // atomically.
 import * as path from 'node:path';
-import { D, createDiagnostic, type Diagnostic } from '../../schema/diagnostics.js';
+import type { Diagnostic } from '../../schema/diagnostics.js';
 import type { Plan } from '../../schema/plan.js';
 import type { Platform } from '../../image/platformModel.js';
-import { nodeHost, type Host } from '../host.js';
+import { cannotWrite, nodeHost, type Host } from '../host.js';
 import type { SystemModel } from '../resolvePlatform.js';
 import { renderHtmlReport } from './index.js';
 
@@ -38,8 +38,6 @@ export async function writeBuildReport(file: string, options: WriteReportOptions
     host.writeFileAtomic(path.resolve(options.cwd, file), html);
     return [];
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such directory' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : String((error as Error).message);
-    return [createDiagnostic(D.cannotWriteOutput, { file, reason })];
+    return [cannotWrite(file, error)];
   }
 }
