@@ -16,6 +16,7 @@ import { lookupFaultWords } from './errors.js';
 import { getMR, lookupIpcBuffer, setMRs } from './ipc.js';
 import type { Kernel } from './kernel.js';
 import type { Fault, TcbObject } from './objects.js';
+import { Cause } from '../machine/trap.js';
 import { sendIPC } from './endpoint.js';
 import { setThreadState } from './scheduler.js';
 
@@ -29,6 +30,28 @@ export function faultLabel(fault: Fault): number {
       return FaultType.UserException;
     case 'vm':
       return FaultType.VMFault;
+  }
+}
+
+/**
+ * The fault a trap other than ecall raises (seL4 c_handle_exception and riscv handleVMFault): a page
+ * fault and an access fault of the same kind both give the access-fault cause as the FSR
+ * (instruction 1, load 5, store 7), PrefetchFault 1 for instruction fetches; any other trap is a
+ * user exception with scause as its Number and Code 0 (handleUserLevelFault(scause, 0)).
+ */
+export function faultFromTrap(cause: number, tval: number, pc: number): Fault {
+  switch (cause) {
+    case Cause.InstructionPageFault:
+    case Cause.InstructionAccessFault:
+      return { type: 'vm', pc, address: tval, prefetch: true, fsr: Cause.InstructionAccessFault, cause };
+    case Cause.LoadPageFault:
+    case Cause.LoadAccessFault:
+      return { type: 'vm', pc, address: tval, prefetch: false, fsr: Cause.LoadAccessFault, cause };
+    case Cause.StorePageFault:
+    case Cause.StoreAccessFault:
+      return { type: 'vm', pc, address: tval, prefetch: false, fsr: Cause.StoreAccessFault, cause };
+    default:
+      return { type: 'userException', pc, number: cause, code: 0 };
   }
 }
 
@@ -90,15 +113,21 @@ export function setMRsFault(
 const SYSCALL_MESSAGE_REGS = [-1, Reg.sp, Reg.ra, 10, 11, 12, 13, 14, 15, 16];
 const EXCEPTION_MESSAGE_REGS = [-1, Reg.sp];
 
-/** seL4 handleFaultReply: whether the faulted thread restarts (reply label 0). */
+/**
+ * seL4 handleFaultReply / Arch_handleFaultReply: whether the faulted thread restarts. A cap fault
+ * or a VM fault always restarts it, whatever the reply's label; an UnknownSyscall or UserException
+ * reply sets the message's registers and restarts only with label 0.
+ */
 export function handleFaultReply(kernel: Kernel, receiver: TcbObject, sender: TcbObject): boolean {
   const info = decodeMessageInfo(sender.regs[Reg.a1]! >>> 0);
   const fault = receiver.fault!;
-  const regs =
-    fault.type === 'unknownSyscall' ? SYSCALL_MESSAGE_REGS : fault.type === 'userException' ? EXCEPTION_MESSAGE_REGS : [];
+  if (fault.type === 'cap' || fault.type === 'vm') return true;
+  const regs = fault.type === 'unknownSyscall' ? SYSCALL_MESSAGE_REGS : EXCEPTION_MESSAGE_REGS;
   const n = Math.min(info.length, regs.length);
   const sendBuf = n > MSG_REGISTER_COUNT ? lookupIpcBuffer(kernel, sender, false) : -1;
-  for (let i = 0; i < n; i++) {
+  // copyMRsFaultReply: words past the registers only when the sender has an IPC buffer.
+  const count = sendBuf < 0 ? Math.min(n, MSG_REGISTER_COUNT) : n;
+  for (let i = 0; i < count; i++) {
     const value = getMR(kernel, sender, sendBuf, i);
     const reg = regs[i]!;
     if (reg < 0) {

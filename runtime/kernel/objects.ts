@@ -290,7 +290,16 @@ export function capObject(cap: Cap): KernelObject | null {
 
 /** A fault raised by or for a thread (seL4_Fault_t plus the lookup failure of a cap fault). */
 export type Fault =
-  | { readonly type: 'vm'; readonly pc: number; readonly address: number; readonly prefetch: boolean; readonly fsr: number }
+  | {
+      readonly type: 'vm';
+      readonly pc: number;
+      readonly address: number;
+      readonly prefetch: boolean;
+      /** What seL4 stores as the FSR: the access-fault cause of the kind (1, 5 or 7), see faultFromTrap. */
+      readonly fsr: number;
+      /** The trap's scause (not in the seL4 message): the report names page faults and access faults apart. */
+      readonly cause: number;
+    }
   | { readonly type: 'unknownSyscall'; readonly pc: number; readonly syscall: number }
   | { readonly type: 'userException'; readonly pc: number; readonly number: number; readonly code: number }
   | {

@@ -7,6 +7,7 @@ import { IpcBufferOffset, Syscall, encodeMessageInfo } from '../../../runtime/ke
 import { checkInvariants } from '../../../runtime/kernel/invariants.js';
 import { schedule } from '../../../runtime/kernel/scheduler.js';
 import { activateThread, handleUserFault } from '../../../runtime/kernel/syscall.js';
+import { faultFromTrap } from '../../../runtime/kernel/faults.js';
 import type { Fault } from '../../../runtime/kernel/objects.js';
 import {
   IRQ_CONTROL,
@@ -77,7 +78,7 @@ function randomWord(rng: Prng): number {
 
 function randomFault(rng: Prng, pc: number): Fault {
   return rng.chance(0.5)
-    ? { type: 'vm', pc, address: rng.u32(), prefetch: rng.chance(0.3), fsr: rng.pick([12, 13, 15]) }
+    ? faultFromTrap(rng.pick([12, 13, 15]), rng.u32(), pc)
     : { type: 'userException', pc, number: rng.below(16), code: 0 };
 }
 

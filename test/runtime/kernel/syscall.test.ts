@@ -5,7 +5,9 @@ import { ObjectType } from '../../../schema/abi.js';
 import { FaultType, InvocationLabel, IpcBufferOffset, Reg, SeL4Error, Syscall } from '../../../runtime/kernel/abi.js';
 import { checkInvariants } from '../../../runtime/kernel/invariants.js';
 import { schedule } from '../../../runtime/kernel/scheduler.js';
+import { faultFromTrap } from '../../../runtime/kernel/faults.js';
 import { handleUserFault } from '../../../runtime/kernel/syscall.js';
+import { Cause } from '../../../runtime/machine/trap.js';
 import {
   badgeOf,
   bootTestKernel,
@@ -261,9 +263,9 @@ describe('fault messages to a fault handler', () => {
   it('a VM fault arrives as label VMFault with IP, Addr, PrefetchFault, FSR', () => {
     const { sys, faulter, handler } = handled();
     faulter.tcb.pc = 0x2000;
-    handleUserFault(sys.kernel, faulter.tcb, { type: 'vm', pc: 0x2000, address: 0x1000_0004, prefetch: false, fsr: 13 });
+    handleUserFault(sys.kernel, faulter.tcb, faultFromTrap(Cause.LoadPageFault, 0x1000_0004, 0x2000));
     expect(infoOf(handler.tcb)).toMatchObject({ label: FaultType.VMFault, length: 4 });
-    expect([0, 1, 2, 3].map((i) => mr(handler.tcb, i))).toEqual([0x2000, 0x1000_0004, 0, 13]);
+    expect([0, 1, 2, 3].map((i) => mr(handler.tcb, i))).toEqual([0x2000, 0x1000_0004, 0, 5]);
     expect(badgeOf(handler.tcb)).toBe(0x77);
     expect(faulter.tcb.state).toBe('blockedOnReply');
     // Replying with label 0 restarts the thread at the faulting pc.
@@ -295,8 +297,8 @@ describe('fault messages to a fault handler', () => {
 
   it('without a handler the fault is recorded and only that thread stops', () => {
     const { sys, a, b } = pair();
-    handleUserFault(sys.kernel, a.tcb, { type: 'vm', pc: 0x10, address: 0, prefetch: true, fsr: 12 });
-    expect(sys.faults).toEqual([{ thread: 'client', fault: { type: 'vm', pc: 0x10, address: 0, prefetch: true, fsr: 12 } }]);
+    handleUserFault(sys.kernel, a.tcb, faultFromTrap(Cause.InstructionPageFault, 0, 0x10));
+    expect(sys.faults).toEqual([{ thread: 'client', fault: { type: 'vm', pc: 0x10, address: 0, prefetch: true, fsr: 1, cause: 12 } }]);
     expect(a.tcb.state).toBe('inactive');
     expect(['running', 'restart']).toContain(b.tcb.state);
   });
