@@ -96,7 +96,11 @@ export function activateThread(kernel: Kernel): void {
   }
 }
 
-/** seL4 handleInvocation: Call/Send/NBSend on a cap. */
+/**
+ * seL4 handleInvocation: Call/Send/NBSend on a cap. The invoked cap and then every extra cap are
+ * looked up first; a failure is a cap fault for Call and Send and nothing at all for NBSend, before
+ * anything is sent or decoded.
+ */
 function handleInvocation(kernel: Kernel, thread: TcbObject, isCall: boolean, isBlocking: boolean): void {
   const infoWord = thread.regs[Reg.a1]! >>> 0;
   const info = decodeMessageInfo(infoWord);
@@ -104,6 +108,12 @@ function handleInvocation(kernel: Kernel, thread: TcbObject, isCall: boolean, is
   const found = lookupSlot(thread, cptr);
   if (!found.ok) {
     if (isBlocking) handleFault(kernel, thread, { type: 'cap', pc: thread.faultIp, address: cptr, inRecvPhase: false, lookup: found.fault });
+    return;
+  }
+  const buffer = lookupIpcBuffer(kernel, thread, false);
+  const extra = lookupExtraCaps(kernel, thread, buffer, info.extraCaps);
+  if (!('slots' in extra)) {
+    if (isBlocking) handleFault(kernel, thread, { type: 'cap', pc: thread.faultIp, address: extra.cptr, inRecvPhase: false, lookup: extra.fault });
     return;
   }
   const slot = found.slot;
@@ -120,16 +130,10 @@ function handleInvocation(kernel: Kernel, thread: TcbObject, isCall: boolean, is
       return;
     case 'reply':
       doReplyTransfer(kernel, thread, cap.tcb, slot, cap.canGrant);
+      // The invoker stayed in Restart: a Call gets replyFromKernel_success_empty.
+      if (isCall) replyFromKernel(kernel, thread, 0, []);
       return;
     default: {
-      const buffer = lookupIpcBuffer(kernel, thread, false);
-      const extra = lookupExtraCaps(kernel, thread, buffer, info.extraCaps);
-      if (!('slots' in extra)) {
-        if (isBlocking) {
-          handleFault(kernel, thread, { type: 'cap', pc: thread.faultIp, address: extra.cptr, inRecvPhase: false, lookup: extra.fault });
-        }
-        return;
-      }
       let length = Math.min(info.length, MSG_MAX_LENGTH);
       if (length > MSG_REGISTER_COUNT && buffer < 0) length = MSG_REGISTER_COUNT;
       const mrs: number[] = [];
