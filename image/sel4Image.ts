@@ -1,0 +1,259 @@
+// The `--target sel4` output: one ELF32 executable that boots under `qemu-system-riscv32 -M virt
+// -bios none -kernel sys.elf`: the loader's own segments (with its boot header filled in) and one
+// payload segment holding the kernel, the DTB and the root task, which the loader copies into
+// place. Layout and header: docs/sel4.md ("The image"); the header is loader/loader.h's
+// struct kaal_loader_header, written here and read back for `inspect`.
+import { findSymbol, readElf, type ElfFile, type ElfSegment } from './elf.js';
+
+export const LOADER_MAGIC = 0x52444c4b; // "KLDR"
+export const LOADER_VERSION = 1;
+export const LOADER_MAX_REGIONS = 16;
+/** The symbol of the boot header in the loader (and in the output, which keeps it). */
+export const LOADER_HEADER_SYMBOL = 'kaal_loader_header';
+const HEADER_WORDS = 15;
+export const LOADER_HEADER_SIZE = HEADER_WORDS * 4 + LOADER_MAX_REGIONS * 16;
+export const PAGE_SIZE = 0x1000;
+
+/** One region the loader places: `data` at `dest`, then zeros up to `memsz`. */
+export interface LoaderRegion {
+  readonly name: string;
+  readonly dest: number;
+  readonly data: Uint8Array;
+  readonly memsz: number;
+}
+
+/** What the boot header says besides the regions (loader/loader.h, field by field). */
+export interface LoaderBootArguments {
+  readonly kernelEntry: number;
+  readonly kernelPbase: number;
+  readonly kernelVbase: number;
+  readonly rootTaskPstart: number;
+  readonly rootTaskPend: number;
+  /** ui_p_reg_start minus the root task's lowest virtual address (mod 2^32). */
+  readonly pvOffset: number;
+  readonly rootTaskEntry: number;
+  readonly dtbPaddr: number;
+  readonly dtbSize: number;
+  readonly uartBase: number;
+  readonly clintBase: number;
+  readonly finisherBase: number;
+}
+
+export interface Sel4ImageInput {
+  /** The prebuilt loader ELF (loader/kaal-loader.elf). */
+  readonly loader: Uint8Array;
+  readonly boot: LoaderBootArguments;
+  readonly regions: readonly LoaderRegion[];
+}
+
+export interface Sel4ImageHeader extends LoaderBootArguments {
+  readonly regions: readonly { readonly dest: number; readonly src: number; readonly filesz: number; readonly memsz: number }[];
+}
+
+const alignUp = (value: number, align: number): number => Math.ceil(value / align) * align;
+
+/** Where the payload goes: above every region's end, so the loader's forward copies never overlap. */
+export function payloadBase(regions: readonly LoaderRegion[]): number {
+  return alignUp(Math.max(...regions.map((r) => r.dest + r.memsz)), PAGE_SIZE);
+}
+
+/** Writes the bootable ELF. Pure: the same input gives the same bytes. Throws on a misuse (a bug). */
+export function writeSel4Image(input: Sel4ImageInput): Uint8Array {
+  const loader = readElf(input.loader, 'loader');
+  const headerSymbol = findSymbol(loader, LOADER_HEADER_SYMBOL);
+  if (headerSymbol === undefined) throw new Error(`the loader has no '${LOADER_HEADER_SYMBOL}' symbol`);
+  if (input.regions.length > LOADER_MAX_REGIONS) throw new Error(`${input.regions.length} regions, the loader places at most ${LOADER_MAX_REGIONS}`);
+
+  // The payload: each region's bytes, page aligned, one after the other.
+  const base = payloadBase(input.regions);
+  const sources: number[] = [];
+  let payloadSize = 0;
+  for (const region of input.regions) {
+    sources.push(base + payloadSize);
+    payloadSize = alignUp(payloadSize + region.data.length, PAGE_SIZE);
+  }
+  const payload = new Uint8Array(payloadSize);
+  input.regions.forEach((region, i) => payload.set(region.data, sources[i]! - base));
+
+  const header = encodeHeader(input.boot, input.regions.map((r, i) => ({ dest: r.dest, src: sources[i]!, filesz: r.data.length, memsz: r.memsz })));
+  const loaderSegments = loader.segments.map((segment) => patchSegment(segment, headerSymbol.value, header));
+
+  const segments = [
+    ...loaderSegments.map((s) => ({ vaddr: s.vaddr, paddr: s.paddr, memsz: s.memsz, flags: s.flags, data: s.data })),
+    { vaddr: base, paddr: base, memsz: payload.length, flags: 4 /* PF_R */, data: payload },
+  ];
+  return writeElf(loader.entry, loader.flags, segments, [{ name: LOADER_HEADER_SYMBOL, value: headerSymbol.value, size: LOADER_HEADER_SIZE }]);
+}
+
+function patchSegment(segment: ElfSegment, at: number, header: Uint8Array): ElfSegment {
+  if (at < segment.vaddr || at + header.length > segment.vaddr + segment.filesz) return segment;
+  const data = segment.data.slice();
+  data.set(header, at - segment.vaddr);
+  return { ...segment, data };
+}
+
+function encodeHeader(boot: LoaderBootArguments, regions: Sel4ImageHeader['regions']): Uint8Array {
+  const bytes = new Uint8Array(LOADER_HEADER_SIZE);
+  const view = new DataView(bytes.buffer);
+  const words = [
+    LOADER_MAGIC,
+    LOADER_VERSION,
+    boot.kernelEntry,
+    boot.kernelPbase,
+    boot.kernelVbase,
+    boot.rootTaskPstart,
+    boot.rootTaskPend,
+    boot.pvOffset,
+    boot.rootTaskEntry,
+    boot.dtbPaddr,
+    boot.dtbSize,
+    boot.uartBase,
+    boot.clintBase,
+    boot.finisherBase,
+    regions.length,
+  ];
+  words.forEach((word, i) => view.setUint32(i * 4, word >>> 0, true));
+  regions.forEach((region, i) => {
+    const at = HEADER_WORDS * 4 + i * 16;
+    view.setUint32(at, region.dest, true);
+    view.setUint32(at + 4, region.src, true);
+    view.setUint32(at + 8, region.filesz, true);
+    view.setUint32(at + 12, region.memsz, true);
+  });
+  return bytes;
+}
+
+/** Reads the boot header back from an output ELF; undefined when it is not one (no header symbol or magic). */
+export function readSel4ImageHeader(elf: ElfFile): Sel4ImageHeader | undefined {
+  const symbol = findSymbol(elf, LOADER_HEADER_SYMBOL);
+  if (symbol === undefined) return undefined;
+  const segment = elf.segments.find((s) => symbol.value >= s.vaddr && symbol.value + LOADER_HEADER_SIZE <= s.vaddr + s.filesz);
+  if (segment === undefined) return undefined;
+  const view = new DataView(segment.data.buffer, segment.data.byteOffset + (symbol.value - segment.vaddr), LOADER_HEADER_SIZE);
+  const word = (i: number) => view.getUint32(i * 4, true);
+  if (word(0) !== LOADER_MAGIC || word(1) !== LOADER_VERSION) return undefined;
+  const count = Math.min(word(14), LOADER_MAX_REGIONS);
+  const regions = Array.from({ length: count }, (_, i) => {
+    const at = HEADER_WORDS + i * 4;
+    return { dest: word(at), src: word(at + 1), filesz: word(at + 2), memsz: word(at + 3) };
+  });
+  return {
+    kernelEntry: word(2),
+    kernelPbase: word(3),
+    kernelVbase: word(4),
+    rootTaskPstart: word(5),
+    rootTaskPend: word(6),
+    pvOffset: word(7),
+    rootTaskEntry: word(8),
+    dtbPaddr: word(9),
+    dtbSize: word(10),
+    uartBase: word(11),
+    clintBase: word(12),
+    finisherBase: word(13),
+    regions,
+  };
+}
+
+/** The bytes a region of the header points at, from the payload segment of the same ELF. */
+export function regionBytes(elf: ElfFile, region: Sel4ImageHeader['regions'][number]): Uint8Array | undefined {
+  const segment = elf.segments.find((s) => region.src >= s.paddr && region.src + region.filesz <= s.paddr + s.filesz);
+  return segment?.data.subarray(region.src - segment.paddr, region.src - segment.paddr + region.filesz);
+}
+
+interface OutputSegment {
+  readonly vaddr: number;
+  readonly paddr: number;
+  readonly memsz: number;
+  readonly flags: number;
+  readonly data: Uint8Array;
+}
+
+interface OutputSymbol {
+  readonly name: string;
+  readonly value: number;
+  readonly size: number;
+}
+
+/**
+ * A minimal ELF32 RISC-V ET_EXEC: header, program headers, the segments' bytes (each at an offset
+ * congruent to its address modulo the page size), a `.symtab`/`.strtab` of absolute symbols and
+ * `.shstrtab`. gABI ELF32 layouts.
+ */
+function writeElf(entry: number, flags: number, segments: readonly OutputSegment[], symbols: readonly OutputSymbol[]): Uint8Array {
+  const EH = 52;
+  const PH = 32;
+  const SH = 40;
+  let offset = EH + PH * segments.length;
+  const placed = segments.map((segment) => {
+    const misalign = (((segment.vaddr - offset) % PAGE_SIZE) + PAGE_SIZE) % PAGE_SIZE;
+    const at = offset + misalign;
+    offset = at + segment.data.length;
+    return at;
+  });
+  const encoder = new TextEncoder();
+  const strtab = [0];
+  const symtab = new Uint8Array(16 * (symbols.length + 1));
+  const symView = new DataView(symtab.buffer);
+  symbols.forEach((symbol, i) => {
+    const at = 16 * (i + 1);
+    symView.setUint32(at, strtab.length, true);
+    symView.setUint32(at + 4, symbol.value, true);
+    symView.setUint32(at + 8, symbol.size, true);
+    symtab[at + 12] = (1 << 4) | 1; // STB_GLOBAL, STT_OBJECT
+    symView.setUint16(at + 14, 0xfff1, true); // SHN_ABS
+    strtab.push(...encoder.encode(symbol.name), 0);
+  });
+  const shstrtab = [0, ...encoder.encode('.symtab'), 0, ...encoder.encode('.strtab'), 0, ...encoder.encode('.shstrtab'), 0];
+  const symtabAt = alignUp(offset, 4);
+  const strtabAt = symtabAt + symtab.length;
+  const shstrtabAt = strtabAt + strtab.length;
+  const shoff = alignUp(shstrtabAt + shstrtab.length, 4);
+  const total = shoff + SH * 4;
+
+  const out = new Uint8Array(total);
+  const view = new DataView(out.buffer);
+  out.set([0x7f, 0x45, 0x4c, 0x46, 1, 1, 1]);
+  view.setUint16(16, 2, true); // ET_EXEC
+  view.setUint16(18, 243, true); // EM_RISCV
+  view.setUint32(20, 1, true);
+  view.setUint32(24, entry, true);
+  view.setUint32(28, EH, true);
+  view.setUint32(32, shoff, true);
+  view.setUint32(36, flags, true);
+  view.setUint16(40, EH, true);
+  view.setUint16(42, PH, true);
+  view.setUint16(44, segments.length, true);
+  view.setUint16(46, SH, true);
+  view.setUint16(48, 4, true);
+  view.setUint16(50, 3, true);
+  segments.forEach((segment, i) => {
+    const at = EH + PH * i;
+    view.setUint32(at, 1, true); // PT_LOAD
+    view.setUint32(at + 4, placed[i]!, true);
+    view.setUint32(at + 8, segment.vaddr, true);
+    view.setUint32(at + 12, segment.paddr, true);
+    view.setUint32(at + 16, segment.data.length, true);
+    view.setUint32(at + 20, segment.memsz, true);
+    view.setUint32(at + 24, segment.flags, true);
+    view.setUint32(at + 28, PAGE_SIZE, true);
+    out.set(segment.data, placed[i]!);
+  });
+  out.set(symtab, symtabAt);
+  out.set(strtab, strtabAt);
+  out.set(shstrtab, shstrtabAt);
+  const section = (index: number, name: number, type: number, at: number, size: number, link: number, info: number, align: number, entsize: number) => {
+    const base = shoff + SH * index;
+    view.setUint32(base, name, true);
+    view.setUint32(base + 4, type, true);
+    view.setUint32(base + 16, at, true);
+    view.setUint32(base + 20, size, true);
+    view.setUint32(base + 24, link, true);
+    view.setUint32(base + 28, info, true);
+    view.setUint32(base + 32, align, true);
+    view.setUint32(base + 36, entsize, true);
+  };
+  section(1, 1, 2 /* SHT_SYMTAB */, symtabAt, symtab.length, 2, 1, 4, 16);
+  section(2, 9, 3 /* SHT_STRTAB */, strtabAt, strtab.length, 0, 0, 1, 0);
+  section(3, 17, 3, shstrtabAt, shstrtab.length, 0, 0, 1, 0);
+  return out;
+}
