@@ -8,6 +8,7 @@ import { maxInputSizeOption, readInputFile } from '../readInput.js';
 import { maxRamOption, maxRamProblem } from '../maxRam.js';
 import { ExitCode } from '../exitCodes.js';
 import { D, createDiagnostic } from '../../schema/diagnostics.js';
+import { escapeTerminalText } from '../../schema/terminalText.js';
 
 interface CheckArgs {
   readonly image: string;
@@ -36,7 +37,7 @@ const checkCommand: CommandFactory = (context) => ({
     const { checkImage } = await import('../../runtime/run.js');
     const result = checkImage(bytes, { file: args.image, ...(args.maxRam !== undefined ? { ramLimit: args.maxRam } : {}) });
     printDiagnostics(io, result.diagnostics);
-    if (result.exitCode === 0) io.stdout.write(`${args.image}: ${result.grants} grants honoured, nothing beyond the plan is reachable\n`);
+    if (result.exitCode === 0) io.stdout.write(`${escapeTerminalText(args.image)}: ${result.grants} grants honoured, nothing beyond the plan is reachable\n`);
     context.exitCode = result.exitCode;
   },
 });

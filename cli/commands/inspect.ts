@@ -3,6 +3,7 @@
 import type { ArgumentsCamelCase } from 'yargs';
 import type { CommandFactory } from '../context.js';
 import { ExitCode } from '../exitCodes.js';
+import { escapeJsonText } from '../../schema/terminalText.js';
 import { maxInputSizeOption, readInputFile } from '../readInput.js';
 
 interface InspectArgs {
@@ -26,7 +27,7 @@ const inspectCommand: CommandFactory = (context) => ({
     // A bad image throws a DiagnosticError, which `main` renders with exit code 1.
     const { inspectImage, formatImageSummary } = await import('../../image/bootImage/inspectImage.js');
     const summary = inspectImage(bytes, args.image);
-    io.stdout.write(args.json ? JSON.stringify(summary, null, 2) + '\n' : formatImageSummary(summary));
+    io.stdout.write(args.json ? escapeJsonText(JSON.stringify(summary, null, 2)) + '\n' : formatImageSummary(summary));
     context.exitCode = ExitCode.ok;
   },
 });

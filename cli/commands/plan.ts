@@ -5,6 +5,7 @@ import { ExitCode } from '../exitCodes.js';
 import { printDiagnostics, sourceFromDisk } from '../report/index.js';
 import { maxInputSizeOption } from '../readInput.js';
 import type { Plan } from '../../schema/plan.js';
+import { escapeTerminalText as safe } from '../../schema/terminalText.js';
 
 interface PlanArgs {
   readonly system?: string;
@@ -50,7 +51,8 @@ const planCommand: CommandFactory = (context) => ({
 
 const hex = (n: number, width = 8) => `0x${n.toString(16).padStart(width, '0')}`;
 
-function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+function table(headers: readonly string[], cells: readonly (readonly string[])[]): string {
+  const rows = cells.map((r) => r.map(safe));
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: readonly string[]) => `  ${cells.map((c, i) => c.padEnd(widths[i]!)).join('  ')}`.trimEnd();
   return [line(headers), ...rows.map(line)].join('\n') + '\n';
@@ -58,9 +60,9 @@ function table(headers: readonly string[], rows: readonly (readonly string[])[])
 
 /** The human-readable plan: one section per component, then untyped use. */
 export function formatPlan(plan: Plan): string {
-  let out = `plan of '${plan.system}' on ${plan.platform.name}: ${plan.objects.length} objects, ${plan.invocations.length} invocations, ${plan.rootTask.usedSlots} root slots\n`;
+  let out = `plan of '${safe(plan.system)}' on ${safe(plan.platform.name)}: ${plan.objects.length} objects, ${plan.invocations.length} invocations, ${plan.rootTask.usedSlots} root slots\n`;
   for (const c of plan.components) {
-    out += `\ncomponent '${c.name}' (priority ${c.tcb.priority}, entry ${hex(c.tcb.entry)}, stack ${hex(c.tcb.stackBottom)}..${hex(c.tcb.stackTop)}, IPC buffer ${hex(c.tcb.ipcBuffer)}${c.elfPlaceholder ? ', placeholder ELF' : ''})\n`;
+    out += `\ncomponent '${safe(c.name)}' (priority ${c.tcb.priority}, entry ${hex(c.tcb.entry)}, stack ${hex(c.tcb.stackBottom)}..${hex(c.tcb.stackTop)}, IPC buffer ${hex(c.tcb.ipcBuffer)}${c.elfPlaceholder ? ', placeholder ELF' : ''})\n`;
     out += table(['slot', 'cap', 'object', 'rights', 'badge'], c.cspace.map((s) => [
       String(s.slot), s.role, s.object,
       `${s.rights.read ? 'r' : '-'}${s.rights.write ? 'w' : '-'}${s.rights.grant ? 'g' : '-'}${s.rights.grantReply ? 'R' : '-'}`,

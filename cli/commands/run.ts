@@ -7,6 +7,7 @@ import type { CommandFactory } from '../context.js';
 import { ExitCode } from '../exitCodes.js';
 import { printDiagnostics } from '../report/index.js';
 import { D, createDiagnostic, type Diagnostic } from '../../schema/diagnostics.js';
+import { escapeTerminalText } from '../../schema/terminalText.js';
 import { maxInputSizeOption, readInputFile } from '../readInput.js';
 import { maxRamOption, maxRamProblem } from '../maxRam.js';
 import { lineBufferedOutput } from '../uartOutput.js';
@@ -69,7 +70,7 @@ const runCommand: CommandFactory = (context) => ({
       debugPutChar: uart.byte,
       ...(stdin !== undefined ? { stdin } : {}),
       ...(args.maxRam !== undefined ? { ramLimit: args.maxRam } : {}),
-      ...(args.trace ? { trace: (line: string) => io.stderr.write(line + '\n') } : {}),
+      ...(args.trace ? { trace: (line: string) => io.stderr.write(escapeTerminalText(line) + '\n') } : {}),
     });
     uart.flush();
     print(result.diagnostics);

@@ -1,7 +1,10 @@
 // rustc-style text: `error[KC3012]: message`, `--> file:line:col`, a code frame with `^^^` under the
 // span, related locations as `note:` frames, `= hint: …`. The only renderer that knows colour; the
-// caller decides (`colorEnabled`: a TTY and no NO_COLOR; `printDiagnostics` in index.ts).
+// caller decides (`colorEnabled`: a TTY and no NO_COLOR; `printDiagnostics` in index.ts). Every
+// message, hint, file name and source line is escaped (`safe`) before colour is added: names from an
+// image or a device tree reach the terminal as visible escapes, never as control sequences.
 import { LineIndex, lineIndexCache, type Diagnostic, type Span } from '../../schema/diagnostics.js';
+import { escapeTerminalText as safe } from '../../schema/terminalText.js';
 import type { RenderOptions } from './index.js';
 
 const TAB_WIDTH = 4;
@@ -24,13 +27,13 @@ export function renderText(diagnostics: readonly Diagnostic[], options: RenderOp
   const indexOf = lineIndexCache(options.sourceOf);
   let out = '';
   for (const d of diagnostics) {
-    out += `${palette.severity(d.severity, `${d.severity}[${d.code}]`)}${palette.bold(`: ${d.message}`)}\n`;
+    out += `${palette.severity(d.severity, `${d.severity}[${d.code}]`)}${palette.bold(`: ${safe(d.message)}`)}\n`;
     out += renderLocation(d.severity, d, indexOf(d.file), palette);
     for (const related of d.related ?? []) {
-      out += `${palette.severity('note', 'note')}: ${related.message}\n`;
+      out += `${palette.severity('note', 'note')}: ${safe(related.message)}\n`;
       out += renderLocation('note', related, indexOf(related.file), palette);
     }
-    if (d.hint) out += `  ${palette.gutter('=')} hint: ${d.hint}\n`;
+    if (d.hint) out += `  ${palette.gutter('=')} hint: ${safe(d.hint)}\n`;
     out += '\n';
   }
   return out;
@@ -48,14 +51,15 @@ function renderLocation(kind: Diagnostic['severity'] | 'note', place: Place, ind
   let line = place.line;
   let column = place.column;
   if (line === undefined && place.span && index) ({ line, column } = index.position(place.span.start));
-  if (line === undefined) return `  ${palette.gutter('-->')} ${place.file}\n`;
+  const file = safe(place.file);
+  if (line === undefined) return `  ${palette.gutter('-->')} ${file}\n`;
   column ??= 1;
-  let out = `  ${palette.gutter('-->')} ${place.file}:${line}:${column}\n`;
+  let out = `  ${palette.gutter('-->')} ${file}:${line}:${column}\n`;
   if (!index || line > index.lineCount) return out;
   const width = String(line).length;
   const pad = ' '.repeat(width);
   const raw = index.lineText(line);
-  const source = expandTabs(raw);
+  const source = safe(expandTabs(raw));
   // The underline covers the span, up to the end of its first line (at least one caret).
   const spanEnd = place.span ? Math.min(column - 1 + place.span.length, raw.length) : column;
   const from = visualColumn(raw, column - 1);
@@ -70,9 +74,9 @@ function expandTabs(text: string): string {
   return text.replace(/\t/g, ' '.repeat(TAB_WIDTH));
 }
 
-/** The display column of a 0-based offset in a line, with tabs expanded. */
+/** The display column of a 0-based offset in a line, with tabs expanded and controls escaped. */
 function visualColumn(line: string, offset: number): number {
-  return expandTabs(line.slice(0, offset)).length;
+  return safe(expandTabs(line.slice(0, offset))).length;
 }
 
 /** Colour only on a terminal and never with NO_COLOR set (https://no-color.org), whatever its value. */

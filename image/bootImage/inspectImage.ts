@@ -5,7 +5,7 @@ import { readImage } from './readImage.js';
 import type { BootImage } from './types.js';
 import { hex, hex8 } from './format.js';
 import { segmentPerms as perms } from '../elf.js';
-
+import { escapeTerminalText } from '../../schema/terminalText.js';
 
 export interface ImageSummary {
   readonly formatVersion: number;
@@ -185,7 +185,8 @@ export function formatImageSummary(summary: ImageSummary): string {
   if (summary.plan.grants.length > 0) {
     out.push('', `grants (${summary.plan.grants.length}):`, ...summary.plan.grants.map((g) => `  ${describeGrant(g)}`));
   }
-  return out.join('\n') + '\n';
+  // Names and the plan's strings come from the image: each line escaped, so none reaches the terminal raw.
+  return out.map(escapeTerminalText).join('\n') + '\n';
 }
 
 function formatBytes(size: number): string {

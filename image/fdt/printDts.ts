@@ -3,6 +3,7 @@
 // values typed the way dtc 1.6.1 guesses them (treesource.c `guess_value_type`). When the blob has
 // `__symbols__` (dtc -@), labels are restored and `interrupt-parent`/`interrupts-extended` name their
 // controllers as `&label`; other phandles stay raw numbers, which dtc keeps as written.
+import { escapeTerminalText } from '../../schema/terminalText.js';
 import { cellsOf, childPath, stringsOf, u32Property, type FdtNode, type FdtTree } from './fdtTree.js';
 
 const LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
@@ -43,10 +44,11 @@ function collectReferable(node: FdtNode, path: string, labels: Map<string, strin
 function printNode(node: FdtNode, path: string, depth: number, context: PrintContext): void {
   const indent = '\t'.repeat(depth);
   const prefix = (context.labels.get(path) ?? []).map((l) => `${l}: `).join('');
-  context.lines.push(`${indent}${prefix}${depth === 0 ? '/' : node.name} {`);
+  // Names are raw bytes of the blob (values are quoted with C escapes): escaped for the terminal.
+  context.lines.push(`${indent}${prefix}${depth === 0 ? '/' : escapeTerminalText(node.name)} {`);
   for (const property of node.properties) {
     const value = formatReference(property.name, property.value, context.byPhandle) ?? formatValue(property.value);
-    context.lines.push(`${indent}\t${property.name}${value === '' ? '' : ` = ${value}`};`);
+    context.lines.push(`${indent}\t${escapeTerminalText(property.name)}${value === '' ? '' : ` = ${value}`};`);
   }
   for (const child of node.children) {
     context.lines.push('');
