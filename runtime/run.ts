@@ -166,7 +166,9 @@ export function runSystem(system: BootedSystem, options: RunOptions = {}): RunRe
   const save = (t: TcbObject): void => {
     t.regs.set(cpu.x);
     t.regs[0] = 0;
+    // Every trap saves sepc as FaultIP (seL4 trap_entry); a syscall then sets NextIP past the ecall.
     t.pc = cpu.pc >>> 0;
+    t.faultIp = t.pc;
   };
   /** The kernel changed a thread's registers (replies, faults): reload it before running. */
   const kernelEntered = (): void => {

@@ -19,11 +19,13 @@ import { rescheduleRequired, restartThread, setPriority, suspendThread } from '.
 
 const OK: InvocationResult = { error: 0, mrs: [] };
 
+/** seL4_UserContext word `index` (the pc word is FaultIP: where the thread trapped or will restart). */
 function readContextWord(tcb: TcbObject, index: number): number {
   const reg = USER_CONTEXT_REGISTERS[index]!;
-  return reg < 0 ? tcb.pc >>> 0 : tcb.regs[reg]! >>> 0;
+  return reg < 0 ? tcb.faultIp >>> 0 : tcb.regs[reg]! >>> 0;
 }
 
+/** Sets word `index`; the pc word sets FaultIP and NextIP (setRegister(FaultIP) then setNextPC(getRestartPC)). */
 function writeContextWord(tcb: TcbObject, index: number, value: number): void {
   const reg = USER_CONTEXT_REGISTERS[index]!;
   if (reg < 0) {
@@ -69,19 +71,14 @@ function setSpace(
   };
 }
 
-function setIpcBuffer(kernel: Kernel, tcb: TcbObject, vaddr: number, bufferSlot: CSlot | undefined): () => void {
-  if (vaddr === 0) {
-    return () => {
-      tcb.ipcBuffer = 0;
-      installTcbSlot(kernel, tcb.bufferFrame, null, null);
-    };
-  }
-  if (!bufferSlot) throw truncatedMessage();
-  const cap = deriveCap(bufferSlot, bufferSlot.cap);
-  checkValidIpcBuffer(vaddr, cap);
+/** The buffer half of decodeSetIPCBuffer / decodeTCBConfigure: address 0 clears it, else the frame is checked. */
+function setIpcBuffer(kernel: Kernel, tcb: TcbObject, vaddr: number, bufferSlot: CSlot): () => void {
+  const cap = vaddr === 0 ? null : deriveCap(bufferSlot, bufferSlot.cap);
+  if (cap) checkValidIpcBuffer(vaddr, cap);
   return () => {
     tcb.ipcBuffer = vaddr >>> 0;
     installTcbSlot(kernel, tcb.bufferFrame, cap, bufferSlot);
+    if (tcb === kernel.current) rescheduleRequired(kernel);
   };
 }
 
@@ -120,17 +117,15 @@ export function decodeTcbInvocation(kernel: Kernel, invoker: TcbObject, cap: Cap
       if (mrs.length < 1 || extraCaps.length < 1) throw truncatedMessage();
       const source = extraCaps[0]!.cap;
       if (source.kind !== 'tcb') throw invalidCapability(1);
-      const flags = mrs[0]!;
-      if ((flags & 1) !== 0) suspendThread(kernel, source.obj);
-      for (let i = 0; i < USER_CONTEXT_REGISTERS.length; i++) writeContextWord(tcb, i, readContextWord(source.obj, i));
-      if ((flags & 2) !== 0) restartThread(kernel, tcb);
+      copyRegisters(kernel, tcb, source.obj, mrs[0]!);
       return OK;
     }
     case InvocationLabel.TCBConfigure: {
       if (mrs.length < 4 || extraCaps.length < 3) throw truncatedMessage();
       const [faultEp, cRootData, vRootData, buffer] = mrs as [number, number, number, number];
+      // decodeTCBConfigure checks the IPC buffer before the CSpace and VSpace roots.
+      const applyBuffer = setIpcBuffer(kernel, tcb, buffer, extraCaps[2]!);
       const applySpace = setSpace(kernel, tcb, faultEp, extraCaps[0]!, cRootData, extraCaps[1]!, vRootData);
-      const applyBuffer = setIpcBuffer(kernel, tcb, buffer, extraCaps[2]);
       applySpace();
       applyBuffer();
       return OK;
@@ -161,9 +156,9 @@ export function decodeTcbInvocation(kernel: Kernel, invoker: TcbObject, cap: Cap
       return OK;
     }
     case InvocationLabel.TCBSetIPCBuffer: {
-      if (mrs.length < 1) throw truncatedMessage();
-      if (mrs[0] !== 0 && extraCaps.length < 1) throw truncatedMessage();
-      setIpcBuffer(kernel, tcb, mrs[0]!, extraCaps[0])();
+      // The frame cap is required even to clear the buffer (address 0).
+      if (mrs.length < 1 || extraCaps.length < 1) throw truncatedMessage();
+      setIpcBuffer(kernel, tcb, mrs[0]!, extraCaps[0]!)();
       return OK;
     }
     case InvocationLabel.TCBSetSpace: {
@@ -202,6 +197,24 @@ export function decodeTcbInvocation(kernel: Kernel, invoker: TcbObject, cap: Cap
     default:
       throw illegalOperation();
   }
+}
+
+/** seL4_TCB_CopyRegisters flag bits (tcb.c CopyRegistersFlags). */
+const CopyRegistersFlag = { suspendSource: 1 << 0, resumeTarget: 1 << 1, transferFrame: 1 << 2, transferInteger: 1 << 3 } as const;
+/** seL4_UserContext words 0..15 are frameRegisters (FaultIP, ra, sp, gp, s0..s11), 16..31 gpRegisters. */
+const FRAME_REGISTER_COUNT = 16;
+
+/** seL4 invokeTCB_CopyRegisters: suspend the source, resume the target, then copy what the flags ask. */
+function copyRegisters(kernel: Kernel, dest: TcbObject, source: TcbObject, flags: number): void {
+  if ((flags & CopyRegistersFlag.suspendSource) !== 0) suspendThread(kernel, source);
+  if ((flags & CopyRegistersFlag.resumeTarget) !== 0) restartThread(kernel, dest);
+  if ((flags & CopyRegistersFlag.transferFrame) !== 0) {
+    for (let i = 0; i < FRAME_REGISTER_COUNT; i++) writeContextWord(dest, i, readContextWord(source, i));
+  }
+  if ((flags & CopyRegistersFlag.transferInteger) !== 0) {
+    for (let i = FRAME_REGISTER_COUNT; i < USER_CONTEXT_REGISTERS.length; i++) writeContextWord(dest, i, readContextWord(source, i));
+  }
+  if (dest === kernel.current) rescheduleRequired(kernel);
 }
 
 /** Priorities a thread may hold. */

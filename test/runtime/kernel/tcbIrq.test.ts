@@ -86,7 +86,7 @@ describe('TCB invocations', () => {
     expect(rootInvoke(sys, t.tcbSlot, L.TCBConfigure, [0, 0, 0], [t.cnodeSlot, t.vspaceSlot, t.bufferSlot]).error).toBe(
       SeL4Error.TruncatedMessage,
     );
-    expect(rootInvoke(sys, t.tcbSlot, L.TCBSetIPCBuffer, [0]).error).toBe(0);
+    expect(rootInvoke(sys, t.tcbSlot, L.TCBSetIPCBuffer, [0], [t.bufferSlot]).error).toBe(0);
     expect(t.tcb.bufferFrame.cap.kind).toBe('null');
     expect(checkInvariants(sys.kernel)).toEqual([]);
   });
@@ -242,9 +242,10 @@ describe('the remaining invocations', () => {
     const sys = bootTestKernel();
     const a = createThread(sys, 'a');
     const b = createThread(sys, 'b');
-    a.tcb.pc = 0x4444;
+    a.tcb.faultIp = 0x4444;
     a.tcb.regs[Reg.sp] = 0x8888;
-    expect(rootInvoke(sys, b.tcbSlot, L.TCBCopyRegisters, [0], [a.tcbSlot]).error).toBe(0);
+    // transferFrame (bit 2): pc, ra, sp, gp, s0..s11.
+    expect(rootInvoke(sys, b.tcbSlot, L.TCBCopyRegisters, [0b0100], [a.tcbSlot]).error).toBe(0);
     expect([b.tcb.pc, b.tcb.regs[Reg.sp]]).toEqual([0x4444, 0x8888]);
     expect(rootInvoke(sys, b.tcbSlot, L.TCBCopyRegisters, [0], [ROOT_CNODE])).toEqual({ error: SeL4Error.InvalidCapability, mrs: [1] });
     expect(rootInvoke(sys, b.tcbSlot, L.TCBSetSpace, [7, 0, 0], [a.cnodeSlot, a.vspaceSlot]).error).toBe(0);
