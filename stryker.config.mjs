@@ -1,0 +1,102 @@
+// Mutation testing (`npm run mutate`, not part of CI): which product folders Stryker mutates and which
+// tests it runs against them. How to run it and the scores per folder: docs/testing.md.
+//
+//   npm run mutate                                   every folder below (long: run one at a time)
+//   MUTATE=schema,compiler/check npm run mutate      the named folders, each with its own tests
+//   npm run mutate -- --mutate 'image/elf.ts'        Stryker's own --mutate narrows further
+import fs from 'node:fs';
+import path from 'node:path';
+import fg from 'fast-glob';
+
+/**
+ * Each folder with the tests that guard it. Tests that exercise only dist/ (the CLI bundle, which the
+ * sandbox does not rebuild from mutated sources), need clang, QEMU or Chromium, or run child processes
+ * are left out: they cannot see a mutant and would only make the run long.
+ */
+const FOLDERS = {
+  schema: {
+    mutate: ['schema/**/*.ts', '!schema/plan.generated.ts'],
+    tests: ['test/schema', 'test/compiler', 'test/image', 'test/cli/validate.test.ts', 'test/cli/report'],
+  },
+  'compiler/check': {
+    mutate: ['compiler/check/**/*.ts'],
+    tests: ['test/compiler', 'test/cli/validate.test.ts', 'test/schema/lineIndex.test.ts'],
+  },
+  'compiler/plan': {
+    mutate: ['compiler/plan/**/*.ts'],
+    tests: ['test/compiler', 'test/image/bootImage', 'test/runtime/boot.test.ts'],
+  },
+  image: {
+    mutate: ['image/**/*.ts'],
+    tests: ['test/image', 'test/compiler', 'test/runtime/boot.test.ts', 'test/fuzz/imageReader.test.ts', 'test/fuzz/fdtDecoder.test.ts', 'test/fuzz/elfReader.test.ts'],
+  },
+  'runtime/boot': {
+    mutate: ['runtime/boot/**/*.ts'],
+    tests: ['test/runtime/boot.test.ts', 'test/runtime/boot', 'test/runtime/run.test.ts', 'test/runtime/bareRunner.test.ts', 'test/fuzz/boot.test.ts'],
+  },
+  'runtime/kernel': {
+    mutate: ['runtime/kernel/**/*.ts'],
+    tests: ['test/runtime/kernel', 'test/runtime/boot.test.ts', 'test/runtime/run.test.ts', 'test/runtime/bareRunner.test.ts', 'test/fuzz/kernel.test.ts'],
+  },
+};
+
+/** Tests that cannot see a mutant (see above), by file. */
+const UNSEEING_TESTS = [
+  'test/compiler/toolchain.test.ts', // clang
+  'test/compiler/build.test.ts', // clang for some cases; the rest is covered by the unit tests
+  'test/fixtures/systems.test.ts', // clang
+  'test/compiler/codeCache.test.ts', // dist/
+  'test/compiler/babelTransform.test.ts', // dist/
+  'test/image/fdt/qemuDtb.test.ts', // QEMU
+];
+
+const names = (process.env.MUTATE ?? Object.keys(FOLDERS).join(',')).split(',').map((name) => name.trim().replace(/\/$/, ''));
+for (const name of names) {
+  if (!(name in FOLDERS)) throw new Error(`MUTATE names '${name}'; the folders are ${Object.keys(FOLDERS).join(', ')}`);
+}
+const chosen = names.map((name) => FOLDERS[name]);
+
+const testFiles = fg
+  .sync(
+    chosen.flatMap((folder) => folder.tests).map((entry) => (entry.endsWith('.ts') ? entry : `${entry}/**/*.test.ts`)),
+    { onlyFiles: true },
+  )
+  .filter((file) => !UNSEEING_TESTS.includes(file))
+  .sort();
+
+// The tests find the shared corpus at `<repo>/../shared`; the sandbox is `.stryker-tmp/sandbox-*`,
+// so the same relative path has to lead there too. KAAL_SHARED overrides (a git worktree elsewhere).
+const shared = process.env.KAAL_SHARED ?? path.resolve('..', 'shared');
+const sandboxShared = path.resolve('.stryker-tmp', 'shared');
+if (fs.existsSync(shared) && !fs.existsSync(sandboxShared)) {
+  fs.mkdirSync('.stryker-tmp', { recursive: true });
+  fs.symlinkSync(shared, sandboxShared);
+}
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'vitest',
+  vitest: { configFile: 'vitest.config.ts', related: true },
+  checkers: ['typescript'],
+  tsconfigFile: 'tsconfig.json',
+  typescriptChecker: { prioritizePerformanceOverAccuracy: true },
+  mutate: chosen.flatMap((folder) => folder.mutate),
+  testFiles,
+  // Stryker marks files `// @ts-nocheck` so mutants compile; only the product code, never the tests'
+  // fixtures (a descriptor one line longer moves every diagnostic position the tests check).
+  disableTypeChecks: '{schema,compiler,image,runtime}/**/*.ts',
+  coverageAnalysis: 'perTest',
+  // A static mutant (module-level code: tables, constants) is covered by every test and would rerun
+  // them all after a reload; they are counted as ignored and listed in the report.
+  ignoreStatic: true,
+  concurrency: Number(process.env.MUTATE_CONCURRENCY ?? 2),
+  timeoutMS: 30_000,
+  dryRunTimeoutMinutes: 30,
+  ignorePatterns: ['dist', 'reports', 'tmp', '*.img', 'bench'],
+  reporters: ['clear-text', 'progress-append-only', 'html', 'json'],
+  htmlReporter: { fileName: `reports/mutation/${names.join('+').replaceAll('/', '-')}.html` },
+  jsonReporter: { fileName: `reports/mutation/${names.join('+').replaceAll('/', '-')}.json` },
+  clearTextReporter: { allowColor: false, reportTests: false, reportMutants: true },
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: true,
+};
