@@ -103,6 +103,9 @@ function describeCap(cap: Cap, names: Map<KernelObject, string>): string {
 const rightsText = (r: { read: boolean; write: boolean; grant: boolean; grantReply: boolean }): string =>
   `${r.read ? 'R' : '-'}${r.write ? 'W' : '-'}${r.grant ? 'G' : '-'}${r.grantReply ? 'P' : '-'}`;
 
+const plannedCapText = (p: CapSlot): string =>
+  `'${p.kind} ${p.object}${p.kind === 'endpoint' || p.kind === 'notification' ? ` badge ${hex(p.badge)} rights ${rightsText(p.rights)}` : ''}'`;
+
 const capKindFor: Record<CapSlot['kind'], Cap['kind']> = {
   tcb: 'tcb',
   endpoint: 'endpoint',
@@ -148,7 +151,10 @@ export function verifyBoot(
     const cspace = tcb.cspaceRoot.cap;
     const slots = cspace.kind === 'cnode' ? cspace.obj.slots : [];
     const planned = new Map(c.cspace.map((s) => [s.slot, s]));
+    // The kernel creates CNode slots on first use: a slot never used holds nothing.
+    const visited = new Set<number>();
     for (const slot of slots) {
+      visited.add(slot.index);
       const p = planned.get(slot.index);
       const cap = slot.cap;
       if (cap.kind === 'irqHandler' || p?.kind === 'irqHandler') continue;
@@ -157,7 +163,7 @@ export function verifyBoot(
         continue;
       }
       const want = byName.get(p.object);
-      const plannedText = `'${p.kind} ${p.object}${p.kind === 'endpoint' || p.kind === 'notification' ? ` badge ${hex(p.badge)} rights ${rightsText(p.rights)}` : ''}'`;
+      const plannedText = plannedCapText(p);
       const same =
         cap.kind === capKindFor[p.kind] &&
         capObject(cap) === want &&
@@ -167,8 +173,8 @@ export function verifyBoot(
       if (!same) report(D.capabilityDiffers, { component, slot: slot.index, planned: plannedText, found: describeCap(cap, names) });
     }
     for (const p of c.cspace) {
-      if (p.slot >= slots.length && p.kind !== 'irqHandler') {
-        report(D.capabilityDiffers, { component, slot: p.slot, planned: `'${p.kind} ${p.object}'`, found: 'nothing' });
+      if (!visited.has(p.slot) && p.kind !== 'irqHandler') {
+        report(D.capabilityDiffers, { component, slot: p.slot, planned: plannedCapText(p), found: 'nothing' });
       }
     }
 
