@@ -1,0 +1,252 @@
+// The boot proof (runtime/boot/verify.ts), each way of "exactly the plan, nothing beyond it": the
+// kernel state of a really booted uart-echo is changed behind the kernel's back (a cap in a slot the
+// plan does not list, wrong rights bit by bit, wrong badge, object or kind, an extra mapping of RAM,
+// a device or other memory, a wrong frame, an extra IRQ handler or binding, thread settings), or the
+// plan handed to the proof is, and each difference must be reported with its code and its words.
+import { describe, expect, it } from 'vitest';
+import { bootImage, type BootedSystem } from '../../../runtime/boot/index.js';
+import { verifyBoot } from '../../../runtime/boot/verify.js';
+import { Reg } from '../../../runtime/kernel/abi.js';
+import type { Cap, CSlot, NotificationObject } from '../../../runtime/kernel/objects.js';
+import { PTE_A, PTE_D, PTE_R, PTE_U, PTE_V, PTE_W, ptePaddr } from '../../../runtime/kernel/vspace.js';
+import type { Plan } from '../../../schema/plan.generated.js';
+import { exampleImage } from '../exampleImages.js';
+
+const ALL = { read: true, write: true, grant: true, grantReply: true };
+
+async function booted(name = 'uart-echo'): Promise<BootedSystem> {
+  const r = bootImage(await exampleImage(name));
+  if (!r.ok) throw new Error(r.diagnostics.map((d) => d.message).join('\n'));
+  return r.system;
+}
+
+/**
+ * The proof on `system`, optionally against an edited copy of its plan; [code, message] each. A cap
+ * written behind the kernel's back can also break its bookkeeping (KC7030, tested in boot.test.ts):
+ * left out here.
+ */
+function proof(system: BootedSystem, editPlan?: (plan: Plan) => void): [string, string][] {
+  const plan = structuredClone(system.plan);
+  editPlan?.(plan);
+  const components = system.components.map((c) => ({ ...c, plan: plan.components.find((p) => p.name === c.plan.name)! }));
+  const ram = system.machine.platform.ram;
+  const found = verifyBoot(system.kernel, plan, components, {
+    deviceAt: (paddr) => system.machine.deviceAt(paddr),
+    isRam: (paddr) => ram.some((r) => paddr >= r.base && paddr < r.base + r.size),
+  });
+  return found.filter((d) => d.code !== 'KC7030').map((d) => [d.code, d.message]);
+}
+
+const component = (system: BootedSystem, name: string) => system.components.find((c) => c.plan.name === name)!;
+
+/** Slot `index` of a component's CSpace. */
+function slot(system: BootedSystem, name: string, index: number): CSlot {
+  const root = component(system, name).tcb.cspaceRoot.cap;
+  if (root.kind !== 'cnode') throw new Error('no CNode');
+  return root.obj.slots.at(index)!;
+}
+
+/** Writes a 4 KiB user leaf PTE for `vaddr` into the component's existing second-level table. */
+function writeLeaf(system: BootedSystem, name: string, vaddr: number, paddr: number, flags = PTE_V | PTE_R | PTE_W | PTE_U | PTE_A | PTE_D): void {
+  const mem = system.kernel.memory;
+  const root = component(system, name).vspace;
+  const table = ptePaddr(mem.readU32(root.paddr + 4 * (vaddr >>> 22)));
+  mem.writeU32(table + 4 * ((vaddr >>> 12) & 0x3ff), (((paddr / 4096) << 10) | flags) >>> 0);
+}
+
+const notificationOf = (system: BootedSystem, name: string): NotificationObject => {
+  const cap = slot(system, name, 1).cap;
+  if (cap.kind !== 'notification') throw new Error('slot 1 is not a notification');
+  return cap.obj;
+};
+
+describe('the boot proof: nothing beyond the plan', () => {
+  it('the unchanged boot proves clean', async () => {
+    expect(proof(await booted())).toEqual([]);
+  });
+
+  it('a capability in a slot the plan does not list is reachable beyond the plan (KC7022); an empty one is not', async () => {
+    const system = await booted();
+    slot(system, 'uart-driver', 200).cap = { kind: 'tcb', obj: component(system, 'client').tcb };
+    slot(system, 'uart-driver', 201).cap = { kind: 'null' };
+    expect(proof(system)).toEqual([['KC7022', "component 'uart-driver' can reach a 'tcb tcb_client' capability in slot 200, which the plan does not grant it"]]);
+  });
+
+  it('a badged capability beyond the plan is named with its badge and rights', async () => {
+    const system = await booted();
+    slot(system, 'client', 77).cap = { kind: 'notification', obj: notificationOf(system, 'uart-driver'), badge: 0x20, rights: { read: false, write: true, grant: false, grantReply: false } };
+    expect(proof(system)).toEqual([
+      ['KC7022', "component 'client' can reach a 'notification ntfn_uart-driver badge 0x00000020 rights -W--' capability in slot 77, which the plan does not grant it"],
+    ]);
+  });
+
+  it.each([
+    ['read', 'RW--'],
+    ['write', '----'],
+    ['grant', '-WG-'],
+    ['grantReply', '-W-P'],
+  ] as const)('a planned capability with the %s right flipped differs (KC7023)', async (right, found) => {
+    const system = await booted();
+    const s = slot(system, 'uart-driver', 10);
+    const cap = s.cap as Extract<Cap, { kind: 'notification' }>;
+    expect(cap.rights).toEqual({ read: false, write: true, grant: false, grantReply: false });
+    s.cap = { ...cap, rights: { ...cap.rights, [right]: !cap.rights[right] } };
+    expect(proof(system)).toEqual([
+      ['KC7023', `component 'uart-driver': CSpace slot 10 holds 'notification ntfn_client badge 0x00000001 rights ${found}', the plan says 'notification ntfn_client badge 0x00000001 rights -W--'`],
+    ]);
+  });
+
+  it('a planned capability with another badge, to another object or of another kind differs (KC7023)', async () => {
+    const system = await booted();
+    const s = slot(system, 'uart-driver', 10);
+    const cap = s.cap as Extract<Cap, { kind: 'notification' }>;
+    s.cap = { ...cap, badge: 3 };
+    expect(proof(system).map(([code, message]) => [code, message.split(',')[0]])).toEqual([['KC7023', "component 'uart-driver': CSpace slot 10 holds 'notification ntfn_client badge 0x00000003 rights -W--'"]]);
+    s.cap = { ...cap, obj: notificationOf(system, 'uart-driver') };
+    expect(proof(system).map(([code]) => code)).toEqual(['KC7023']);
+    s.cap = cap;
+    const tcbSlot = slot(system, 'client', 6);
+    const tcbCap = tcbSlot.cap;
+    tcbSlot.cap = { kind: 'tcb', obj: component(system, 'uart-driver').tcb };
+    expect(proof(system)).toEqual([["KC7023", "component 'client': CSpace slot 6 holds 'tcb tcb_uart-driver', the plan says 'tcb tcb_client'"]]);
+    tcbSlot.cap = { kind: 'notification', obj: notificationOf(system, 'client'), badge: 0, rights: ALL };
+    expect(proof(system).map(([code]) => code)).toEqual(['KC7023']);
+    tcbSlot.cap = tcbCap;
+    expect(proof(system)).toEqual([]);
+  });
+
+  it('a planned capability in a slot that holds nothing, never used or beyond the CNode, is reported as nothing there', async () => {
+    const system = await booted();
+    const extra = (slot: number) => (plan: Plan) => {
+      plan.components.find((c) => c.name === 'client')!.cspace.push({ slot, kind: 'tcb', object: 'tcb_client', badge: 0, rights: ALL, role: 'tcb' } as Plan['components'][number]['cspace'][number]);
+    };
+    for (const at of [100, 255, 256]) {
+      expect(proof(system, extra(at))).toEqual([['KC7023', `component 'client': CSpace slot ${at} holds nothing, the plan says 'tcb tcb_client'`]]);
+    }
+    slot(system, 'client', 100);
+    expect(proof(system, extra(100))).toEqual([['KC7023', "component 'client': CSpace slot 100 holds nothing, the plan says 'tcb tcb_client'"]]);
+  });
+
+  it('an extra mapping of RAM, of device registers or of other memory is reachable beyond the plan (KC7022)', async () => {
+    const system = await booted();
+    writeLeaf(system, 'client', 0x7fff_e000, 0x8040_6000);
+    writeLeaf(system, 'client', 0x7fff_b000, 0x0010_1000);
+    writeLeaf(system, 'client', 0x7fff_a000, 0x2000_0000);
+    expect(proof(system).filter(([code]) => code === 'KC7022')).toEqual([
+      ['KC7022', "component 'client' can reach physical address '0x20000000' at '0x7fffa000', which the plan does not grant it"],
+      ['KC7022', "component 'client' can reach device '/soc/rtc@101000' registers at '0x00101000' (mapped at '0x7fffb000', rw), which the plan does not grant it"],
+      ['KC7022', "component 'client' can reach RAM frame '0x80406000' at '0x7fffe000', which the plan does not grant it"],
+    ]);
+  });
+
+  it('a planned mapping onto another frame, with other rights or other cacheability differs (KC7024)', async () => {
+    const system = await booted();
+    const stack = component(system, 'client').plan.vspace.find((m) => m.purpose === 'stack')!;
+    writeLeaf(system, 'client', stack.vaddr, 0x8040_5000);
+    expect(proof(system).filter(([code]) => code === 'KC7024')).toEqual([
+      ['KC7024', `component 'client': VSpace at '0x${stack.vaddr.toString(16)}' maps '0x80405000' rw, the plan says '0x${stack.paddr.toString(16)}' rw (stack ${stack.frame})`],
+    ]);
+    const fresh = await booted();
+    expect(proof(fresh, (plan) => (plan.components.find((c) => c.name === 'client')!.vspace.find((m) => m.purpose === 'stack')!.cached = false))).toEqual([
+      ['KC7024', `component 'client': VSpace at '0x${stack.vaddr.toString(16)}' maps '0x${stack.paddr.toString(16)}' rw, the plan says '0x${stack.paddr.toString(16)}' rw (stack ${stack.frame})`],
+    ]);
+    expect(proof(fresh, (plan) => (plan.components.find((c) => c.name === 'client')!.vspace.find((m) => m.purpose === 'stack')!.perms = 'r')).map(([c]) => c)).toEqual(['KC7024']);
+    expect(proof(fresh, (plan) => (plan.components.find((c) => c.name === 'client')!.vspace.find((m) => m.purpose === 'stack')!.vaddr = 0x7fff_8000))).toEqual([
+      ['KC7024', `component 'client': VSpace at '0x7fff8000' maps nothing, the plan says '0x${stack.paddr.toString(16)}' rw (stack ${stack.frame})`],
+      ['KC7022', `component 'client' can reach RAM frame '0x${stack.paddr.toString(16)}' at '0x${stack.vaddr.toString(16)}', which the plan does not grant it`],
+    ]);
+  });
+
+  it('an MMIO grant onto another device page, with other rights or cacheability, or one page longer differs (KC7021)', async () => {
+    const system = await booted();
+    const uart = (plan: Plan) => plan.grants.find((g) => g.kind === 'mmio' && g.device === '/soc/serial@10000000')!;
+    expect(proof(system, (plan) => (uart(plan).perms = 'r'))).toEqual([
+      ['KC7021', "component 'uart-driver': mmio grant '/soc/serial@10000000 0x10000000+0x00001000' is realized differently: planned '0x10000000' r uncached at '0x60000000', found '0x10000000' rw uncached at '0x60000000'"],
+    ]);
+    expect(proof(system, (plan) => (uart(plan).cached = true)).map(([c]) => c)).toEqual(['KC7021']);
+    expect(proof(system, (plan) => (uart(plan).paddr = 0x1000_1000)).map(([c]) => c)).toEqual(['KC7021']);
+    // The second page of a two-page grant is the test device's page, not the UART's next one.
+    expect(proof(system, (plan) => (uart(plan).size = 0x2000))).toEqual([
+      ['KC7021', "component 'uart-driver': mmio grant '/soc/serial@10000000 0x10000000+0x00002000' is realized differently: planned '0x10001000' rw uncached at '0x60001000', found '0x00100000' rw uncached at '0x60001000'"],
+    ]);
+    expect(proof(system, (plan) => (uart(plan).vaddr = 0x6000_4000)).map(([c, m]) => [c, m.split(':').slice(0, 2).join(':')])).toEqual([
+      ['KC7020', "component 'uart-driver': mmio grant '/soc/serial@10000000 0x10000000+0x00001000' is not realized"],
+      ['KC7022', "component 'uart-driver' can reach device '/soc/serial@10000000' registers at '0x10000000' (mapped at '0x60000000', rw), which the plan does not grant it"],
+    ]);
+  });
+
+  it('an IRQ handler the plan does not grant is reachable beyond the plan (KC7022), in the holder and in another component', async () => {
+    const system = await booted();
+    slot(system, 'uart-driver', 140).cap = { kind: 'irqHandler', irq: 11 };
+    slot(system, 'client', 139).cap = { kind: 'irqHandler', irq: 10 };
+    expect(proof(system)).toEqual([
+      ['KC7022', "component 'uart-driver' can reach an IRQ handler for IRQ 11 in slot 140, which the plan does not grant it"],
+      ['KC7022', "component 'client' can reach an IRQ handler for IRQ 10 in slot 139, which the plan does not grant it"],
+    ]);
+  });
+
+  it('an IRQ bound to a component’s notification without a grant is reachable beyond the plan (KC7022)', async () => {
+    const system = await booted();
+    system.kernel.irqSlots[11]!.cap = { kind: 'notification', obj: notificationOf(system, 'uart-driver'), badge: 4, rights: ALL };
+    expect(proof(system)).toEqual([
+      ['KC7022', "component 'uart-driver' can reach interrupts of IRQ 11, delivered to its notification, which the plan does not grant it"],
+    ]);
+  });
+
+  it('the granted IRQ bound with another badge or to another notification differs (KC7021)', async () => {
+    const system = await booted();
+    const binding = system.kernel.irqSlots[10]!;
+    const cap = binding.cap as Extract<Cap, { kind: 'notification' }>;
+    binding.cap = { ...cap, badge: 4 };
+    expect(proof(system).map(([code, message]) => [code, message.split(': planned')[1]])).toEqual([
+      ['KC7021', ` notification 'ntfn_uart-driver' badge 0x00000002, found notification at '0x${cap.obj.paddr.toString(16).padStart(8, '0')}' badge 0x00000004`],
+    ]);
+    binding.cap = { ...cap, obj: notificationOf(system, 'client') };
+    expect(proof(system).map(([code, message]) => [code, message.split(':')[0]])).toEqual([
+      ['KC7021', "component 'uart-driver'"],
+      ['KC7022', "component 'client' can reach interrupts of IRQ 10, delivered to its notification, which the plan does not grant it"],
+    ]);
+  });
+
+  it('the granted IRQ without a handler issued, without its handler cap, or signalling nothing is not realized (KC7020)', async () => {
+    const detail = (found: [string, string][]) => found.map(([code, message]) => [code, message.split('is not realized: ')[1] ?? message]);
+    const system = await booted();
+    system.kernel.irqStates[10] = 'inactive';
+    expect(detail(proof(system))).toEqual([['KC7020', 'IRQ 10 has no handler issued']]);
+    system.kernel.irqStates[10] = 'signal';
+    const handler = slot(system, 'uart-driver', 139);
+    handler.cap = { kind: 'null' };
+    expect(detail(proof(system))).toEqual([['KC7020', 'slot 139 does not hold the IRQ 10 handler']]);
+    handler.cap = { kind: 'irqHandler', irq: 11 };
+    expect(detail(proof(system))).toEqual([
+      ['KC7020', 'slot 139 does not hold the IRQ 10 handler'],
+      ['KC7022', "component 'uart-driver' can reach an IRQ handler for IRQ 11 in slot 139, which the plan does not grant it"],
+    ]);
+    handler.cap = { kind: 'tcb', obj: component(system, 'client').tcb };
+    expect(detail(proof(system))).toEqual([['KC7020', 'slot 139 does not hold the IRQ 10 handler']]);
+    handler.cap = { kind: 'irqHandler', irq: 10 };
+    const binding = system.kernel.irqSlots[10]!;
+    const cap = binding.cap;
+    binding.cap = { kind: 'null' };
+    expect(detail(proof(system))).toEqual([['KC7020', 'IRQ 10 signals no notification']]);
+    binding.cap = cap;
+    expect(detail(proof(system, (plan) => (plan.components.find((c) => c.name === 'uart-driver')!.irqs = [])))).toEqual([
+      ['KC7020', 'the component plan has no binding for it'],
+    ]);
+    expect(proof(system)).toEqual([]);
+  });
+
+  it.each([
+    ['priority', (s: BootedSystem) => (component(s, 'client').tcb.priority += 1)],
+    ['entry pc', (s: BootedSystem) => (component(s, 'client').tcb.pc += 4)],
+    ['stack pointer', (s: BootedSystem) => (component(s, 'client').tcb.regs[Reg.sp] -= 16)],
+    ['IPC buffer', (s: BootedSystem) => (component(s, 'client').tcb.ipcBuffer += 0x1000)],
+    ['fault endpoint cptr', (s: BootedSystem) => (component(s, 'client').tcb.faultHandler += 1)],
+  ] as const)('a thread whose %s differs from the plan is reported (KC7025)', async (field, change) => {
+    const system = await booted();
+    change(system);
+    const found = proof(system);
+    expect(found.map(([code]) => code)).toEqual(['KC7025']);
+    expect(found[0]![1]).toMatch(new RegExp(`^component 'client': its thread has ${field} 0x[0-9a-f]{8}, the plan says 0x[0-9a-f]{8}$`));
+  });
+});
