@@ -10,6 +10,7 @@ import { devicetreeDiagnostics } from './diagnostics/devicetree.js';
 import { checksDiagnostics } from './diagnostics/checks.js';
 import { planDiagnostics } from './diagnostics/plan.js';
 import { buildDiagnostics } from './diagnostics/build.js';
+import { sel4Diagnostics } from './diagnostics/sel4.js';
 import { imageDiagnostics } from './diagnostics/image.js';
 import { bootDiagnostics } from './diagnostics/boot.js';
 import { machineDiagnostics } from './diagnostics/machine.js';
@@ -40,6 +41,7 @@ export const D = {
   ...named(checksDiagnostics),
   ...named(planDiagnostics),
   ...named(buildDiagnostics),
+  ...named(sel4Diagnostics),
   ...named(imageDiagnostics),
   ...named(bootDiagnostics),
   ...named(machineDiagnostics),

@@ -2,7 +2,6 @@
 // kernel (fixtures/loader/standin.c, built here by clang) prints the registers, page table and
 // memory the loader handed it and what each SBI call answered; these tests check every line.
 // Also: the committed loader ELF is exactly what its sources build to.
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -12,7 +11,7 @@ import { buildLoader, readPrebuiltLoader } from '../../compiler/sel4/loader.js';
 import { toolVersion } from '../../compiler/toolchain.js';
 import { findSymbol, readElf } from '../../image/elf.js';
 import { LOADER_HEADER_SYMBOL, writeSel4Image, type LoaderRegion } from '../../image/sel4Image.js';
-import { bootUnderQemu, haveQemu } from '../helpers/qemu.js';
+import { bootUnderQemu, buildStandin, haveQemu } from '../helpers/qemu.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const clang = (await toolVersion('clang')) !== null && (await toolVersion('ld.lld')) !== null;
@@ -34,19 +33,6 @@ function hash256(bytes: Uint8Array): number {
 }
 
 const hex = (n: number) => '0x' + (n >>> 0).toString(16).padStart(8, '0');
-
-function buildStandin(dir: string): Uint8Array {
-  const flags = ['--target=riscv32-unknown-elf', '-march=rv32imac', '-mabi=ilp32', '-mcmodel=medany', '-mno-relax', '-ffreestanding', '-nostdlibinc', '-fno-builtin', '-O2', '-std=c11', '-Wall', '-Werror'];
-  const fixtures = path.join(repo, 'fixtures/loader');
-  for (const source of ['standin_start.S', 'standin.c']) {
-    const cc = spawnSync('clang', [...flags, '-c', path.join(fixtures, source), '-o', path.join(dir, `${source}.o`)], { encoding: 'utf8' });
-    expect(cc.status, cc.stderr).toBe(0);
-  }
-  const out = path.join(dir, 'standin.elf');
-  const ld = spawnSync('ld.lld', ['-nostdlib', '-static', '--build-id=none', '-T', path.join(fixtures, 'standin.ld'), '-o', out, path.join(dir, 'standin_start.S.o'), path.join(dir, 'standin.c.o')], { encoding: 'utf8' });
-  expect(ld.status, ld.stderr).toBe(0);
-  return new Uint8Array(fs.readFileSync(out));
-}
 
 describe.skipIf(!clang)('the loader', () => {
   it('is committed byte-identical to a build of its sources', async () => {

@@ -1,0 +1,69 @@
+// KC51xx: `build --target sel4`: the seL4 kernel given with --kernel and its configuration
+// (--kernel-config), checked before anything is planned for it (compiler/sel4/kernelConfig.ts).
+import { diagnostic } from '../diagnosticDefinition.js';
+
+const KERNEL_CONFIG_HINT = 'docs/sel4.md lists the kernel configuration --target sel4 needs';
+
+export const sel4Diagnostics = {
+  sel4KernelUnreadable: diagnostic('KC5100', 'error', "cannot read the seL4 kernel '{file}': {reason}", "give the kernel's ELF with --kernel <kernel.elf>"),
+  sel4Kernel64Bit: diagnostic(
+    'KC5101',
+    'error',
+    "kernel '{file}' is a 64-bit ELF: --target sel4 needs KernelSel4Arch 'riscv32'",
+    KERNEL_CONFIG_HINT,
+  ),
+  sel4KernelWrongArch: diagnostic(
+    'KC5102',
+    'error',
+    "kernel '{file}' is configured with KernelSel4Arch '{arch}' ({evidence}); --target sel4 needs 'riscv32'",
+    KERNEL_CONFIG_HINT,
+  ),
+  sel4KernelMcs: diagnostic(
+    'KC5103',
+    'error',
+    "kernel '{file}' is configured with KernelIsMCS ON ({evidence}); --target sel4 plans for the non-MCS kernel",
+    KERNEL_CONFIG_HINT,
+  ),
+  sel4KernelSmp: diagnostic(
+    'KC5104',
+    'error',
+    "kernel '{file}' is configured for SMP (KernelMaxNumNodes {nodes}; {evidence}); --target sel4 needs KernelMaxNumNodes 1",
+    KERNEL_CONFIG_HINT,
+  ),
+  sel4KernelWrongPlatform: diagnostic(
+    'KC5105',
+    'error',
+    "kernel '{file}' is configured with KernelPlatform '{platform}' ({evidence}); the system's platform needs '{expected}'",
+    KERNEL_CONFIG_HINT,
+  ),
+  sel4KernelFpuMismatch: diagnostic(
+    'KC5106',
+    'error',
+    "kernel configuration '{config}' says HAVE_FPU is {configured}, but the kernel ELF '{file}' uses the '{abi}' float ABI",
+    'give the gen_config.json of the build that made this kernel',
+  ),
+  sel4KernelConfigUnreadable: diagnostic(
+    'KC5107',
+    'error',
+    "cannot read the kernel configuration '{file}': {reason}",
+    "give the kernel build's gen_config/kernel/gen_config.json with --kernel-config",
+  ),
+  sel4KernelNotSel4: diagnostic(
+    'KC5108',
+    'error',
+    "kernel '{file}' does not look like a seL4 kernel: {reason}",
+    "give the unstripped kernel.elf of a seL4 build (its symbol table names the kernel's memory and state)",
+  ),
+  sel4KernelOutsideMemory: diagnostic(
+    'KC5109',
+    'error',
+    "kernel '{file}' loads at '{start}'..'{end}', outside the platform's memory from '{memoryStart}' (a kernel for another KernelPlatform?)",
+    KERNEL_CONFIG_HINT,
+  ),
+  sel4KernelBadWindow: diagnostic(
+    'KC5110',
+    'error',
+    "kernel '{file}': its virtual base '{vbase}' and physical base '{pbase}' differ within a 4 MiB page, so the loader cannot map its window",
+    'a seL4 kernel for riscv32 is linked at 0xff800000 plus the 4 MiB offset of its physical base',
+  ),
+} as const;

@@ -1,0 +1,181 @@
+// The kernel checks of --target sel4 on synthetic kernel ELFs (written here with image/elfWrite):
+// what is read from a kernel (ranges, entry, float ABI, avail_p_regs, configuration symbols) and
+// every refusal (64-bit, MCS, SMP, another platform or arch, FPU contradiction, not seL4), each at
+// its boundary. With KAAL_SEL4_KERNEL set, the real kernel is read too.
+import * as fs from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { checkSel4Kernel, type KernelCheckInput } from '../../../compiler/sel4/kernelConfig.js';
+import { writeElf, type OutputSymbol } from '../../../image/elfWrite.js';
+
+const PBASE = 0x8020_0000;
+const VBASE = 0xffa0_0000;
+
+interface KernelOptions {
+  readonly flags?: number;
+  readonly symbols?: readonly OutputSymbol[];
+  readonly pbase?: number;
+  readonly vbase?: number;
+  readonly availableMemory?: readonly [number, number][] | null;
+  readonly elfClass?: 1 | 2;
+}
+
+/** A kernel-shaped ELF: one executable segment with `avail_p_regs` in it, one .bss-like segment. */
+function kernelElf(options: KernelOptions = {}): Uint8Array {
+  const pbase = options.pbase ?? PBASE;
+  const vbase = options.vbase ?? VBASE;
+  const text = new Uint8Array(0x2000);
+  const regions = options.availableMemory === undefined ? [[0x8020_0000, 0xffff_ffff] as [number, number]] : options.availableMemory;
+  const view = new DataView(text.buffer);
+  (regions ?? []).forEach(([start, end], i) => {
+    view.setUint32(0x100 + i * 8, start, true);
+    view.setUint32(0x104 + i * 8, end, true);
+  });
+  const symbols: OutputSymbol[] = [
+    ...(regions === null ? [] : [{ name: 'avail_p_regs', value: vbase + 0x100, size: 8 * regions.length }]),
+    { name: 'ksCurThread', value: vbase + 0x3000, size: 4 },
+    ...(options.symbols ?? []),
+  ];
+  return writeElf({
+    entry: vbase,
+    flags: options.flags ?? 0x1,
+    elfClass: options.elfClass,
+    segments: [
+      { vaddr: vbase, paddr: pbase, memsz: text.length, flags: 5, data: text },
+      { vaddr: vbase + 0x3000, paddr: pbase + 0x3000, memsz: 0x1800, flags: 6, data: new Uint8Array(0) },
+    ],
+    symbols,
+  });
+}
+
+function check(kernelBytes: Uint8Array, config?: Record<string, unknown> | string, extra: Partial<KernelCheckInput> = {}) {
+  return checkSel4Kernel({
+    kernelFile: 'kernel.elf',
+    kernelBytes,
+    ...(config === undefined ? {} : { configFile: 'gen_config.json', configText: typeof config === 'string' ? config : JSON.stringify(config) }),
+    platform: 'kaal-virt-rv32',
+    memoryStart: 0x8000_0000,
+    ...extra,
+  });
+}
+
+const codes = (result: ReturnType<typeof check>) => result.diagnostics.map((d) => d.code);
+
+/** What a non-MCS, single-core riscv32 qemu-riscv-virt build's gen_config.json says. */
+const GOOD_CONFIG = {
+  SEL4_ARCH: 'riscv32',
+  PLAT: 'qemu-riscv-virt',
+  KERNEL_MCS: false,
+  MAX_NUM_NODES: '1',
+  ENABLE_SMP_SUPPORT: false,
+  HAVE_FPU: false,
+  DEBUG_BUILD: true,
+  ROOT_CNODE_SIZE_BITS: '12',
+  MAX_NUM_BOOTINFO_UNTYPED_CAPS: '230',
+  TIMER_FREQUENCY: '10000000',
+};
+
+describe('the seL4 kernel read for --target sel4', () => {
+  it('gives its physical and virtual range, entry, memory table and a no-FPU configuration', () => {
+    const result = check(kernelElf());
+    expect(result.diagnostics).toEqual([]);
+    expect(result.kernel).toMatchObject({ entry: VBASE, physStart: PBASE, virtStart: VBASE, physEnd: PBASE + 0x5000, floatAbi: 'soft' });
+    expect(result.config).toEqual({ source: 'kernel ELF', fpu: false, tcbSizeBits: 9, debug: false, availableMemory: [{ start: 0x8020_0000, end: 0xffff_ffff }] });
+  });
+
+  it('takes the FPU from the float ABI of e_flags: double float gives 2^10-byte TCBs', () => {
+    expect(check(kernelElf({ flags: 0x5 })).config).toMatchObject({ fpu: true, tcbSizeBits: 10 });
+    expect(check(kernelElf({ flags: 0x3 })).config).toMatchObject({ fpu: true, tcbSizeBits: 10 });
+  });
+
+  it('takes the rest from gen_config.json when given', () => {
+    expect(check(kernelElf({ symbols: [{ name: 'ksDebugTCBs', value: VBASE + 0x3010, size: 4 }] })).config?.debug).toBe(true);
+    expect(check(kernelElf(), GOOD_CONFIG).config).toEqual({
+      source: 'gen_config.json',
+      fpu: false,
+      tcbSizeBits: 9,
+      debug: true,
+      platform: 'qemu-riscv-virt',
+      rootCnodeSizeBits: 12,
+      maxBootinfoUntypedCaps: 230,
+      timerFrequency: 10_000_000,
+      availableMemory: [{ start: 0x8020_0000, end: 0xffff_ffff }],
+    });
+  });
+
+  it('refuses a 64-bit kernel, naming KernelSel4Arch', () => {
+    const result = check(kernelElf({ elfClass: 2 }));
+    expect(codes(result)).toEqual(['KC5101']);
+    expect(result.diagnostics[0]!.message).toBe("kernel 'kernel.elf' is a 64-bit ELF: --target sel4 needs KernelSel4Arch 'riscv32'");
+  });
+
+  it('refuses another SEL4_ARCH in gen_config.json', () => {
+    const result = check(kernelElf(), { ...GOOD_CONFIG, SEL4_ARCH: 'riscv64' });
+    expect(codes(result)).toEqual(['KC5102']);
+    expect(result.diagnostics[0]!.message).toContain("KernelSel4Arch 'riscv64' (gen_config.json: SEL4_ARCH)");
+  });
+
+  it('refuses an MCS kernel, from its symbols or its configuration', () => {
+    const bySymbol = check(kernelElf({ symbols: [{ name: 'ksCurSC', value: VBASE + 0x3008, size: 4 }] }));
+    expect(codes(bySymbol)).toEqual(['KC5103']);
+    expect(bySymbol.diagnostics[0]!.message).toBe("kernel 'kernel.elf' is configured with KernelIsMCS ON (its symbol table has 'ksCurSC'); --target sel4 plans for the non-MCS kernel");
+    expect(codes(check(kernelElf(), { ...GOOD_CONFIG, KERNEL_MCS: true }))).toEqual(['KC5103']);
+  });
+
+  it('refuses an SMP kernel (more than one node), and takes exactly one', () => {
+    expect(codes(check(kernelElf({ symbols: [{ name: 'ksSMP', value: VBASE + 0x3008, size: 4 }] })))).toEqual(['KC5104']);
+    const two = check(kernelElf(), { ...GOOD_CONFIG, MAX_NUM_NODES: '2' });
+    expect(codes(two)).toEqual(['KC5104']);
+    expect(two.diagnostics[0]!.message).toContain('KernelMaxNumNodes 2');
+    expect(codes(check(kernelElf(), { ...GOOD_CONFIG, MAX_NUM_NODES: '1' }))).toEqual([]);
+  });
+
+  it('refuses a kernel for another platform, by its configuration or by where it loads', () => {
+    const spike = check(kernelElf(), { ...GOOD_CONFIG, PLAT: 'spike' });
+    expect(codes(spike)).toEqual(['KC5105']);
+    expect(spike.diagnostics[0]!.message).toBe(
+      "kernel 'kernel.elf' is configured with KernelPlatform 'spike' (gen_config.json: PLAT); the system's platform needs 'qemu-riscv-virt'",
+    );
+    expect(codes(check(kernelElf({ pbase: 0x7fc0_0000, vbase: 0xff80_0000 })))).toEqual(['KC5109']);
+    expect(codes(check(kernelElf({ pbase: 0x8000_0000, vbase: 0xff80_0000 })))).toEqual([]);
+  });
+
+  it('refuses a kernel whose virtual and physical base differ within a 4 MiB page', () => {
+    expect(codes(check(kernelElf({ vbase: 0xffa0_1000 })))).toEqual(['KC5110']);
+  });
+
+  it('refuses a gen_config.json whose HAVE_FPU contradicts the ELF', () => {
+    const result = check(kernelElf(), { ...GOOD_CONFIG, HAVE_FPU: true });
+    expect(codes(result)).toEqual(['KC5106']);
+    expect(result.diagnostics[0]!.message).toBe("kernel configuration 'gen_config.json' says HAVE_FPU is true, but the kernel ELF 'kernel.elf' uses the 'soft' float ABI");
+    expect(codes(check(kernelElf({ flags: 0x5 }), { ...GOOD_CONFIG, HAVE_FPU: true }))).toEqual([]);
+  });
+
+  it('reports every refusal at once', () => {
+    expect(codes(check(kernelElf(), { ...GOOD_CONFIG, KERNEL_MCS: true, MAX_NUM_NODES: '4', PLAT: 'spike' }))).toEqual(['KC5103', 'KC5104', 'KC5105']);
+  });
+
+  it('refuses a configuration that is not a JSON object', () => {
+    expect(codes(check(kernelElf(), '{"PLAT": '))).toEqual(['KC5107']);
+    expect(codes(check(kernelElf(), '[1]'))).toEqual(['KC5107']);
+  });
+
+  it('refuses an ELF without the kernel symbols, and a non-ELF with the ELF reader\'s code', () => {
+    expect(codes(check(kernelElf({ availableMemory: null })))).toEqual(['KC5108']);
+    const stripped = writeElf({ entry: VBASE, flags: 1, segments: [{ vaddr: VBASE, paddr: PBASE, memsz: 16, flags: 5, data: new Uint8Array(16) }], symbols: [] });
+    // writeElf always writes a symbol table; an empty one reads as no symbols.
+    expect(codes(check(stripped))).toEqual(['KC5108']);
+    const notElf = check(new TextEncoder().encode('not an elf'));
+    expect(codes(notElf)).toEqual(['KC6500']);
+    expect(notElf.diagnostics[0]!.file).toBe('kernel.elf');
+  });
+});
+
+const realKernel = process.env.KAAL_SEL4_KERNEL;
+describe.skipIf(realKernel === undefined)('a real seL4 kernel (KAAL_SEL4_KERNEL)', () => {
+  it('is a riscv32 non-MCS single-core kernel the target can plan for', () => {
+    const result = check(new Uint8Array(fs.readFileSync(realKernel!)));
+    expect(result.diagnostics).toEqual([]);
+    expect(result.kernel!.physStart).toBeGreaterThanOrEqual(0x8000_0000);
+    expect(result.config!.availableMemory.length).toBeGreaterThan(0);
+  });
+});
