@@ -12,6 +12,7 @@ import { satpFor } from './kernel/vspace.js';
 import { bootImage, type BootedSystem } from './boot/index.js';
 import { buildReport, runExitCode, RunExitCode, type RunReport } from './report.js';
 import { Cause, causeName } from './machine/trap.js';
+import { FINISHER_PASS, FINISHER_REGISTER } from './machine/devices/sifiveTest.js';
 import { RTC_ALARM_HIGH, RTC_ALARM_LOW, RTC_ALARM_STATUS } from './machine/devices/goldfishRtc.js';
 
 export type RunOutcome = 'poweroff' | 'deadlock' | 'limit' | 'error';
@@ -99,6 +100,12 @@ function describeWait(t: TcbObject, names: Map<object, string>): string {
   }
 }
 
+/** seL4's halt() ends in an SBI shutdown; on QEMU virt the SBI powers off through the test finisher, as here. */
+function sbiShutdown(system: BootedSystem): void {
+  const finisher = system.machine.devices.find((d) => d.device.kind === 'sifive,test0');
+  finisher?.device.write(FINISHER_REGISTER, 4, FINISHER_PASS);
+}
+
 /** Runs a booted system to power-off, deadlock or the instruction limit. */
 export function runSystem(system: BootedSystem, options: RunOptions = {}): RunResult {
   const { kernel, machine, components } = system;
@@ -117,6 +124,7 @@ export function runSystem(system: BootedSystem, options: RunOptions = {}): RunRe
   }
 
   kernel.hooks.putChar = (byte) => options.debugPutChar?.(byte);
+  kernel.hooks.halt = () => sbiShutdown(system);
   kernel.hooks.unhandledFault = (thread, fault) => {
     const list = faults.get(thread.name) ?? [];
     const address = fault.type === 'vm' || fault.type === 'cap' ? hex(fault.address) : null;
@@ -320,6 +328,11 @@ const SYSCALL_NAMES: Record<number, string> = {
   [-7]: 'Yield',
   [-8]: 'NBRecv',
   [-9]: 'DebugPutChar',
+  [-10]: 'DebugDumpScheduler',
+  [-11]: 'DebugHalt',
+  [-12]: 'DebugCapIdentify',
+  [-13]: 'DebugSnapshot',
+  [-14]: 'DebugNameThread',
 };
 const syscallName = (n: number): string => SYSCALL_NAMES[n] ?? `unknown(${n})`;
 

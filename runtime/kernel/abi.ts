@@ -14,8 +14,35 @@ export const Syscall = {
   Yield: -7,
   NBRecv: -8,
   DebugPutChar: -9,
+  DebugDumpScheduler: -10,
+  DebugHalt: -11,
+  DebugCapIdentify: -12,
+  DebugSnapshot: -13,
+  DebugNameThread: -14,
 } as const;
 export type SyscallNumber = (typeof Syscall)[keyof typeof Syscall];
+/**
+ * cap_get_capType tags on RV32 (seL4 include/arch/riscv/arch/32/mode/object/structures.bf): what
+ * seL4_DebugCapIdentify returns in a0 (0, the null cap, when the lookup fails).
+ */
+export const CapTag = {
+  null: 0,
+  frame: 1,
+  untyped: 2,
+  pageTable: 3,
+  endpoint: 4,
+  notification: 6,
+  reply: 8,
+  cnode: 10,
+  asidControl: 11,
+  thread: 12,
+  asidPool: 13,
+  irqControl: 0x0e,
+  irqHandler: 0x1e,
+  zombie: 0x2e,
+  domain: 0x3e,
+} as const;
+
 /** The API range the slow path accepts (`SYSCALL_MIN..SYSCALL_MAX`); DebugPutChar is a debug syscall below it. */
 export const SYSCALL_API_MIN = -8;
 

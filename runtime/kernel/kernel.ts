@@ -43,6 +43,8 @@ export interface KernelHooks {
   trace?(event: KernelTraceEvent): void;
   /** The page tables of `vspaceRootPaddr` changed: flush translations (sfence.vma). */
   tlbFlush?(vspaceRootPaddr: number): void;
+  /** seL4 halt(): on RISC-V an SBI shutdown (seL4_DebugHalt); nothing runs after it. */
+  halt?(): void;
 }
 
 export type KernelTraceEvent =
@@ -64,6 +66,12 @@ export interface KernelOptions {
   readonly maxIrq?: number;
   /** Radix of the root task's CNode (bootinfo initThreadCNodeSizeBits). */
   readonly rootCNodeSizeBits?: number;
+  /**
+   * A debug kernel (seL4 KernelDebugBuild, with KernelPrinting, which defaults to it): the debug
+   * system calls −9 … −14 exist; without it they are unknown syscalls. Default true, as the bundled
+   * kernel (and seL4's default build) has it.
+   */
+  readonly debug?: boolean;
 }
 
 /** seL4 ksSchedulerAction. */
@@ -79,6 +87,10 @@ export class Kernel {
   readonly hooks: KernelHooks;
   readonly timeSlice: number;
   readonly maxIrq: number;
+  /** KernelOptions.debug: the debug system calls exist. */
+  readonly debug: boolean;
+  /** Set by seL4_DebugHalt: the kernel schedules nothing any more. */
+  halted = false;
   /** ksReadyQueues, one per priority; index 0 of each array is the head. */
   readonly readyQueues: TcbObject[][];
   /** The running thread; null = the idle thread. */
@@ -108,6 +120,7 @@ export class Kernel {
     this.hooks = options.hooks ?? {};
     this.timeSlice = options.timeSlice ?? DEFAULT_TIME_SLICE;
     this.maxIrq = options.maxIrq ?? DEFAULT_MAX_IRQ;
+    this.debug = options.debug ?? true;
     this.readyQueues = Array.from({ length: NUM_PRIORITIES }, () => []);
     this.irqStates = new Array<IrqState>(this.maxIrq + 1).fill('inactive');
     this.irqDeliveries = new Uint32Array(this.maxIrq + 1);
@@ -119,6 +132,7 @@ export class Kernel {
     this.rootTcb = createTcbObject(0, null, 'root', this.timeSlice);
     this.rootTcb.mcp = NUM_PRIORITIES - 1;
     this.rootTcb.priority = NUM_PRIORITIES - 1;
+    this.rootTcb.debugName = 'rootserver';
   }
 
   /** Records a newly created object (invariants and reports walk this list). */
@@ -155,6 +169,7 @@ export function createTcbObject(paddr: number, untyped: UntypedObject | null, na
     capCount: 0,
     live: true,
     name,
+    debugName: '',
     regs: new Int32Array(32),
     pc: 0,
     faultIp: 0,

@@ -37,6 +37,8 @@ export interface TcbObject extends ObjectBase {
   readonly type: 'tcb';
   /** For reports and traces (the plan's object name, or `tcb@0x…`). */
   name: string;
+  /** seL4's tcbName (debug kernels): set by seL4_DebugNameThread, empty until then; shown by the debug syscalls. */
+  debugName: string;
   /** x0..x31 by ISA number; x0 stays 0. */
   readonly regs: Int32Array;
   /** NextIP: where the thread resumes when running. */

@@ -72,6 +72,11 @@ function chooseThread(kernel: Kernel): void {
 
 /** seL4 schedule(): acts on ksSchedulerAction; afterwards `kernel.current` runs (null = idle). */
 export function schedule(kernel: Kernel): void {
+  if (kernel.halted) {
+    // seL4_DebugHalt stopped the kernel: no thread runs again.
+    kernel.current = null;
+    return;
+  }
   const action = kernel.action;
   if (action !== 'resume') {
     const cur = kernel.current;

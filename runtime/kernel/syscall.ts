@@ -11,6 +11,7 @@ import {
 } from './abi.js';
 import { lookupSlot } from './cnode.js';
 import { receiveIPC, sendIPC } from './endpoint.js';
+import { handleDebugSyscall } from './debug.js';
 import { handleFault } from './faults.js';
 import { handleInterrupt } from './interrupt.js';
 import { decodeKernelInvocation } from './invocation.js';
@@ -59,11 +60,9 @@ export function handleSyscall(kernel: Kernel, thread: TcbObject, syscall: number
     case Syscall.Yield:
       handleYield(kernel, thread);
       break;
-    case Syscall.DebugPutChar:
-      kernel.hooks.putChar?.(thread.regs[Reg.a0]! & 0xff, thread);
-      break;
     default:
-      // Outside SYSCALL_MIN..MAX and not a configured debug syscall: handleUnknownSyscall.
+      // Outside SYSCALL_MIN..MAX: handleUnknownSyscall, a debug syscall or an UnknownSyscall fault.
+      if (handleDebugSyscall(kernel, thread, syscall)) break;
       thread.pc = thread.faultIp;
       handleFault(kernel, thread, { type: 'unknownSyscall', pc: thread.faultIp, syscall: syscall >>> 0 });
   }

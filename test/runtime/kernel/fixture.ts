@@ -31,7 +31,9 @@ export interface TestSystem {
   nextSlot: number;
 }
 
-export function bootTestKernel(options: { interrupts?: InterruptController; timeSlice?: number; hooks?: KernelHooks } = {}): TestSystem {
+export function bootTestKernel(
+  options: { interrupts?: InterruptController; timeSlice?: number; hooks?: KernelHooks; debug?: boolean } = {},
+): TestSystem {
   const memory = new PhysicalMemory(RAM_BASE, 2 ** RAM_BITS);
   const output: number[] = [];
   const faults: { thread: string; fault: Fault }[] = [];
@@ -39,6 +41,7 @@ export function bootTestKernel(options: { interrupts?: InterruptController; time
     memory,
     ...(options.interrupts ? { interrupts: options.interrupts } : {}),
     timeSlice: options.timeSlice ?? 1000,
+    ...(options.debug === undefined ? {} : { debug: options.debug }),
     hooks: {
       putChar: (b) => output.push(b),
       unhandledFault: (t, fault) => faults.push({ thread: t.name, fault }),

@@ -1,0 +1,163 @@
+// The debug system calls of a debug kernel (seL4 handleUnknownSyscall under CONFIG_PRINTING and
+// CONFIG_DEBUG_BUILD): present with the `debug` kernel option (the default), unknown syscalls without.
+import { describe, it, expect } from 'vitest';
+import { ObjectType } from '../../../schema/abi.js';
+import { CapTag, IpcBufferOffset, Syscall } from '../../../runtime/kernel/abi.js';
+import { tcbNameLength } from '../../../runtime/kernel/debug.js';
+import { schedule } from '../../../runtime/kernel/scheduler.js';
+import { badgeOf, bootTestKernel, createThread, grant, resume, retype, syscall, type TestSystem, type TestThread } from './fixture.js';
+
+const DEBUG_SYSCALLS = [
+  Syscall.DebugPutChar,
+  Syscall.DebugDumpScheduler,
+  Syscall.DebugHalt,
+  Syscall.DebugCapIdentify,
+  Syscall.DebugSnapshot,
+  Syscall.DebugNameThread,
+];
+
+function booted(debug?: boolean) {
+  let halts = 0;
+  const sys = bootTestKernel({ ...(debug === undefined ? {} : { debug }), hooks: { halt: () => halts++ } });
+  const t = createThread(sys, 't');
+  resume(sys, t);
+  return { sys, t, halts: () => halts };
+}
+
+const console = (sys: TestSystem): string => Buffer.from(sys.output).toString('latin1');
+
+function writeName(sys: TestSystem, t: TestThread, bytes: readonly number[]): void {
+  for (let i = 0; i < bytes.length; i += 4) {
+    const word = (bytes[i] ?? 0) | ((bytes[i + 1] ?? 0) << 8) | ((bytes[i + 2] ?? 0) << 16) | ((bytes[i + 3] ?? 0) << 24);
+    sys.memory.writeU32(t.bufferPaddr + IpcBufferOffset.msg + i, word >>> 0);
+  }
+}
+
+describe('a kernel built without debug', () => {
+  for (const no of DEBUG_SYSCALLS) {
+    it(`syscall ${no} is an UnknownSyscall fault`, () => {
+      const { sys, t } = booted(false);
+      syscall(sys, t.tcb, no, { a0: 65 });
+      expect(sys.faults).toEqual([{ thread: 't', fault: { type: 'unknownSyscall', pc: 0, syscall: no >>> 0 } }]);
+      expect(sys.output).toEqual([]);
+    });
+  }
+});
+
+describe('a debug kernel (the default)', () => {
+  it('DebugPutChar writes a0 to the console', () => {
+    const { sys, t } = booted();
+    syscall(sys, t.tcb, Syscall.DebugPutChar, { a0: 0x141 });
+    expect([console(sys), sys.faults]).toEqual(['A', []]);
+  });
+
+  it('DebugCapIdentify answers the cap type tag in a0; a failed lookup or an empty slot answers 0', () => {
+    const { sys, t } = booted();
+    const ep = retype(sys, ObjectType.Endpoint);
+    const ntfn = retype(sys, ObjectType.Notification);
+    grant(sys, t, 1, ep);
+    grant(sys, t, 2, ntfn);
+    grant(sys, t, 3, t.tcbSlot);
+    grant(sys, t, 4, t.cnodeSlot);
+    grant(sys, t, 5, t.bufferSlot);
+    grant(sys, t, 6, t.vspaceSlot);
+    const expected: [number, number][] = [
+      [1, CapTag.endpoint],
+      [2, CapTag.notification],
+      [3, CapTag.thread],
+      [4, CapTag.cnode],
+      [5, CapTag.frame],
+      [6, CapTag.pageTable],
+      [7, CapTag.null],
+      [0x100, CapTag.null],
+    ];
+    for (const [cptr, tag] of expected) {
+      syscall(sys, t.tcb, Syscall.DebugCapIdentify, { a0: cptr });
+      expect([cptr, badgeOf(t.tcb)]).toEqual([cptr, tag]);
+    }
+    expect([t.tcb.state, sys.faults]).toEqual(['running', []]);
+  });
+
+  it('DebugNameThread names the TCB a0 names from the string at msg[0] of the IPC buffer', () => {
+    const { sys, t, halts } = booted();
+    grant(sys, t, 3, t.tcbSlot);
+    writeName(sys, t, [...Buffer.from('worker'), 0]);
+    syscall(sys, t.tcb, Syscall.DebugNameThread, { a0: 3 });
+    expect([t.tcb.debugName, t.tcb.name, halts()]).toEqual(['worker', 't', 0]);
+  });
+
+  it('DebugNameThread keeps TCB_NAME_LENGTH - 1 bytes (strlcpy)', () => {
+    const { sys, t } = booted();
+    grant(sys, t, 3, t.tcbSlot);
+    const length = tcbNameLength(t.tcb);
+    expect(length).toBe(184);
+    writeName(sys, t, [...new Array<number>(300).fill(0x61), 0]);
+    syscall(sys, t.tcb, Syscall.DebugNameThread, { a0: 3 });
+    expect(t.tcb.debugName).toBe('a'.repeat(length - 1));
+  });
+
+  it('DebugNameThread halts on a cap that is not a TCB, and on a name of 480 bytes without a NUL', () => {
+    for (const [setup, message] of [
+      [(sys: TestSystem, t: TestThread) => grant(sys, t, 3, t.cnodeSlot), 'cap is not a TCB'],
+      [(sys: TestSystem, t: TestThread) => (grant(sys, t, 3, t.tcbSlot), writeName(sys, t, new Array<number>(480).fill(0x61))), 'Name too long'],
+    ] as const) {
+      const { sys, t, halts } = booted();
+      setup(sys, t);
+      syscall(sys, t.tcb, Syscall.DebugNameThread, { a0: 3 });
+      expect(console(sys)).toContain(`SysDebugNameThread: ${message}, halting`);
+      expect([sys.kernel.halted, halts(), sys.kernel.current]).toEqual([true, 1, null]);
+    }
+  });
+
+  it('a name of 479 bytes and its NUL is accepted', () => {
+    const { sys, t, halts } = booted();
+    grant(sys, t, 3, t.tcbSlot);
+    writeName(sys, t, [...new Array<number>(479).fill(0x62), 0]);
+    syscall(sys, t.tcb, Syscall.DebugNameThread, { a0: 3 });
+    expect([halts(), t.tcb.debugName.length]).toEqual([0, tcbNameLength(t.tcb) - 1]);
+  });
+
+  it('DebugHalt prints the thread, halts through the SBI and nothing is scheduled again', () => {
+    const { sys, t, halts } = booted();
+    const other = createThread(sys, 'other');
+    resume(sys, other);
+    t.tcb.debugName = 'stopper';
+    syscall(sys, t.tcb, Syscall.DebugHalt);
+    expect(console(sys)).toBe(
+      `Debug halt syscall from user thread 0x${t.tcb.paddr.toString(16)} "stopper"\nhalting...\nKernel entry via Unknown syscall, word: ${Syscall.DebugHalt >>> 0}`,
+    );
+    expect([halts(), sys.kernel.current]).toEqual([1, null]);
+    schedule(sys.kernel);
+    expect(sys.kernel.current).toBeNull();
+  });
+
+  it('DebugSnapshot prints its header and the thread runs on', () => {
+    const { sys, t } = booted();
+    syscall(sys, t.tcb, Syscall.DebugSnapshot);
+    expect(console(sys)).toBe(`Debug snapshot syscall from user thread 0x${t.tcb.paddr.toString(16)} ""\n`);
+    expect(t.tcb.state).toBe('running');
+  });
+
+  it('DebugDumpScheduler lists the live TCBs newest first, then the idle and the initial thread', () => {
+    const { sys, t } = booted();
+    t.tcb.debugName = 'first';
+    t.tcb.pc = 0x1230;
+    syscall(sys, t.tcb, Syscall.DebugDumpScheduler);
+    const lines = console(sys).split('\n');
+    expect(lines.slice(0, 3)).toEqual([
+      'Dumping all tcbs!',
+      `${'Name'.padEnd(40)}   ${'State'.padEnd(16)}   ${'IP'.padEnd(18)}   Prio`,
+      '-'.repeat(88),
+    ]);
+    expect(lines[3]).toBe(`${'first'.padEnd(40)}   ${'running'.padEnd(16)}   ${'0x1230'.padEnd(18)}    100`);
+    expect(lines[4]!.startsWith('idle_thread')).toBe(true);
+    expect(lines[5]!.startsWith('rootserver')).toBe(true);
+    expect(lines.length).toBe(7);
+  });
+
+  it('syscall -15 (DebugSendIPI, SMP kernels only) is unknown', () => {
+    const { sys, t } = booted();
+    syscall(sys, t.tcb, -15);
+    expect(sys.faults.map((f) => f.fault.type)).toEqual(['unknownSyscall']);
+  });
+});
