@@ -13,5 +13,4 @@ export function hex(value: number): string {
 export const pageDown = (address: number): number => address - (address % 0x1000);
 export const pageUp = (address: number): number => Math.ceil(address / 0x1000) * 0x1000;
 
-/** Half-open ranges [a, a + as) and [b, b + bs) share a byte. */
-export const overlaps = (a: number, as: number, b: number, bs: number): boolean => a < b + bs && b < a + as;
+export { overlaps } from '../../image/systemRules.js';

@@ -2,10 +2,11 @@
 // and an interrupt named explicitly must be one of the device's own.
 import { D, type DiagnosticBag } from '../../schema/diagnostics.js';
 import type { SystemModel } from '../resolvePlatform.js';
+import { irqConflicts } from '../../image/systemRules.js';
 import { usableDevice } from './mmio.js';
 
 export function checkIrqs(model: SystemModel, bag: DiagnosticBag): void {
-  const holders = new Map<number, string>();
+  const claims: { irq: number; component: string; path: string }[] = [];
   for (const c of model.components) {
     for (const d of c.devices) {
       if (!usableDevice(d)) continue;
@@ -15,10 +16,9 @@ export function checkIrqs(model: SystemModel, bag: DiagnosticBag): void {
           bag.add(D.irqNotOfDevice, { irq: irq.irq, component: c.name, path: d.node.path, interrupts }, { path: `${d.path}.irq.numbers` });
           continue;
         }
-        const first = holders.get(irq.irq);
-        if (first === undefined) holders.set(irq.irq, c.name);
-        else bag.add(D.irqGrantedTwice, { irq: irq.irq, first, second: c.name }, { path: irq.path });
+        claims.push({ irq: irq.irq, component: c.name, path: irq.path });
       }
     }
   }
+  for (const { claim, first } of irqConflicts(claims)) bag.add(D.irqGrantedTwice, { irq: claim.irq, first, second: claim.component }, { path: claim.path });
 }

@@ -4,6 +4,7 @@
 import { D, type DiagnosticBag } from '../../schema/diagnostics.js';
 import { VSpaceLayout } from '../../schema/plan.js';
 import type { ModelComponent, SystemModel } from '../resolvePlatform.js';
+import { writableAndExecutable } from '../../image/systemRules.js';
 import { hex, overlaps } from './format.js';
 import { mmioWindows, usableDevice } from './mmio.js';
 
@@ -62,7 +63,7 @@ function checkPlacements(c: ModelComponent, regionSize: ReadonlyMap<string, numb
     if (m.perms.includes('w') && !m.perms.includes('r')) {
       bag.add(D.writeWithoutRead, { perms: m.perms, what: `memory region '${m.region}'`, component: c.name }, { path: permsPath });
     }
-    if (m.perms.includes('w') && m.perms.includes('x')) bag.add(D.sharedRegionWritableExecutable, { component: c.name, name: m.region }, { path: permsPath });
+    if (writableAndExecutable(m.perms)) bag.add(D.sharedRegionWritableExecutable, { component: c.name, name: m.region }, { path: permsPath });
     const size = regionSize.get(m.region);
     if (m.vaddr !== null && size !== undefined) consider(`memory region '${m.region}'`, m.vaddr, Math.max(size, 0x1000), `${m.path}.vaddr`);
   }

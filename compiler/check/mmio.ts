@@ -2,20 +2,14 @@
 // timer, with the `reg`/`interrupts` asked for), MMIO ranges inside the node and page aligned, no
 // page exposing another device, permissions, caching, exclusive ownership unless `shared`, the
 // MMIO/IRQ pairing of a device, and fixed-address regions not overlapping devices or each other.
+// The rules the boot also applies to a plan (kernel-owned devices, pages exposing another device,
+// exclusive MMIO) come from image/systemRules.ts; this file gives them their messages and positions.
 import { D, type DiagnosticBag } from '../../schema/diagnostics.js';
 import type { Platform, PlatformDevice } from '../../image/platformModel.js';
 import { isEnabled } from '../../image/platform.js';
 import type { ModelComponent, ModelDevice, SystemModel } from '../resolvePlatform.js';
+import { deviceSharingWindow, kernelRole, mmioConflicts } from '../../image/systemRules.js';
 import { hex, overlaps, pageDown, pageUp } from './format.js';
-
-const KERNEL_TIMER_COMPATIBLE = ['riscv,clint0', 'sifive,clint0', 'riscv,aclint-mtimer', 'riscv,aclint-mswi'];
-
-/** 'interrupt controller' / 'timer' when the kernel drives this node itself, else null. */
-export function kernelRole(device: PlatformDevice): string | null {
-  if (device.isInterruptController) return 'interrupt controller';
-  if (device.compatible.some((c) => KERNEL_TIMER_COMPATIBLE.includes(c))) return 'timer';
-  return null;
-}
 
 /** A grant the checks consider usable: bound to an enabled node the kernel does not own. */
 export function usableDevice(d: ModelDevice): d is ModelDevice & { node: PlatformDevice } {
@@ -80,9 +74,7 @@ function checkGrant(c: ModelComponent, d: ModelDevice, platform: Platform, bag: 
     });
   } else {
     for (const w of mmioWindows(d)) {
-      const other = platform.devices.find(
-        (o) => o.path !== node.path && o.reg.some((g) => overlaps(g.base, g.size, w.base, w.size)) && !node.path.startsWith(`${o.path}/`),
-      );
+      const other = deviceSharingWindow(platform.devices, node, w.base, w.size);
       if (other) bag.add(D.mmioPageSharedWithDevice, { path: node.path, component: c.name, other: other.path, page: hex(w.base) }, { path: mmio.path });
     }
   }
@@ -105,34 +97,17 @@ function checkExclusiveMmio(model: SystemModel, bag: DiagnosticBag): void {
       }
     }
   }
-  windows.sort((a, b) => a.base - b.base || a.end - b.end);
   const reported = new Set<string>();
-  // Sweep: `open` holds the windows still overlapping the current start. A shared window meeting
-  // only shared ones needs no pairwise look (many components sharing one device stay linear).
-  let open: typeof windows = [];
-  let minEnd = Infinity;
-  let exclusiveOpen = 0;
-  for (const w of windows) {
-    if (minEnd <= w.base) {
-      open = open.filter((o) => o.end > w.base);
-      minEnd = open.reduce((m, o) => Math.min(m, o.end), Infinity);
-      exclusiveOpen = open.filter((o) => !o.shared).length;
-    }
-    if (!w.shared || exclusiveOpen > 0) for (const o of open) {
-      if (o.component === w.component || (o.shared && w.shared)) continue;
-      const key = `${w.path}|${o.component}`;
-      if (reported.has(key)) continue;
-      reported.add(key);
-      const [first, second] = componentOrder(model, o, w);
-      bag.add(
-        D.mmioGrantedTwice,
-        { path: w.device, start: hex(Math.max(o.base, w.base)), end: hex(Math.min(o.end, w.end)), first: first.component, second: second.component },
-        { path: second.path },
-      );
-    }
-    open.push(w);
-    minEnd = Math.min(minEnd, w.end);
-    if (!w.shared) exclusiveOpen++;
+  for (const [o, w] of mmioConflicts(windows)) {
+    const key = `${w.path}|${o.component}`;
+    if (reported.has(key)) continue;
+    reported.add(key);
+    const [first, second] = componentOrder(model, o, w);
+    bag.add(
+      D.mmioGrantedTwice,
+      { path: w.device, start: hex(Math.max(o.base, w.base)), end: hex(Math.min(o.end, w.end)), first: first.component, second: second.component },
+      { path: second.path },
+    );
   }
 }
 
