@@ -16,6 +16,7 @@ import { bootDiagnostics } from './diagnostics/boot.js';
 import { machineDiagnostics } from './diagnostics/machine.js';
 import { interopDiagnostics } from './diagnostics/interop.js';
 import { internalDiagnostics } from './diagnostics/internal.js';
+import { trustDiagnostics } from './diagnostics/trust.js';
 
 export * from './diagnosticDefinition.js';
 export * from './diagnosticBag.js';
@@ -47,6 +48,7 @@ export const D = {
   ...named(machineDiagnostics),
   ...named(interopDiagnostics),
   ...named(internalDiagnostics),
+  ...named(trustDiagnostics),
 } as const;
 
 /** Every registry entry, sorted by code. */

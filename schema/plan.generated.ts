@@ -320,6 +320,10 @@ export interface Grant {
   perms: string;
   cached: boolean;
   /**
+   * mmio: true when the descriptor marks the window shared (windows of different components may overlap only when both are); written only when true, absent means exclusive.
+   */
+  shared?: boolean;
+  /**
    * irq: the interrupt number; mmio: null.
    */
   irq: number | null;

@@ -196,7 +196,7 @@ function collectGrants(model: SystemModel, spaces: readonly VSpaceSpec[]): Grant
         for (const w of mmioWindows(d)) {
           const first = mappings.find((m) => m.purpose === 'mmio' && m.source === d.node.path && m.frame === mmioFrameName(w.base));
           if (!first) continue;
-          grants.push({ index, grant: { component: c.name, kind: 'mmio', device: d.node.path, name: d.name, paddr: w.base, size: w.size, vaddr: first.vaddr, perms: first.perms, cached: d.mmio.cached, irq: null, channel: null } });
+          grants.push({ index, grant: { component: c.name, kind: 'mmio', device: d.node.path, name: d.name, paddr: w.base, size: w.size, vaddr: first.vaddr, perms: first.perms, cached: d.mmio.cached, ...(d.mmio.shared ? { shared: true } : {}), irq: null, channel: null } });
         }
       }
       for (const irq of d.irqs) {

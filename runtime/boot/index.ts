@@ -18,6 +18,7 @@ import {
   IRQ_S_EXT,
   type SifivePlic,
 } from '../machine/devices/sifivePlic.js';
+import { planRuleDiagnostics } from '../../image/bootImage/planRules.js';
 import { planShapeProblem } from './planShape.js';
 import { realizePlan } from './realize.js';
 import { objectsByName, verifyBoot, type BootedComponent } from './verify.js';
@@ -199,7 +200,8 @@ export function bootImage(input: Uint8Array | BootImage, options: BootOptions = 
     if (error instanceof DiagnosticError) return { ok: false, diagnostics: [error.diagnostic] };
     throw error;
   }
-  const refused = bootInfoProblems(image, machine, plan, where);
+  // The plan must fit the platform and obey the system rules (a re-sealed image could grant what no descriptor may).
+  const refused = [...bootInfoProblems(image, machine, plan, where), ...planRuleDiagnostics({ plan, components: image.components, platform: machine.platform }, where)];
   if (refused.length > 0) return { ok: false, diagnostics: refused };
 
   const plic = machine.plic;

@@ -26,6 +26,7 @@ const word: Check = (v, p) =>
 const text: Check = (v, p) => (typeof v === 'string' ? undefined : wrong(p, v, 'a string'));
 const flag: Check = (v, p) => (typeof v === 'boolean' ? undefined : wrong(p, v, 'a boolean'));
 const orNull = (check: Check): Check => (v, p) => (v === null ? undefined : check(v, p));
+const optional = (check: Check): Check => (v, p) => (v === undefined ? undefined : check(v, p));
 const oneOf = (...values: readonly string[]): Check => (v, p) =>
   typeof v === 'string' && values.includes(v) ? undefined : wrong(p, v, `one of ${values.map((x) => `'${x}'`).join(', ')}`);
 
@@ -84,19 +85,19 @@ const rights = record({ read: flag, write: flag, grant: flag, grantReply: flag }
 const planShape = record({
   rootTask: record({ cnodeSizeBits: word }),
   untyped: list(record({ paddr: word, sizeBits: word, isDevice: flag, slot: word })),
-  objects: list(record({ name: text, kind: oneOf('untyped', 'tcb', 'endpoint', 'notification', 'cnode', 'frame', 'pageTable', 'vspace', 'asidPool'), rootSlot: word })),
+  objects: list(record({ name: text, kind: oneOf('untyped', 'tcb', 'endpoint', 'notification', 'cnode', 'frame', 'pageTable', 'vspace', 'asidPool'), rootSlot: word, paddr: word, owner: orNull(text), purpose: text })),
   components: list(
     record({
       name: text,
       tcb: record({ priority: word, entry: word, stackTop: word, ipcBuffer: word, faultEndpointSlot: word }),
       objects: record({ tcb: text, cnode: text, vspace: text, notification: text, endpoint: orNull(text) }),
       cspace: list(record({ slot: word, object: text, kind: oneOf('tcb', 'endpoint', 'notification', 'cnode', 'vspace', 'irqHandler'), rights, badge: word })),
-      vspace: list(record({ vaddr: word, paddr: word, frame: text, perms: oneOf('r', 'rw', 'rx', 'rwx', 'x', 'wx'), cached: flag, purpose: oneOf('elf', 'stack', 'ipcBuffer', 'mmio', 'region') })),
+      vspace: list(record({ vaddr: word, size: word, paddr: word, frame: text, source: text, perms: oneOf('r', 'rw', 'rx', 'rwx', 'x', 'wx'), cached: flag, purpose: oneOf('elf', 'stack', 'ipcBuffer', 'mmio', 'region') })),
       irqs: list(record({ irq: word, handlerSlot: word, notification: text, badge: word })),
     }),
   ),
   grants: list(
-    record({ component: text, kind: oneOf('mmio', 'irq'), device: text, paddr: word, size: word, vaddr: word, perms: text, cached: flag, irq: orNull(word) }),
+    record({ component: text, kind: oneOf('mmio', 'irq'), device: text, paddr: word, size: word, vaddr: word, perms: text, cached: flag, shared: optional(flag), irq: orNull(word) }),
   ),
   invocations: list(invocation),
 });
