@@ -85,9 +85,19 @@ function median(args, env, nodeArgs) {
 
 let figures;
 try {
+  // validate reads each prebuilt ELF and plans with it, as build does (issue 15): give every component one.
+  const elf = fs.readFileSync(path.join(root, 'fixtures/systems/hello/hello.elf'));
+  const withCode = (dir, n) => {
+    for (let i = 0; i < n; i++) {
+      fs.writeFileSync(path.join(dir, `c${i}.elf`), elf);
+      fs.writeFileSync(path.join(dir, `c${i}.c`), 'void init(void) {}\n');
+    }
+  };
   fs.writeFileSync(path.join(tempDir, 'big.system.ts'), generateSystem('big', 20));
+  withCode(tempDir, 20);
   fs.mkdirSync(path.join(tempDir, 'many'));
   for (let i = 0; i < 100; i++) fs.writeFileSync(path.join(tempDir, 'many', `s${i}.system.ts`), generateSystem(`s${i}`, 3));
+  withCode(path.join(tempDir, 'many'), 3);
   const noCache = { JITI_FS_CACHE: 'false' };
   figures = [
     ['floor: `node -e 0`', median([], {}, ['-e', '0'])],

@@ -26,7 +26,8 @@ import type { Platform } from '../image/platformModel.js';
 import type { ModelComponent, SystemModel } from './resolvePlatform.js';
 import { elfInfoOf, planSystem } from './plan/index.js';
 import { placeholderElf } from '../schema/plan.js';
-import { emitComponents, headerSha256, type EmittedComponent, type HeaderNames } from './emit.js';
+import { emitComponents, headerNamesOf, headerSha256, type EmittedComponent } from './emit.js';
+export { headerNamesOf } from './emit.js';
 import { checkTools, compileComponent, type ToolchainOptions } from './toolchain.js';
 import { packageDir, packageVersion } from '../image/packageFiles.js';
 import { readComponentElf } from './componentElf.js';
@@ -83,17 +84,6 @@ export interface BuildResult {
 
 export { packageVersion } from '../image/packageFiles.js';
 
-/** The names a component's header needs that the plan does not carry, from the resolved model. */
-export function headerNamesOf(model: SystemModel, component: ModelComponent): HeaderNames {
-  return {
-    devices: component.devices.flatMap((d) =>
-      d.node === null ? [] : [{ path: d.node.path, name: d.name, reg: d.mmio?.ranges ?? d.node.reg }],
-    ),
-    regions: component.memory.map((m) => ({ region: m.region, name: m.name })),
-    faultChildren: model.components.filter((c) => c.faultHandler === component.name).map((c) => ({ name: c.name, index: c.index })),
-  };
-}
-
 interface CodePlan {
   readonly component: ModelComponent;
   readonly origin: CodeOrigin;
@@ -148,7 +138,6 @@ async function runBuild(
   const baseDir = path.dirname(loaded.absoluteFile);
   const platformName = platform.source === loaded.system.platform ? platform.source : path.basename(platform.source);
   const namesOf = (name: string) => headerNamesOf(model, model.components.find((c) => c.name === name)!);
-  const inDescriptor = (list: readonly Diagnostic[]) => list.map((d) => (d.file === undefined ? { ...d, file: found.file } : d));
 
   // Step 2: where each component's code comes from.
   const codePlans = model.components.map((component): CodePlan => {
@@ -194,10 +183,10 @@ async function runBuild(
   let layoutHeaders: readonly EmittedComponent[] | undefined;
   if (toCompile.length > 0) {
     const layout = planWith();
-    diagnostics.push(...inDescriptor(layout.diagnostics.filter((d) => d.severity === 'error')));
+    diagnostics.push(...(await placeByPath(layout.diagnostics.filter((d) => d.severity === 'error'), loaded, host, cwd)));
     if (hasErrors(diagnostics)) return done();
     const emitted = emitComponents(layout.plan, (c) => namesOf(c.name));
-    diagnostics.push(...emitted.diagnostics);
+    diagnostics.push(...(await placeByPath(emitted.diagnostics, loaded, host, cwd)));
     if (hasErrors(diagnostics)) return done();
     layoutHeaders = emitted.components;
     diagnostics.push(...(await checkTools(toCompile.map((c) => c.component.name), options.toolchain)));
@@ -245,10 +234,12 @@ async function runBuild(
 
   // Step 4: the final plan, with every ELF.
   const final = planWith();
-  diagnostics.push(...inDescriptor(final.diagnostics));
+  diagnostics.push(...(await placeByPath(final.diagnostics, loaded, host, cwd)));
   if (hasErrors(diagnostics)) return done();
   const plan = final.plan;
   const headers = emitComponents(plan, (c) => namesOf(c.name));
+  if (!layoutHeaders) diagnostics.push(...(await placeByPath(headers.diagnostics, loaded, host, cwd)));
+  if (hasErrors(diagnostics)) return done();
   if (layoutHeaders) diagnostics.push(...layoutChanges(layoutHeaders, headers.components));
   for (const code of codePlans) {
     const entry = elfs.get(code.component.name)!;

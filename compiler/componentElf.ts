@@ -1,7 +1,8 @@
 // Reads a component's ELF for `plan` and `build`: its size is checked against the ELF limit before
 // it is read (KC0009, raised with --max-input-size, as for every input file), a file that cannot
-// be read is KC5004 naming the component, a malformed one the ELF reader's KC65xx. Diagnostics
-// point at the component's `code.elf` in the descriptor.
+// be read is KC5004 naming the component, a malformed one the ELF reader's KC65xx (its message
+// prefixed with the component and file). Diagnostics point at the component's `code.elf` in the
+// descriptor, where the user can fix the path.
 import { D, DiagnosticError, createDiagnostic, type Diagnostic } from '../schema/diagnostics.js';
 import { INPUT_SIZE_LIMITS } from '../image/inputLimits.js';
 import { readElf, type ElfFile } from '../image/elf.js';
@@ -35,6 +36,7 @@ export function readComponentElf(host: Host, request: ComponentElfRequest): { el
     return { elf: readElf(bytes, request.shown), bytes };
   } catch (error) {
     if (!(error instanceof DiagnosticError)) throw error;
-    return { diagnostic: error.diagnostic };
+    const { span: _span, line: _line, column: _column, ...rest } = error.diagnostic;
+    return { diagnostic: { ...rest, message: `component '${request.component}': ELF '${request.shown}': ${rest.message}`, ...at } };
   }
 }

@@ -1,6 +1,7 @@
 // `kaal-compose validate`: every check `build` runs, on many descriptor files, without compiling code
 // or writing files. Expands paths and globs (fast-glob), loads and schema-checks each file
-// (compiler/load.ts), then runs the semantic checks (compiler/check/) on each valid one.
+// (compiler/load.ts), runs the semantic checks (compiler/check/), then plans as `plan` and `build`
+// do (compiler/planDescriptor.ts): no errors here means `build` from prebuilt ELFs succeeds.
 import * as path from 'node:path';
 import {
   D,
@@ -49,9 +50,13 @@ export async function validateFiles(patterns: readonly string[], host: Host, opt
   return { files: results, diagnostics: [] };
 }
 
-/** Loads, schema-checks and semantically checks one descriptor. */
+/** Loads, schema-checks, semantically checks and plans one descriptor. */
 export async function validateFile(file: string, host: Host, cwd: string): Promise<FileValidation> {
-  return (await checkFile(file, host, cwd)).validation;
+  const checked = await checkFile(file, host, cwd);
+  if (!checked.validation.valid) return checked.validation;
+  const { planChecked } = await import('./planDescriptor.js');
+  const { diagnostics } = await planChecked(checked, host, { cwd });
+  return { file, valid: !hasErrors(diagnostics), diagnostics };
 }
 
 /** What checking one descriptor produced, and what it loaded on the way (for `plan` to go on from). */

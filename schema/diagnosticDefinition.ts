@@ -1,7 +1,8 @@
 // The shape of one registry entry and of a reported diagnostic. A leaf module: image/, runtime/,
 // compiler/ and cli/ all import it. Codes are stable: never reused, never renumbered (see STYLE.md §2).
 
-export type Severity = 'error' | 'warning';
+/** `note`: information that is no problem (which checks `validate` had to leave to `build`). */
+export type Severity = 'error' | 'warning' | 'note';
 
 /** Names of the `{placeholder}`s in a message template, as a union of string literal types. */
 export type Placeholders<S extends string> = S extends `${string}{${infer P}}${infer Rest}`

@@ -40,10 +40,6 @@ const planCommand: CommandFactory = (context) => ({
       context.exitCode = ExitCode.inputErrors;
       return;
     }
-    if (result.placeholders.length > 0) {
-      const names = result.placeholders.map((n) => `'${n}'`).join(', ');
-      io.stderr.write(`note: no ELF yet for ${names}: planned with the placeholder layout (docs/plan.md); build plans with the real ELFs\n`);
-    }
     io.stdout.write(argv.json ? `${JSON.stringify(result.plan, null, 2)}\n` : formatPlan(result.plan));
     context.exitCode = ExitCode.ok;
   },

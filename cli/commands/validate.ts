@@ -25,7 +25,7 @@ const validateCommand: CommandFactory = (context) => ({
     const sourceOf = sourceFromDisk(io.cwd);
     const files = result.files.map((f) => f.file);
     const errors = diagnostics.filter((d) => d.severity === 'error').length;
-    const warnings = diagnostics.length - errors;
+    const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
     if (argv.format === 'text') {
       io.stderr.write(renderDiagnostics(diagnostics, { format: 'text', color: colorEnabled(io.stderr, io.env), sourceOf }));
       const invalid = result.files.filter((f) => !f.valid).length;

@@ -8,7 +8,7 @@ import type { RenderOptions } from './index.js';
 
 export interface JsonDiagnostic {
   readonly code: string;
-  readonly severity: 'error' | 'warning';
+  readonly severity: 'error' | 'warning' | 'note';
   readonly message: string;
   readonly line: number;
   readonly column: number;

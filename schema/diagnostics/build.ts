@@ -29,7 +29,7 @@ export const buildDiagnostics = {
   headerNameClash: diagnostic(
     'KC5005',
     'error',
-    "component '{component}': '{first}' and '{second}' both become the header constant '{macro}'",
+    "component '{component}': {first} and {second} both become the header constant '{macro}'",
     'rename one of them (names are upper-cased and non-alphanumerics become _)',
   ),
   layoutMoved: diagnostic(

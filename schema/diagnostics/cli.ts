@@ -41,4 +41,9 @@ export const cliDiagnostics = {
     "'{file}' is {size} bytes, more than the {limit}-byte limit for {kind}",
     "if it is meant to be this large, raise the limit with '--max-input-size {size}'",
   ),
+  elfChecksSkipped: diagnostic(
+    'KC0100',
+    'note',
+    "no ELF yet for {components}: planned with the placeholder layout; the checks that need the ELF (segments inside user space, mappings over segments, a stale prebuilt header) run in 'build'",
+  ),
 } as const;

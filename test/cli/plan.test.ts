@@ -29,10 +29,11 @@ describe('kaal-compose plan', () => {
   it('says when a component is planned with the placeholder layout', async () => {
     const dir = files({
       'x.system.ts': ts`export default { name: 'x', components: [{ name: 'a', code: { sources: ['a.c'] } }] };`,
+      'a.c': 'void init(void) {}\n',
     });
     const run = await runCli(['plan', 'x.system.ts'], { cwd: dir });
     expect(run.code).toBe(0);
-    expect(run.stderr).toContain("no ELF yet for 'a'");
+    expect(run.stderr).toContain("note[KC0100]: no ELF yet for 'a'");
     expect(run.stdout).toContain('placeholder ELF');
   });
 

@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { toolVersion } from '../../compiler/toolchain.js';
-import { repoRoot, useFiles } from '../helpers/files.js';
+import { repoRoot, sampleElf, useFiles } from '../helpers/files.js';
 import { runCli } from '../helpers/cli.js';
 
 const files = useFiles();
@@ -42,7 +42,7 @@ const validDescriptor = `export default { name: 'ok', components: [{ name: 'a', 
 
 describe.skipIf(!fs.existsSync(bin))('kaal-compose start-up', () => {
   it('validate of a valid descriptor loads no heavy package', () => {
-    const cwd = files({ 'ok.system.ts': validDescriptor });
+    const cwd = files({ 'ok.system.ts': validDescriptor, 'a.elf': sampleElf });
     const { status, modules } = loadedModules([bin, 'validate', 'ok.system.ts'], cwd);
     expect(status).toBe(0);
     // The bundle ran (it is read as a file, so the tracer does not list it), not tsc's modules.
@@ -55,13 +55,13 @@ describe.skipIf(!fs.existsSync(bin))('kaal-compose start-up', () => {
   it("validate runs none of the runtime's or the build's modules", () => {
     // The bundle keeps the CLI's module structure: what the sources import lazily, esbuild turns
     // into an initialiser called on first use. So the ES modules tsc emitted show what runs.
-    const cwd = files({ 'ok.system.ts': validDescriptor });
+    const cwd = files({ 'ok.system.ts': validDescriptor, 'a.elf': sampleElf });
     const main = JSON.stringify(path.join(repoRoot, 'dist/cli/main.js'));
     const script = `const { main } = await import(${main}); process.exitCode = await main(['validate', 'ok.system.ts'], { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env });`;
     const { status, modules } = loadedModules(['--input-type=module', '-e', script], cwd);
     expect(status).toBe(0);
     expect(modules.some((m) => m.endsWith('/dist/compiler/validate.js'))).toBe(true);
-    expect(modules.filter((m) => heavyPackages.test(m) || /\/dist\/runtime\/|\/dist\/compiler\/(build|emit|toolchain)\.js/.test(m))).toEqual([]);
+    expect(modules.filter((m) => heavyPackages.test(m) || /\/dist\/runtime\/|\/dist\/compiler\/(build|emit|toolchain|renderTemplate)\.js/.test(m))).toEqual([]);
   });
 
   it('typescript is loaded only when a problem needs a position', () => {
@@ -72,7 +72,7 @@ describe.skipIf(!fs.existsSync(bin))('kaal-compose start-up', () => {
   });
 
   it('writes the code cache on the first start and the next start accepts it', () => {
-    const cwd = files({ 'ok.system.ts': validDescriptor });
+    const cwd = files({ 'ok.system.ts': validDescriptor, 'a.elf': sampleElf });
     const cache = path.join(cwd, 'cache');
     const env = { KAAL_CODE_CACHE: cache, KAAL_DEBUG: '1' };
     const first = kaalCompose(['validate', 'ok.system.ts'], cwd, env);
@@ -99,7 +99,7 @@ describe.skipIf(!fs.existsSync(bin))('kaal-compose start-up', () => {
   });
 
   it("runs jiti's babel through the code cache when a descriptor must be transformed", () => {
-    const cwd = files({ 'typed.system.ts': `import { defineSystem } from 'kaal-compose';\nconst n: string = 'typed';\nexport default defineSystem({ name: n, components: [{ name: 'a', code: { elf: 'a.elf' } }] });\n` });
+    const cwd = files({ 'typed.system.ts': `import { defineSystem } from 'kaal-compose';\nconst n: string = 'typed';\nexport default defineSystem({ name: n, components: [{ name: 'a', code: { elf: 'a.elf' } }] });\n`, 'a.elf': sampleElf });
     const cache = path.join(cwd, 'cache');
     // JITI_FS_CACHE=false: jiti keeps no transformed copy, as after the descriptor changed.
     const env = { KAAL_CODE_CACHE: cache, JITI_FS_CACHE: 'false' };

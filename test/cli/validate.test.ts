@@ -1,7 +1,7 @@
 // `kaal-compose validate`: exit 0 without errors, 1 with any, 2 for usage; text, json and sarif output.
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { repoRoot, useFiles } from '../helpers/files.js';
+import { repoRoot, sampleElf, useFiles } from '../helpers/files.js';
 
 const files = useFiles();
 const good = `export default { name: 'ok', components: [{ name: 'a', code: { elf: 'a.elf' } }] };\n`;
@@ -16,7 +16,7 @@ describe('kaal-compose validate', () => {
   });
 
   it('exits 1 with a rustc-style frame on stderr when a file has an error', async () => {
-    const cwd = files({ 'bad.system.ts': bad, 'good.system.ts': good });
+    const cwd = files({ 'bad.system.ts': bad, 'good.system.ts': good, 'a.elf': sampleElf });
     const run = await runCli(['validate'], { cwd });
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
@@ -43,7 +43,7 @@ describe('kaal-compose validate', () => {
   });
 
   it('--format json has exactly the documented shape', async () => {
-    const cwd = files({ 'bad.system.ts': bad, 'good.system.ts': good });
+    const cwd = files({ 'bad.system.ts': bad, 'good.system.ts': good, 'a.elf': sampleElf });
     const run = await runCli(['validate', 'good.system.ts', 'bad.system.ts', 'missing.system.json', '--format', 'json'], { cwd });
     expect(run.code).toBe(1);
     expect(run.stderr).toBe('');
@@ -78,7 +78,7 @@ describe('kaal-compose validate', () => {
   });
 
   it('--format json with only valid files exits 0', async () => {
-    const cwd = files({ 'good.system.ts': good });
+    const cwd = files({ 'good.system.ts': good, 'a.elf': sampleElf });
     const run = await runCli(['validate', '--format', 'json'], { cwd });
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toStrictEqual({
@@ -88,7 +88,7 @@ describe('kaal-compose validate', () => {
   });
 
   it('--format sarif is a SARIF 2.1.0 log with rules from the registry and physical locations', async () => {
-    const cwd = files({ 'bad.system.ts': bad, 'good.system.ts': good });
+    const cwd = files({ 'bad.system.ts': bad, 'good.system.ts': good, 'a.elf': sampleElf });
     const run = await runCli(['validate', '--format', 'sarif'], { cwd });
     expect(run.code).toBe(1);
     const log = JSON.parse(run.stdout);

@@ -145,7 +145,9 @@ describe('buildSystem', () => {
     );
     const result = await buildSystem('bad.system.ts', { cwd: dir, toolchain: noCompiler });
     expect(result.image).toBeUndefined();
-    expect(result.diagnostics.map((d) => [d.code.slice(0, 3), d.file])).toEqual([['KC6', 'a.elf']]);
+    // At the descriptor's `elf` (where the path is fixed), naming the file.
+    expect(result.diagnostics.map((d) => [d.code.slice(0, 3), d.file, d.line])).toEqual([['KC6', 'bad.system.ts', 2]]);
+    expect(result.diagnostics[0]!.message).toMatch(/^component 'a': ELF 'a\.elf': /);
   });
 
   it('warns (KC5009) when a prebuilt ELF was compiled against another header', async () => {

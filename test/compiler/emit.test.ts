@@ -102,7 +102,7 @@ describe('kaal_system.h', () => {
     };
     headerView(samplePlan, clashing, sampleNames.client!, diagnostics);
     expect(diagnostics.map((d) => [d.code, d.message])).toEqual([
-      ['KC5005', "component 'client': 'channel 'to-server'' and 'channel 'to_server'' both become the header constant 'KAAL_CH_TO_SERVER'"],
+      ['KC5005', "component 'client': channel 'to-server' and channel 'to_server' both become the header constant 'KAAL_CH_TO_SERVER'"],
     ]);
   });
 

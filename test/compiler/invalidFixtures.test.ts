@@ -1,4 +1,5 @@
-// fixtures/invalid/: one descriptor per KC0xxx/KC1xxx code that a file can show. Each is asserted by
+// fixtures/invalid/: one descriptor per KC0xxx/KC1xxx code that a file can show (and the KC5xxx/KC6xxx
+// ones validate finds without compiling). Each is asserted by
 // [code, line, column] (what a prefix match would miss) and its rendered frame is snapshot-tested.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -26,6 +27,10 @@ const expected: Record<string, [string, number, number][]> = {
   'KC1010-bad-permissions.system.ts': [['KC1010', 11, 43]],
   'KC1011-no-code.system.ts': [['KC1011', 6, 35]],
   'KC1012-json-syntax.system.json': [['KC1012', 4, 48]],
+  'KC5003-source-missing.system.ts': [['KC5003', 7, 43]],
+  'KC5004-elf-missing.system.ts': [['KC5004', 7, 31]],
+  'KC5005-header-name-clash.system.ts': [['KC5005', 12, 13], ['KC5005', 12, 13]],
+  'KC6500-elf-not-elf.system.ts': [['KC6500', 7, 31]],
   'three-mistakes.system.ts': [
     ['KC1006', 6, 13],
     ['KC1003', 17, 7],
@@ -36,7 +41,7 @@ const expected: Record<string, [string, number, number][]> = {
 describe('fixtures/invalid', () => {
   it('every KC0/KC1 fixture is in the table and each KCnnnn-* fixture shows its code', () => {
     // The KC3xxx/KC4xxx fixtures and their helper files are checked in test/compiler/check/.
-    const present = fs.readdirSync(path.join(repoRoot, dir)).filter((f) => !/^KC[34]\d{3}-|\.(dts|elf)$/.test(f)).sort();
+    const present = fs.readdirSync(path.join(repoRoot, dir)).filter((f) => !/^KC[34]\d{3}-|\.(dts|elf|c)$/.test(f)).sort();
     expect(present).toEqual(Object.keys(expected).sort());
     for (const [file, diagnostics] of Object.entries(expected)) {
       const code = /^(KC\d{4})-/.exec(file)?.[1];

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validateFiles } from '../../compiler/validate.js';
 import { nodeHost } from '../../compiler/host.js';
-import { repoRoot, ts, useFiles } from '../helpers/files.js';
+import { repoRoot, sampleElf, ts, useFiles } from '../helpers/files.js';
 
 const files = useFiles();
 const good = `export default { name: 'ok', components: [{ name: 'a', code: { elf: 'a.elf' } }] };\n`;
@@ -30,6 +30,8 @@ describe('validateFiles', () => {
   it('with no argument it finds every *.system.{ts,mts,js,mjs,json} outside node_modules, sorted', async () => {
     const cwd = files({
       'a.system.ts': good,
+      'a.elf': sampleElf,
+      'sub/a.elf': sampleElf,
       'sub/b.system.json': JSON.stringify({ name: 'b', components: [{ name: 'a', code: { elf: 'a.elf' } }] }),
       'sub/c.system.mjs': good,
       'sub/d.system.mts': good,
@@ -58,6 +60,7 @@ describe('validateFiles', () => {
     const dts = (await import('node:fs')).readFileSync(path.join(repoRoot, 'fixtures/platforms/kaal-virt-rv32.dts'), 'utf8');
     const dir = files({
       'board.dts': dts,
+      'a.elf': sampleElf,
       'labelled.system.ts': `export default { name: 'l', platform: 'board.dts', components: [{ name: 'a', code: { elf: 'a.elf' }, devices: [{ device: 'rtc', irq: false }] }] };\n`,
     });
     const result = await validateFiles(['labelled.system.ts'], nodeHost, { cwd: dir });
@@ -72,7 +75,7 @@ describe('validateFiles', () => {
   });
 
   it('a file that fails does not stop the others', async () => {
-    const cwd = files({ 'a.system.ts': 'export default 42;\n', 'b.system.ts': good });
+    const cwd = files({ 'a.system.ts': 'export default 42;\n', 'b.system.ts': good, 'a.elf': sampleElf });
     const result = await validateFiles(['a.system.ts', 'b.system.ts', 'c.system.ts'], nodeHost, { cwd });
     expect(result.files.map((f) => [f.file, f.valid, f.diagnostics.map((d) => d.code)])).toEqual([
       ['a.system.ts', false, ['KC1002']],

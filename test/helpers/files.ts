@@ -12,7 +12,7 @@ export const ts = String.raw;
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Returns a function that creates a temp directory with the given files and returns its path. */
-export function useFiles(): (files: Readonly<Record<string, string>>) => string {
+export function useFiles(): (files: Readonly<Record<string, string | Uint8Array>>) => string {
   const dirs: string[] = [];
   afterEach(() => {
     for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
@@ -33,3 +33,6 @@ export function useFiles(): (files: Readonly<Record<string, string>>) => string 
 export function replaceRoot(text: string, root: string): string {
   return text.split(root).join('<root>');
 }
+
+/** A real component ELF (the hello example's), for descriptors whose `code.elf` must exist. */
+export const sampleElf: Uint8Array = fs.readFileSync(path.join(repoRoot, 'fixtures/systems/hello/hello.elf'));

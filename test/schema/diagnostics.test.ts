@@ -13,10 +13,10 @@ describe('diagnostic registry', () => {
     }
   });
 
-  it('every name is camelCase and every severity is error or warning', () => {
+  it('every name is camelCase and every severity is error, warning or note', () => {
     for (const d of allDiagnostics) {
       expect(d.name).toMatch(/^[a-z][A-Za-z0-9]*$/);
-      expect(['error', 'warning']).toContain(d.severity);
+      expect(['error', 'warning', 'note']).toContain(d.severity);
     }
   });
 

@@ -85,7 +85,8 @@ describe('fixtures/invalid', () => {
   for (const [code, diagnosticPath] of Object.entries(expected).filter(([c]) => c.startsWith('KC3'))) {
     it(`${code}: validate reports exactly ${code} at '${diagnosticPath}'`, async () => {
       const result = await validateFiles([`${dir}/${fixtureOf(code)}`], nodeHost, { cwd: repoRoot });
-      const found = result.files[0]!.diagnostics;
+      // A warning leaves validate to plan the system: KC0100 notes the components without an ELF yet.
+      const found = result.files[0]!.diagnostics.filter((d) => d.severity !== 'note');
       expect(found.map((d) => [d.code, d.path])).toEqual([[code, diagnosticPath]]);
       expect(found[0]!.line).toBeGreaterThan(1);
       expect(found[0]!.column).toBeGreaterThanOrEqual(1);
