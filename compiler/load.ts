@@ -18,6 +18,7 @@ import { diagnosticsFromIssues, type PathedDiagnostic } from './schemaIssues.js'
 import { findJsonSyntaxError } from './jsonSyntax.js';
 import { cachedBabelTransform } from './babelTransform.js';
 import { placePaths } from './placeDiagnostics.js';
+import { partialSystem, type PartialSystem } from './partialSystem.js';
 
 /** File names `validate` looks for when given no paths, and `build` in the current directory. */
 export const DESCRIPTOR_GLOB = '**/*.system.{ts,mts,js,mjs,json}';
@@ -34,6 +35,8 @@ export interface LoadedDescriptor {
   readonly input?: unknown;
   /** The validated descriptor with defaults filled, when the schema accepted it. */
   readonly system?: ValidatedSystem;
+  /** When the schema rejected the file: what of it the semantic checks can still see. */
+  readonly partial?: PartialSystem;
   /** Load and schema problems, with `file`, `span`, `line`, `column` and `path` where known. */
   readonly diagnostics: readonly Diagnostic[];
 }
@@ -80,7 +83,8 @@ export async function loadDescriptor(file: string, host: Host, options: LoadOpti
   }
   if (result.success) return { ...base, text, input, system: result.data, diagnostics: [] };
   const pathed = diagnosticsFromIssues(result.error.issues, input, file);
-  return { ...base, text, input, diagnostics: await placeAll(pathed, absoluteFile, text, host, cwd) };
+  const partial = partialSystem(input, result.error.issues);
+  return { ...base, text, input, ...(partial ? { partial } : {}), diagnostics: await placeAll(pathed, absoluteFile, text, host, cwd) };
 }
 
 /**

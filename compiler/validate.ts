@@ -16,6 +16,8 @@ import { DESCRIPTOR_GLOB, loadDescriptor, type LoadedDescriptor } from './load.j
 import { placeByPath } from './placeDiagnostics.js';
 import type { LoadedPlatform } from './loadPlatform.js';
 import type { SystemModel } from './resolvePlatform.js';
+import type { PartialSystem } from './partialSystem.js';
+import type { ValidatedSystem } from '../schema/descriptor.js';
 
 /** The outcome for one file, in the order the files were named. */
 export interface FileValidation {
@@ -72,8 +74,9 @@ export interface CheckedFile {
 export async function checkFile(file: string, host: Host, cwd: string): Promise<CheckedFile> {
   const loaded = await loadDescriptor(file, host, { cwd });
   const diagnostics = [...loaded.diagnostics];
-  const semantic = loaded.system ? await runSemanticChecks(loaded, host) : undefined;
+  const semantic = loaded.system ? await runSemanticChecks(loaded.system, loaded, host) : undefined;
   if (semantic) diagnostics.push(...(await placeByPath(semantic.diagnostics, loaded, host, cwd)));
+  else if (loaded.partial) diagnostics.push(...(await placeByPath(await checkPartial(loaded, loaded.partial, host), loaded, host, cwd)));
   diagnostics.sort(compareDiagnostics);
   return {
     validation: { file, valid: !hasErrors(diagnostics), diagnostics },
@@ -88,10 +91,10 @@ export async function checkFile(file: string, host: Host, cwd: string): Promise<
  * platform it names. A platform that cannot be loaded is reported at the descriptor's `platform`.
  */
 async function runSemanticChecks(
+  system: ValidatedSystem,
   loaded: LoadedDescriptor,
   host: Host,
 ): Promise<{ diagnostics: Diagnostic[]; model?: SystemModel; platform?: LoadedPlatform }> {
-  const system = loaded.system!;
   const [{ loadPlatform }, { checkDescriptor }] = await Promise.all([import('./loadPlatform.js'), import('./check/index.js')]);
   let platform: LoadedPlatform;
   try {
@@ -102,6 +105,20 @@ async function runSemanticChecks(
   }
   const { model, diagnostics } = checkDescriptor(system, platform.platform);
   return { diagnostics, model, platform };
+}
+
+/**
+ * The semantic checks on what the schema accepted of a rejected descriptor, beside its schema
+ * issues: paths mapped back to the file's, and nothing about what was taken out (a check at or
+ * below a path with a schema issue, or naming a removed element, would only echo it).
+ */
+async function checkPartial(loaded: LoadedDescriptor, partial: PartialSystem, host: Host): Promise<Diagnostic[]> {
+  const { diagnostics } = await runSemanticChecks(partial.system, loaded, host);
+  const within = (p: string, broken: string) => p === broken || p.startsWith(`${broken}.`);
+  return diagnostics
+    .map((d) => (d.path === undefined ? d : { ...d, path: partial.originalPath(d.path) }))
+    .filter((d) => d.path === undefined || !partial.brokenPaths.some((b) => within(d.path!, b)))
+    .filter((d) => !partial.removedNames.some((name) => d.message.includes(`'${name}'`)));
 }
 
 /** Literal paths stay as given (a missing one is reported by load); globs expand sorted, without node_modules. */

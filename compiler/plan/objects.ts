@@ -123,9 +123,8 @@ export function allocateObjects(
   }
   if (unplaced.length > 0) {
     const bytes = unplaced.reduce((sum, n) => sum + 2 ** n.sizeBits, 0);
-    const owners = [...new Set(unplaced.map((n) => n.owner ?? 'shared regions'))];
-    const components = owners.length > 3 ? `${owners.slice(0, 3).map((o) => `'${o}'`).join(', ')} and ${owners.length - 3} more` : owners.map((o) => `'${o}'`).join(', ');
-    bag.add(D.outOfUntypedMemory, { count: unplaced.length, bytes: hex(bytes), components, largest: unplaced[0]!.name, sizeBits: unplaced[0]!.sizeBits }, { path: unplaced[0]!.path });
+    const ramBytes = pools.reduce((sum, p) => sum + (p.end - p.base), 0);
+    bag.add(D.outOfUntypedMemory, { what: describeUnplaced(unplaced, needs), bytes: hex(bytes), ram: hex(ramBytes) }, { path: unplaced[0]!.path });
   }
   for (const u of untyped) usedBytes[u.index] = watermark[u.index]! - u.paddr;
   for (const pool of pools) {
@@ -149,6 +148,29 @@ function findContaining(sorted: readonly UntypedSpec[], paddr: number, size: num
 }
 
 /** `memory region 'rx' (page 3)`, `the registers of '/soc/serial@10000000'`, else kind and name. */
+/**
+ * What did not fit, by what the user wrote: a region's pages as one ("31612 of the 31744 pages of
+ * memory region 'big'"), a component's objects by kind. The first three, then how many more.
+ */
+function describeUnplaced(unplaced: readonly ObjectNeed[], needs: readonly ObjectNeed[]): string {
+  const groups = new Map<string, { count: number; of: number; noun: string }>();
+  const labelOf = (n: ObjectNeed) =>
+    n.purpose.startsWith('region:') ? `memory region '${n.purpose.slice(7)}'` : `'${n.owner ?? 'the system'}'`;
+  const nounOf = (n: ObjectNeed) => (n.purpose.startsWith('region:') ? 'pages' : 'objects');
+  for (const n of unplaced) {
+    const label = labelOf(n);
+    const group = groups.get(label) ?? { count: 0, of: 0, noun: nounOf(n) };
+    group.count++;
+    groups.set(label, group);
+  }
+  for (const n of needs) {
+    const group = groups.get(labelOf(n));
+    if (group && n.paddr === null) group.of++;
+  }
+  const parts = [...groups].map(([label, g]) => (g.count === g.of ? `all ${g.count} ${g.noun} of ${label}` : `${g.count} of the ${g.of} ${g.noun} of ${label}`));
+  return parts.length > 3 ? `${parts.slice(0, 3).join(', ')} and ${parts.length - 3} more` : parts.join(', ');
+}
+
 function describeNeed(need: ObjectNeed): string {
   if (need.purpose.startsWith('region:')) return `memory region '${need.purpose.slice(7)}' (frame '${need.name}')`;
   if (need.purpose.startsWith('mmio:')) return `the registers of '${need.purpose.slice(5)}'`;

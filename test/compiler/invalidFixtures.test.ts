@@ -31,6 +31,20 @@ const expected: Record<string, [string, number, number][]> = {
   'KC5004-elf-missing.system.ts': [['KC5004', 7, 31]],
   'KC5005-header-name-clash.system.ts': [['KC5005', 12, 13], ['KC5005', 12, 13]],
   'KC6500-elf-not-elf.system.ts': [['KC6500', 7, 31]],
+  // A typo'd property does not hide the semantic mistakes beside it.
+  'many-mistakes.system.ts': [
+    ['KC1003', 7, 18],
+    ['KC3005', 7, 78],
+    ['KC3001', 8, 13],
+    ['KC1006', 9, 28],
+    ['KC3006', 9, 75],
+    ['KC3040', 10, 66],
+    ['KC3072', 12, 19],
+    ['KC3070', 12, 38],
+    ['KC1008', 12, 69],
+    ['KC3004', 14, 22],
+    ['KC3020', 15, 5],
+  ],
   'three-mistakes.system.ts': [
     ['KC1006', 6, 13],
     ['KC1003', 17, 7],
