@@ -155,8 +155,9 @@ function findContaining(sorted: readonly UntypedSpec[], paddr: number, size: num
 function describeUnplaced(unplaced: readonly ObjectNeed[], needs: readonly ObjectNeed[]): string {
   const groups = new Map<string, { count: number; of: number; noun: string }>();
   const labelOf = (n: ObjectNeed) =>
-    n.purpose.startsWith('region:') ? `memory region '${n.purpose.slice(7)}'` : `'${n.owner ?? 'the system'}'`;
-  const nounOf = (n: ObjectNeed) => (n.purpose.startsWith('region:') ? 'pages' : 'objects');
+    n.purpose.startsWith('region:') ? `memory region '${n.purpose.slice(7)}'` : n.owner === null ? 'the system' : `'${n.owner}'`;
+  const nounOf = (n: ObjectNeed) => (n.purpose.startsWith('region:') ? 'page' : 'object');
+  const counted = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
   for (const n of unplaced) {
     const label = labelOf(n);
     const group = groups.get(label) ?? { count: 0, of: 0, noun: nounOf(n) };
@@ -167,7 +168,7 @@ function describeUnplaced(unplaced: readonly ObjectNeed[], needs: readonly Objec
     const group = groups.get(labelOf(n));
     if (group && n.paddr === null) group.of++;
   }
-  const parts = [...groups].map(([label, g]) => (g.count === g.of ? `all ${g.count} ${g.noun} of ${label}` : `${g.count} of the ${g.of} ${g.noun} of ${label}`));
+  const parts = [...groups].map(([label, g]) => (g.count === g.of ? `${counted(g.count, g.noun)} of ${label}` : `${g.count} of the ${counted(g.of, g.noun)} of ${label}`));
   return parts.length > 3 ? `${parts.slice(0, 3).join(', ')} and ${parts.length - 3} more` : parts.join(', ');
 }
 

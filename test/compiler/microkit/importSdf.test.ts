@@ -53,7 +53,8 @@ describe('import-sdf over the Microkit corpus', () => {
       expect(fs.existsSync(out)).toBe(errors.length === 0);
       if (errors.length === 0) {
         const validation = await validateFiles([out], nodeHost, { cwd: dir });
-        const problems = validation.files.flatMap((f) => f.diagnostics).filter((d) => d.severity === 'error');
+        // The program images the SDF names are built by the user's Microkit build, not in the corpus (KC5004).
+        const problems = validation.files.flatMap((f) => f.diagnostics).filter((d) => d.severity === 'error' && d.code !== 'KC5004');
         expect(problems.map((d) => `${d.code} ${d.message}`)).toEqual([]);
       }
     });

@@ -121,7 +121,7 @@ describe('allocateObjects: the other objects', () => {
     const over = allocate(untyped([[0x8040_0000, 14, false]]), [need('a', 13), need('b', 13), need('c', 4)]);
     expect(over.placed.map((p) => p[0])).toEqual(['a', 'b']);
     expect(over.diagnostics).toEqual([
-      ['KC4003', "out of RAM untyped: 1 objects (0x10 bytes) for 'a' do not fit, largest is 'c' (2^4 bytes)", 'needs.c'],
+      ['KC4003', "out of RAM untyped: 1 of the 3 objects of 'a' (0x10 bytes) do not fit in the 0x4000 bytes of RAM untyped", 'needs.c'],
     ]);
   });
 
@@ -145,13 +145,13 @@ describe('allocateObjects: the other objects', () => {
     expect(result.usedBytes).toEqual([0, 0x1000, 0x2020]);
   });
 
-  it('sums what does not fit and names at most three owners', () => {
+  it('sums what does not fit and names at most three owners, with how many of their objects', () => {
     const u = untyped([[0x8040_0000, 4, false]]);
     const result = allocate(u, [need('p', 12, null, 'w'), need('q', 12, null, 'x'), need('r', 5, null, 'y'), need('s', 5, null, 'z'), need('t', 5, null, null)]);
     expect(result.diagnostics).toEqual([
-      ['KC4003', "out of RAM untyped: 5 objects (0x2060 bytes) for 'w', 'x', 'y' and 2 more do not fit, largest is 'p' (2^12 bytes)", 'needs.p'],
+      ['KC4003', "out of RAM untyped: 1 object of 'w', 1 object of 'x', 1 object of 'y' and 2 more (0x2060 bytes) do not fit in the 0x10 bytes of RAM untyped", 'needs.p'],
     ]);
     const shared = allocate(u, [need('r', 5, null, null), need('s', 5, null, 'z')]);
-    expect(shared.diagnostics[0]![1]).toBe("out of RAM untyped: 2 objects (0x40 bytes) for 'shared regions', 'z' do not fit, largest is 'r' (2^5 bytes)");
+    expect(shared.diagnostics[0]![1]).toBe("out of RAM untyped: 1 object of the system, 1 object of 'z' (0x40 bytes) do not fit in the 0x10 bytes of RAM untyped");
   });
 });
