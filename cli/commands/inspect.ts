@@ -1,8 +1,10 @@
 // `kaal-compose inspect <image.bin> [--json]`: check a boot image and show its header, sections with
-// checksums, untypeds, components and segments, and the plan's slots, mappings and grants.
+// checksums, untypeds, components and segments, and the plan's slots, mappings and grants; then check
+// the DTB and the plan as the boot does (exit 1 when they would not boot, the summary still shown).
 import type { ArgumentsCamelCase } from 'yargs';
 import type { CommandFactory } from '../context.js';
 import { ExitCode } from '../exitCodes.js';
+import { printDiagnostics } from '../report/index.js';
 import { escapeJsonText } from '../../schema/terminalText.js';
 import { maxInputSizeOption, readInputFile } from '../readInput.js';
 
@@ -25,10 +27,18 @@ const inspectCommand: CommandFactory = (context) => ({
     const { io } = context;
     const bytes = readInputFile(io.cwd, args.image, 'boot image', args.maxInputSize);
     // A bad image throws a DiagnosticError, which `main` renders with exit code 1.
-    const { inspectImage, formatImageSummary } = await import('../../image/bootImage/inspectImage.js');
-    const summary = inspectImage(bytes, args.image);
+    const [{ readImage }, { summarizeImage, formatImageSummary }, { prepareBoot }] = await Promise.all([
+      import('../../image/bootImage/readImage.js'),
+      import('../../image/bootImage/inspectImage.js'),
+      import('../../runtime/boot/index.js'),
+    ]);
+    const image = readImage(bytes, args.image);
+    const summary = summarizeImage(image);
     io.stdout.write(args.json ? escapeJsonText(JSON.stringify(summary, null, 2)) + '\n' : formatImageSummary(summary));
-    context.exitCode = ExitCode.ok;
+    // The DTB and the plan as deeply as `check` reads them (damage the reader's checksums cannot see).
+    const prepared = prepareBoot(image, { file: args.image });
+    if (!prepared.ok) printDiagnostics(io, prepared.diagnostics);
+    context.exitCode = prepared.ok ? ExitCode.ok : ExitCode.inputErrors;
   },
 });
 

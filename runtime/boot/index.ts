@@ -170,18 +170,12 @@ function loadSegments(system: { kernel: Kernel; image: BootImage }, c: BootedCom
 }
 
 /**
- * Boots an image (bytes or already read). Never throws for a bad image: every problem comes back as
- * diagnostics (a malformed image as its KC6xxx error).
+ * Everything the boot checks before the kernel runs: the plan's version and shape, the machine the
+ * DTB describes, bootinfo against that platform, and the system rules (planRules). `inspect` runs
+ * it too, so it reads the DTB and the plan as deeply as `check` does.
  */
-export function bootImage(input: Uint8Array | BootImage, options: BootOptions = {}): BootResult {
+export function prepareBoot(image: BootImage, options: BootOptions = {}): { readonly ok: true; readonly plan: Plan; readonly machine: Machine } | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] } {
   const where = options.file !== undefined ? { file: options.file } : {};
-  let image: BootImage;
-  try {
-    image = input instanceof Uint8Array ? readImage(input, options.file) : input;
-  } catch (error) {
-    if (error instanceof DiagnosticError) return { ok: false, diagnostics: [error.diagnostic] };
-    throw error;
-  }
   const refusedPlan = planDiagnostic(image.plan, where);
   if (refusedPlan) return { ok: false, diagnostics: [refusedPlan] };
   const plan = image.plan as unknown as Plan;
@@ -203,6 +197,25 @@ export function bootImage(input: Uint8Array | BootImage, options: BootOptions = 
   // The plan must fit the platform and obey the system rules (a re-sealed image could grant what no descriptor may).
   const refused = [...bootInfoProblems(image, machine, plan, where), ...planRuleDiagnostics({ plan, components: image.components, platform: machine.platform }, where)];
   if (refused.length > 0) return { ok: false, diagnostics: refused };
+  return { ok: true, plan, machine };
+}
+
+/**
+ * Boots an image (bytes or already read). Never throws for a bad image: every problem comes back as
+ * diagnostics (a malformed image as its KC6xxx error).
+ */
+export function bootImage(input: Uint8Array | BootImage, options: BootOptions = {}): BootResult {
+  const where = options.file !== undefined ? { file: options.file } : {};
+  let image: BootImage;
+  try {
+    image = input instanceof Uint8Array ? readImage(input, options.file) : input;
+  } catch (error) {
+    if (error instanceof DiagnosticError) return { ok: false, diagnostics: [error.diagnostic] };
+    throw error;
+  }
+  const prepared = prepareBoot(image, options);
+  if (!prepared.ok) return prepared;
+  const { plan, machine } = prepared;
 
   const plic = machine.plic;
   const interruptContext = plic ? plic.contextTargets.indexOf(IRQ_S_EXT) : -1;

@@ -7,6 +7,8 @@ import path from 'node:path';
 import { main } from '../../cli/main.js';
 import { writeImage } from '../../image/bootImage/index.js';
 import { input, edited, sectionOf, Kind } from '../image/bootImage/sampleImage.js';
+import { readImage } from '../../image/bootImage/index.js';
+import { exampleImage, withPlan } from '../runtime/exampleImages.js';
 
 let dir = '';
 const image = writeImage(input);
@@ -37,9 +39,10 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('kaal-compose inspect --json', () => {
   it('prints formatVersion, sha256, sections, components with segments and untypeds with exit 0', async () => {
+    // The sample's plan is a sketch (no root task layout, no invocations): shown, then refused as the boot would.
     const { code, stdout, stderr } = await run('inspect', 'demo.img', '--json');
-    expect(stderr).toBe('');
-    expect(code).toBe(0);
+    expect(stderr).toMatch(/^error\[KC7004\]: the plan in the image is malformed at 'plan\.rootTask'/);
+    expect(code).toBe(1);
     const json = JSON.parse(stdout);
     expect(json.formatVersion).toBe(1);
     expect(json.sha256).toBe(Buffer.from(image.subarray(32, 64)).toString('hex'));
@@ -73,7 +76,7 @@ describe('kaal-compose inspect --json', () => {
 describe('kaal-compose inspect (text)', () => {
   it('shows the header, the sections, the untypeds, each component and the plan', async () => {
     const { code, stdout } = await run('inspect', 'demo.img');
-    expect(code).toBe(0);
+    expect(code).toBe(1);
     expect(stdout).toContain(`boot image format 1, ${image.length} bytes`);
     expect(stdout).toContain('  system    demo\n');
     expect(stdout).toMatch(/ {2}COMPONENT +0x[0-9a-f]{8} +\d+ {2}0x[0-9a-f]{8} {2}pong\n/);
@@ -121,5 +124,53 @@ describe('kaal-compose inspect on bad images exits 1 naming the problem', () => 
   it('no image argument is a usage error with exit 2', async () => {
     const { code } = await run('inspect');
     expect(code).toBe(2);
+  });
+});
+
+describe('kaal-compose inspect checks the DTB and the plan as deeply as check reads them', () => {
+  /** The image with its DTB bytes changed by `edit`, every checksum valid again. */
+  const withDtb = (bytes: Uint8Array, edit: (dtb: DataView) => void): Uint8Array => {
+    const image = readImage(bytes);
+    const dtb = image.dtb.slice();
+    edit(new DataView(dtb.buffer));
+    return writeImage({
+      meta: image.meta,
+      untyped: image.untyped,
+      bootInfo: image.bootInfo,
+      dtb,
+      plan: JSON.parse(image.planJson) as object,
+      components: image.components.map((c) => ({ name: c.name, entry: c.entry, segments: c.segments, symbols: c.symbols })),
+    });
+  };
+
+  it('a built image: exit 0, nothing on stderr', async () => {
+    put('hello.img', await exampleImage('hello'));
+    const { code, stderr, stdout } = await run('inspect', 'hello.img');
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toContain('  system    hello\n');
+  });
+
+  it('damage only inside the DTB (its struct block moved past the end, header and checksums valid): exit 1 with the FDT error', async () => {
+    put('bad-dtb.img', withDtb(await exampleImage('hello'), (dtb) => dtb.setUint32(8, dtb.byteLength + 0x100)));
+    const { code, stdout, stderr } = await run('inspect', 'bad-dtb.img');
+    expect(stdout).toContain('  system    hello\n');
+    expect(stderr).toMatch(/^error\[KC20\d\d\]/);
+    expect(code).toBe(1);
+    const check = await run('check', 'bad-dtb.img');
+    expect(check.stderr.split('\n')[0]).toBe(stderr.split('\n')[0]);
+  });
+
+  it('damage only inside the plan (a malformed field; a rule broken): exit 1, as check', async () => {
+    const hello = await exampleImage('hello');
+    put('bad-plan.img', withPlan(hello, (plan) => void ((plan.components[0]!.tcb as { priority: unknown }).priority = 'high')));
+    const malformed = await run('inspect', 'bad-plan.img');
+    expect(malformed.stderr).toContain("error[KC7004]: the plan in the image is malformed at 'plan.components.0.tcb.priority'");
+    expect(malformed.code).toBe(1);
+    put('bad-rule.img', withPlan(hello, (plan) => void (plan.components[0]!.vspace.find((m) => m.perms === 'rw')!.perms = 'rwx')));
+    const rule = await run('inspect', 'bad-rule.img', '--json');
+    expect(rule.stderr).toContain('error[KC7304]');
+    expect(rule.code).toBe(1);
+    expect(JSON.parse(rule.stdout).meta.systemName).toBe('hello');
   });
 });
