@@ -63,7 +63,8 @@ export function lookupSlotForCNodeOp(isSource: boolean, root: Cap, cptr: number,
   const result = resolveAddressBits(root, cptr, depth);
   if (!result.ok) throw failedLookup(isSource, result.fault);
   if (result.bitsRemaining !== 0) {
-    throw failedLookup(isSource, { type: 'depthMismatch', bitsLeft: 0, bitsFound: result.bitsRemaining });
+    // lookup_fault_depth_mismatch_new(0, bitsRemaining): bitsFound 0, bitsLeft what remained.
+    throw failedLookup(isSource, { type: 'depthMismatch', bitsLeft: result.bitsRemaining, bitsFound: 0 });
   }
   return result.slot;
 }
@@ -286,11 +287,12 @@ export function decodeCNodeInvocation(
       if (thread.caller.cap.kind !== 'null') cteMove(thread.caller.cap, thread.caller, destSlot);
       return { error: 0, mrs: [] };
     case InvocationLabel.CNodeCancelBadgedSends: {
+      // hasCancelSendRights: an endpoint cap with all four rights; a badge of 0 cancels nothing.
       const target = destSlot.cap;
-      if (target.kind !== 'endpoint' || target.badge === 0 || !target.rights.read || !target.rights.write) {
-        throw illegalOperation();
-      }
-      cancelBadgedSends(kernel, target.obj, target.badge);
+      if (target.kind !== 'endpoint') throw illegalOperation();
+      const { read, write, grant, grantReply } = target.rights;
+      if (!(read && write && grant && grantReply)) throw illegalOperation();
+      if (target.badge !== 0) cancelBadgedSends(kernel, target.obj, target.badge);
       return { error: 0, mrs: [] };
     }
     default:
@@ -303,12 +305,14 @@ function rotate(args: InvocationArgs, destSlot: CSlot): InvocationResult {
   const { mrs, extraCaps } = args;
   if (mrs.length < 8 || extraCaps.length < 2) throw truncatedMessage();
   const [, , pivotNewData, pivotIndex, pivotDepth, srcNewData, srcIndex, srcDepth] = mrs as number[];
+  // The source is looked up before the pivot (lookupSourceSlot, then lookupPivotSlot).
+  const srcSlot = lookupSourceSlot(extraCaps[1]!.cap, srcIndex!, srcDepth!);
   const pivotSlot = lookupSlotForCNodeOp(true, extraCaps[0]!.cap, pivotIndex!, pivotDepth!);
-  const srcSlot = lookupSlotForCNodeOp(true, extraCaps[1]!.cap, srcIndex!, srcDepth!);
   if (pivotSlot === srcSlot || pivotSlot === destSlot) throw illegalOperation();
   if (srcSlot !== destSlot) ensureEmptySlot(destSlot);
   if (srcSlot.cap.kind === 'null') throw failedLookup(true, { type: 'missingCapability', bitsLeft: srcDepth! });
-  if (pivotSlot.cap.kind === 'null') throw failedLookup(true, { type: 'missingCapability', bitsLeft: pivotDepth! });
+  // An empty pivot reports failedLookupWasSource = 0.
+  if (pivotSlot.cap.kind === 'null') throw failedLookup(false, { type: 'missingCapability', bitsLeft: pivotDepth! });
   const newSrc = updateCapData(true, srcNewData!, srcSlot.cap);
   const newPivot = updateCapData(true, pivotNewData!, pivotSlot.cap);
   if (newSrc.kind === 'null' || newPivot.kind === 'null') throw illegalOperation();

@@ -173,12 +173,10 @@ function handleRecv(kernel: Kernel, thread: TcbObject, isBlocking: boolean): voi
     receiveIPC(kernel, thread, cap, isBlocking);
     return;
   }
-  if (cap.kind === 'notification' && cap.rights.read) {
-    const bound = thread.boundNotification;
-    if (bound === null || bound === cap.obj) {
-      receiveSignal(kernel, thread, cap, isBlocking);
-      return;
-    }
+  // A notification bound to another thread cannot be waited on (its boundTCB, not the waiter's binding).
+  if (cap.kind === 'notification' && cap.rights.read && (cap.obj.boundTcb === null || cap.obj.boundTcb === thread)) {
+    receiveSignal(kernel, thread, cap, isBlocking);
+    return;
   }
   handleFault(kernel, thread, {
     type: 'cap',

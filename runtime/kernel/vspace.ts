@@ -80,18 +80,24 @@ function vspaceRootOf(kernel: Kernel, slot: CSlot | undefined): PageTableObject 
 export function decodePageTableInvocation(kernel: Kernel, cap: CapOf<'pageTable'>, args: InvocationArgs): InvocationResult {
   const { label, mrs, extraCaps } = args;
   if (label === InvocationLabel.RISCVPageTableUnmap) {
+    // Not the final cap, or a VSpace root with its ASID: RevokeFirst.
     if (cap.obj.capCount > 1) throw revokeFirst();
-    if (cap.obj.asid !== 0) throw illegalOperation();
-    if (cap.mapping) unmapPageTable(kernel, cap);
-    kernel.memory.fill(cap.obj.paddr, 4096, 0);
+    if (cap.obj.asid !== 0 && findVSpaceForAsid(kernel, cap.obj.asid) === cap.obj) throw revokeFirst();
+    if (cap.mapping) {
+      unmapPageTable(kernel, cap);
+      kernel.memory.fill(cap.obj.paddr, 4096, 0);
+    }
     return { error: 0, mrs: [] };
   }
   if (label !== InvocationLabel.RISCVPageTableMap) throw illegalOperation();
   if (mrs.length < 2 || extraCaps.length < 1) throw truncatedMessage();
   if (isPageTableMapped(cap)) throw invalidCapability(0);
   const vaddr = mrs[0]!;
-  const root = vspaceRootOf(kernel, extraCaps[0]);
+  // decodeRISCVPageTableInvocation: the level-1 cap, then the address, then the ASID's VSpace.
+  const level1 = extraCaps[0]!.cap;
+  if (level1.kind !== 'pageTable' || !isPageTableMapped(level1)) throw invalidCapability(1);
   if (vaddr >= USER_TOP) throw invalidArgument(0);
+  const root = vspaceRootOf(kernel, extraCaps[0]);
   const found = lookupPtSlot(kernel, root.paddr, vaddr);
   if (found.bitsLeft === PAGE_BITS || (kernel.memory.readU32(found.slot) & PTE_V) !== 0) throw deleteFirst();
   kernel.memory.writeU32(found.slot, pteNext(cap.obj.paddr));
@@ -108,19 +114,20 @@ export function decodeFrameInvocation(kernel: Kernel, cap: CapOf<'frame'>, args:
       if (mrs.length < 3 || extraCaps.length < 1) throw truncatedMessage();
       const [vaddr, rightsMask, attr] = mrs as [number, number, number];
       const root = vspaceRootOf(kernel, extraCaps[0]);
+      // decodeRISCVFrameInvocation order: top of the frame, alignment, the PTE slot, then an existing mapping.
       const frameBytes = 2 ** cap.obj.sizeBits;
-      if (cap.mapping) {
-        if (cap.mapping.vspace !== root) throw invalidCapability(0);
-        if (cap.mapping.vaddr !== vaddr) throw invalidArgument(0);
-      } else if (vaddr + frameBytes - 1 >= USER_TOP) {
-        throw invalidArgument(0);
-      }
+      if (((vaddr + frameBytes - 1) >>> 0) >= USER_TOP) throw invalidArgument(0);
       if (vaddr % frameBytes !== 0) throw alignmentError();
       const found = lookupPtSlot(kernel, root.paddr, vaddr);
       if (found.bitsLeft !== cap.obj.sizeBits) {
         throw failedLookup(false, { type: 'missingCapability', bitsLeft: found.bitsLeft });
       }
-      if (!cap.mapping && (kernel.memory.readU32(found.slot) & PTE_V) !== 0) throw deleteFirst();
+      if (cap.mapping) {
+        if (cap.mapping.vspace !== root) throw invalidCapability(1);
+        if (cap.mapping.vaddr !== vaddr) throw invalidArgument(0);
+      } else if ((kernel.memory.readU32(found.slot) & PTE_V) !== 0) {
+        throw deleteFirst();
+      }
       // maskVMRights: the mapping has at most the cap's rights; write needs read.
       const read = cap.read && (rightsMask & 2) !== 0;
       const write = read && cap.write && (rightsMask & 1) !== 0;

@@ -5,7 +5,7 @@ import { ObjectType } from '../../../schema/abi.js';
 import { InvocationLabel, SeL4Error, Syscall } from '../../../runtime/kernel/abi.js';
 import { resolveAddressBits } from '../../../runtime/kernel/cnode.js';
 import { checkInvariants } from '../../../runtime/kernel/invariants.js';
-import { bootTestKernel, createThread, grant, resume, retype, ROOT_CNODE, rootInvoke, syscall, UNTYPED_SLOT } from './fixture.js';
+import { bootTestKernel, createThread, grant, resume, retype, ROOT_CNODE, ROOT_TCB, rootInvoke, syscall, UNTYPED_SLOT } from './fixture.js';
 
 const L = InvocationLabel;
 
@@ -129,14 +129,24 @@ describe('CNode invocations', () => {
     expect(checkInvariants(sys.kernel)).toEqual([]);
   });
 
-  it('CancelBadgedSends needs a badged endpoint cap with full rights', () => {
+  it('CancelBadgedSends needs an endpoint cap with all four rights (hasCancelSendRights); badge 0 cancels nothing', () => {
     const sys = bootTestKernel();
     const ep = retype(sys, ObjectType.Endpoint);
-    expect(rootInvoke(sys, ROOT_CNODE, L.CNodeCancelBadgedSends, [ep, 32]).error).toBe(SeL4Error.IllegalOperation);
+    // The unbadged original has every right: accepted, and with badge 0 nothing is cancelled.
+    expect(rootInvoke(sys, ROOT_CNODE, L.CNodeCancelBadgedSends, [ep, 32]).error).toBe(0);
     rootInvoke(sys, ROOT_CNODE, L.CNodeMint, [100, 32, ep, 32, 15, 5], [ROOT_CNODE]);
     expect(rootInvoke(sys, ROOT_CNODE, L.CNodeCancelBadgedSends, [100, 32]).error).toBe(0);
-    rootInvoke(sys, ROOT_CNODE, L.CNodeMint, [101, 32, ep, 32, 0b0010, 5], [ROOT_CNODE]);
-    expect(rootInvoke(sys, ROOT_CNODE, L.CNodeCancelBadgedSends, [101, 32]).error).toBe(SeL4Error.IllegalOperation);
+    // Lacking exactly one right: write, read, grant, grantReply.
+    for (const [slot, rights] of [
+      [101, 0b1110],
+      [102, 0b1101],
+      [103, 0b1011],
+      [104, 0b0111],
+    ] as const) {
+      expect(rootInvoke(sys, ROOT_CNODE, L.CNodeMint, [slot, 32, ep, 32, rights, 5], [ROOT_CNODE]).error).toBe(0);
+      expect([rights, rootInvoke(sys, ROOT_CNODE, L.CNodeCancelBadgedSends, [slot, 32]).error]).toEqual([rights, SeL4Error.IllegalOperation]);
+    }
+    expect(rootInvoke(sys, ROOT_CNODE, L.CNodeCancelBadgedSends, [ROOT_TCB, 32]).error).toBe(SeL4Error.IllegalOperation);
   });
 
   it('CancelBadgedSends restarts the senders blocked with that badge and leaves the others queued', () => {
