@@ -1,6 +1,7 @@
 // `kaal-compose inspect <image.bin> [--json]`: check a boot image and show its header, sections with
 // checksums, untypeds, components and segments, and the plan's slots, mappings and grants; then check
 // the DTB and the plan as the boot does (exit 1 when they would not boot, the summary still shown).
+// For an ELF from `build --target sel4`: its loader, boot header and regions (docs/sel4.md).
 import type { ArgumentsCamelCase } from 'yargs';
 import type { CommandFactory } from '../context.js';
 import { ExitCode } from '../exitCodes.js';
@@ -19,7 +20,7 @@ const inspectCommand: CommandFactory = (context) => ({
   describe: 'check a boot image and show its sections, untypeds, components and plan',
   builder: (yargs) =>
     yargs
-      .positional('image', { type: 'string', demandOption: true, describe: 'a boot image written by kaal-compose build' })
+      .positional('image', { type: 'string', demandOption: true, describe: 'a boot image written by kaal-compose build (or an ELF from build --target sel4)' })
       .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON' })
       .option('max-input-size', maxInputSizeOption),
   handler: async (argv: ArgumentsCamelCase) => {
@@ -27,6 +28,14 @@ const inspectCommand: CommandFactory = (context) => ({
     const { io } = context;
     const bytes = readInputFile(io.cwd, args.image, 'boot image', args.maxInputSize);
     // A bad image throws a DiagnosticError, which `main` renders with exit code 1.
+    // An ELF (at least a whole ELF32 header of 52 bytes) is read as a --target sel4 output.
+    if (bytes.length >= 52 && bytes[0] === 0x7f && bytes[1] === 0x45 && bytes[2] === 0x4c && bytes[3] === 0x46) {
+      const { inspectSel4Image, formatSel4ImageSummary } = await import('../../image/inspectSel4Image.js');
+      const summary = inspectSel4Image(bytes, args.image);
+      io.stdout.write(args.json ? escapeJsonText(JSON.stringify(summary, null, 2)) + '\n' : formatSel4ImageSummary(summary));
+      context.exitCode = ExitCode.ok;
+      return;
+    }
     const [{ readImage }, { summarizeImage, formatImageSummary }, { prepareBoot }] = await Promise.all([
       import('../../image/bootImage/readImage.js'),
       import('../../image/bootImage/inspectImage.js'),

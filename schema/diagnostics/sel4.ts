@@ -1,5 +1,6 @@
-// KC51xx: `build --target sel4`: the seL4 kernel given with --kernel and its configuration
-// (--kernel-config), checked before anything is planned for it (compiler/sel4/kernelConfig.ts).
+// `build --target sel4`: KC51xx, the seL4 kernel given with --kernel and its configuration
+// (--kernel-config), checked before anything is planned for it (compiler/sel4/kernelConfig.ts);
+// KC68xx, the output ELF read back (image/inspectSel4Image.ts).
 import { diagnostic } from '../diagnosticDefinition.js';
 
 const KERNEL_CONFIG_HINT = 'docs/sel4.md lists the kernel configuration --target sel4 needs';
@@ -65,5 +66,11 @@ export const sel4Diagnostics = {
     'error',
     "kernel '{file}': its virtual base '{vbase}' and physical base '{pbase}' differ within a 4 MiB page, so the loader cannot map its window",
     'a seL4 kernel for riscv32 is linked at 0xff800000 plus the 4 MiB offset of its physical base',
+  ),
+  sel4ImageNoHeader: diagnostic(
+    'KC6800',
+    'error',
+    "'{file}' is an ELF but not a --target sel4 image: it has no kaal loader boot header",
+    "inspect reads boot images from 'kaal-compose build' and ELFs from 'kaal-compose build --target sel4'",
   ),
 } as const;

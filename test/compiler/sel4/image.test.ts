@@ -12,46 +12,16 @@ import { loadSel4Kernel } from '../../../compiler/sel4/loadKernel.js';
 import { checkSel4Kernel } from '../../../compiler/sel4/kernelConfig.js';
 import { toolVersion } from '../../../compiler/toolchain.js';
 import { readElf } from '../../../image/elf.js';
-import { writeElf } from '../../../image/elfWrite.js';
 import { platformFromFdt } from '../../../image/platform.js';
 import { decodeFdt } from '../../../image/fdt/index.js';
 import { readSel4ImageHeader, regionBytes } from '../../../image/sel4Image.js';
-import { readSel4Kernel } from '../../../image/sel4Kernel.js';
 import { bootUnderQemu, buildStandin, haveQemu } from '../../helpers/qemu.js';
+import { kernelLike, rootTask } from '../../helpers/sel4Sample.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const clang = (await toolVersion('clang')) !== null && (await toolVersion('ld.lld')) !== null;
 const dtb = new Uint8Array(fs.readFileSync(path.join(repo, 'fixtures/platforms/kaal-virt-rv32.dtb')));
 const hex = (n: number) => '0x' + (n >>> 0).toString(16).padStart(8, '0');
-
-/** A root task: text at 0x10000 (0x22 bytes), data at 0x11000 (0x21 bytes) plus .bss to 0x11800. */
-const rootTask = writeElf({
-  entry: 0x1_0000,
-  flags: 1,
-  segments: [
-    { vaddr: 0x1_0000, paddr: 0x1_0000, memsz: 0x22, flags: 5, data: Uint8Array.from({ length: 0x22 }, (_, i) => i + 1) },
-    { vaddr: 0x1_1000, paddr: 0x1_1000, memsz: 0x800, flags: 6, data: new Uint8Array(0x21).fill(0x5a) },
-  ],
-  symbols: [],
-});
-
-function kernelLike(physEnd: number) {
-  const text = new Uint8Array(0x200);
-  new DataView(text.buffer).setUint32(0x100, 0x8020_0000, true);
-  new DataView(text.buffer).setUint32(0x104, 0xffff_ffff, true);
-  return readSel4Kernel(
-    writeElf({
-      entry: 0xffa0_0000,
-      flags: 1,
-      segments: [
-        { vaddr: 0xffa0_0000, paddr: 0x8020_0000, memsz: 0x200, flags: 5, data: text },
-        { vaddr: 0xffa0_1000, paddr: 0x8020_1000, memsz: physEnd - 0x8020_1000 - 0x10, flags: 6, data: new Uint8Array(0) },
-      ],
-      symbols: [{ name: 'avail_p_regs', value: 0xffa0_0100, size: 8 }],
-    }),
-    'kernel.elf',
-  );
-}
 
 describe('--target sel4 placement', () => {
   it('puts the DTB at the page after the kernel and the root task at the page after the DTB', () => {
