@@ -76,7 +76,7 @@ if (fs.existsSync(shared) && !fs.existsSync(sandboxShared)) {
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',
-  vitest: { configFile: 'vitest.config.ts', related: true },
+  vitest: { configFile: 'vitest.mutate.config.ts', related: true },
   checkers: ['typescript'],
   tsconfigFile: 'tsconfig.json',
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
@@ -90,7 +90,8 @@ export default {
   // them all after a reload; they are counted as ignored and listed in the report.
   ignoreStatic: true,
   concurrency: Number(process.env.MUTATE_CONCURRENCY ?? 2),
-  timeoutMS: 30_000,
+  // A mutant that makes a loop endless is a timeout (counted as detected); keep the wait short.
+  timeoutMS: 10_000,
   dryRunTimeoutMinutes: 30,
   ignorePatterns: ['dist', 'reports', 'tmp', '*.img', 'bench'],
   reporters: ['clear-text', 'progress-append-only', 'html', 'json'],
