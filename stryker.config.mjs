@@ -4,12 +4,16 @@
 //   npm run mutate                                   every folder below (long: run one at a time)
 //   MUTATE=schema,compiler/check npm run mutate      the named folders, each with its own tests
 //   npm run mutate -- --mutate 'image/elf.ts'        Stryker's own --mutate narrows further
+//   MUTATE_REPORT=elf npm run mutate -- …            reports/mutation/elf.{html,json} instead
 import fs from 'node:fs';
 import path from 'node:path';
 import fg from 'fast-glob';
 
 /**
- * Each folder with the tests that guard it. Tests that exercise only dist/ (the CLI bundle, which the
+ * Each folder with the tests that guard it, and whether those tests may share one module graph
+ * (`reuseModules`, vitest.mutate.config.ts: much faster). Not where a test keeps what the mutated
+ * code computed across tests (the example images and plans built once per file), since a later
+ * mutant would then be tested against results computed without it. Tests that exercise only dist/ (the CLI bundle, which the
  * sandbox does not rebuild from mutated sources), need clang, QEMU or Chromium, or run child processes
  * are left out: they cannot see a mutant and would only make the run long.
  */
@@ -20,6 +24,7 @@ const FOLDERS = {
   },
   'compiler/check': {
     mutate: ['compiler/check/**/*.ts'],
+    reuseModules: true,
     tests: ['test/compiler', 'test/cli/validate.test.ts', 'test/schema/lineIndex.test.ts'],
   },
   'compiler/plan': {
@@ -32,10 +37,12 @@ const FOLDERS = {
   },
   'runtime/boot': {
     mutate: ['runtime/boot/**/*.ts'],
+    reuseModules: true,
     tests: ['test/runtime/boot.test.ts', 'test/runtime/boot', 'test/runtime/run.test.ts', 'test/runtime/bareRunner.test.ts', 'test/fuzz/boot.test.ts'],
   },
   'runtime/kernel': {
     mutate: ['runtime/kernel/**/*.ts'],
+    reuseModules: true,
     tests: ['test/runtime/kernel', 'test/runtime/boot.test.ts', 'test/runtime/run.test.ts', 'test/runtime/bareRunner.test.ts', 'test/fuzz/kernel.test.ts'],
   },
 };
@@ -55,6 +62,12 @@ for (const name of names) {
   if (!(name in FOLDERS)) throw new Error(`MUTATE names '${name}'; the folders are ${Object.keys(FOLDERS).join(', ')}`);
 }
 const chosen = names.map((name) => FOLDERS[name]);
+
+/** Static mutants need a fresh module graph per run. */
+const staticToo = process.env.MUTATE_STATIC === '1';
+
+/** Report file name: the folders, or MUTATE_REPORT (for a narrowed run). */
+const report = process.env.MUTATE_REPORT ?? names.join('+').replaceAll('/', '-');
 
 const testFiles = fg
   .sync(
@@ -76,7 +89,7 @@ if (fs.existsSync(shared) && !fs.existsSync(sandboxShared)) {
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',
-  vitest: { configFile: 'vitest.mutate.config.ts', related: true },
+  vitest: { configFile: chosen.every((folder) => folder.reuseModules) && !staticToo ? 'vitest.mutate.config.ts' : 'vitest.config.ts', related: true },
   checkers: ['typescript'],
   tsconfigFile: 'tsconfig.json',
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
@@ -87,16 +100,17 @@ export default {
   disableTypeChecks: '{schema,compiler,image,runtime}/**/*.ts',
   coverageAnalysis: 'perTest',
   // A static mutant (module-level code: tables, constants) is covered by every test and would rerun
-  // them all after a reload; they are counted as ignored and listed in the report.
-  ignoreStatic: true,
+  // them all after a reload; they are counted as ignored and listed in the report. MUTATE_STATIC=1
+  // tests them too (for a narrowed run, e.g. schema/descriptor.ts against its bounds tests).
+  ignoreStatic: !staticToo,
   concurrency: Number(process.env.MUTATE_CONCURRENCY ?? 2),
   // A mutant that makes a loop endless is a timeout (counted as detected); keep the wait short.
   timeoutMS: 10_000,
   dryRunTimeoutMinutes: 30,
   ignorePatterns: ['dist', 'reports', 'tmp', '*.img', 'bench'],
   reporters: ['clear-text', 'progress-append-only', 'html', 'json'],
-  htmlReporter: { fileName: `reports/mutation/${names.join('+').replaceAll('/', '-')}.html` },
-  jsonReporter: { fileName: `reports/mutation/${names.join('+').replaceAll('/', '-')}.json` },
+  htmlReporter: { fileName: `reports/mutation/${report}.html` },
+  jsonReporter: { fileName: `reports/mutation/${report}.json` },
   clearTextReporter: { allowColor: false, reportTests: false, reportMutants: true },
   tempDirName: '.stryker-tmp',
   cleanTempDir: true,
