@@ -1,28 +1,74 @@
-// Kernel benchmark (dist/, build first: npx tsc -p tsconfig.build.json): PPC round trips per second
-// (the ping-pong example: 1000 seL4_Call/ReplyRecv round trips between two components), notification
-// signal+wait pairs per second through the kernel's syscall path, and instructions per second of a
-// CPU-bound component (hello's code replaced by a tight loop) under the full kernel. Usage:
-//   node bench/ipc.mjs [--repeat N]
+// Kernel benchmark (build first: npm run build; needs clang and ld.lld): two systems built here
+// from C (in a temp dir) and run on the bundled machine and kernel, each over --calls round trips
+// (default 200 000):
+// - PPC: a client (priority 100) makes seL4_Call PPCs to a server (priority 200) that answers
+//   through the SDK's seL4_ReplyRecv loop: round trips per second;
+// - notifications: a sender (priority 100) signals a waiter (priority 200) that waits in the SDK's
+//   event loop; each signal wakes the waiter, which runs `notified` and waits again: signal + wait
+//   pairs per second.
+// Also: the same PPC run through a trace hook, and a CPU-bound component under the full kernel.
+// Usage: node bench/ipc.mjs [--repeat N] [--calls N]
+// Times are the wall time of runSystem (boot excluded), median of N runs, one process.
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { buildSystem } from '../dist/compiler/build.js';
-import { readImage, writeImage } from '../dist/image/bootImage/index.js';
 import { bootImage } from '../dist/runtime/boot/index.js';
 import { runSystem } from '../dist/runtime/run.js';
-import { Syscall, Reg, encodeMessageInfo } from '../dist/runtime/kernel/abi.js';
-import { handleSyscall } from '../dist/runtime/kernel/syscall.js';
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
-const at = args.indexOf('--repeat');
-const repeat = at >= 0 ? Number(args[at + 1]) : 5;
+function option(name, fallback) {
+  const at = args.indexOf(name);
+  return at >= 0 ? Number(args.splice(at, 2)[1]) : fallback;
+}
+const repeat = option('--repeat', 5);
+const calls = option('--calls', 200_000);
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-async function image(name) {
-  const r = await buildSystem(path.join(repo, 'fixtures/systems', name, `${name}.system.ts`), { cwd: repo });
-  if (!r.image) throw new Error(`${name} did not build`);
-  return r.image;
+const TEST = { device: '/soc/test@100000', name: 'test' };
+const PPC_CLIENT = `#include <kaal.h>
+void init(void) {
+  uint32_t sum = 0;
+  for (uint32_t i = 0; i < CALLS; i++) {
+    kaal_mr_set(0, i);
+    kaal_ppcall(KAAL_CH_PONG, kaal_msginfo_new(0, 1));
+    sum += kaal_mr_get(0);
+  }
+  kaal_printf("ppc %u sum %08x\\n", (unsigned)CALLS, sum);
+  *(volatile uint32_t *)KAAL_MMIO_TEST_VADDR = 0x5555;
+}
+`;
+const PPC_SERVER = `#include <kaal.h>
+void init(void) {}
+kaal_msginfo protected(kaal_channel ch, kaal_msginfo msginfo) {
+  (void)ch; (void)msginfo;
+  kaal_mr_set(0, kaal_mr_get(0) * 3u + 1u);
+  return kaal_msginfo_new(0, 1);
+}
+`;
+const SENDER = `#include <kaal.h>
+void init(void) {
+  for (uint32_t i = 0; i < CALLS; i++) kaal_notify(KAAL_CH_PING);
+  kaal_printf("signals %u\\n", (unsigned)CALLS);
+  *(volatile uint32_t *)KAAL_MMIO_TEST_VADDR = 0x5555;
+}
+`;
+const WAITER = `#include <kaal.h>
+static uint32_t handled;
+void init(void) {}
+void notified(kaal_channel ch) { if (ch == KAAL_CH_PING) handled++; }
+`;
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-ipc-'));
+async function build(name, components, channels, sources) {
+  const folder = path.join(dir, name);
+  fs.mkdirSync(folder);
+  for (const [file, text] of Object.entries(sources)) fs.writeFileSync(path.join(folder, file), text);
+  const descriptor = path.join(folder, `${name}.system.json`);
+  fs.writeFileSync(descriptor, JSON.stringify({ name, components, channels }));
+  const result = await buildSystem(descriptor, { cwd: folder });
+  if (!result.image) throw new Error(`${name} did not build: ${result.diagnostics.map((d) => d.message).join('; ')}`);
+  return result.image;
 }
 
 function boot(bytes) {
@@ -31,90 +77,55 @@ function boot(bytes) {
   return r.system;
 }
 
-// 1. PPC round trips: run ping-pong to power-off, count Call syscalls of the client.
-const pingPong = await image('ping-pong');
-const ppc = [];
-let ppcInstructions = 0;
-for (let i = 0; i < repeat; i++) {
-  const system = boot(pingPong);
-  let calls = 0;
-  system.kernel.hooks.trace = undefined;
-  const start = performance.now();
-  const result = runSystem(system, {
-    trace: (line) => {
-      if (line.includes('syscall Call')) calls++;
-    },
-  });
-  const ms = performance.now() - start;
-  if (result.outcome !== 'poweroff') throw new Error(`ping-pong ended with ${result.outcome}`);
-  ppcInstructions = result.instructions;
-  ppc.push({ ms, calls });
-}
-// Without the trace hook (the trace formats a line per event).
-const ppcFast = [];
-for (let i = 0; i < repeat; i++) {
-  const system = boot(pingPong);
-  const start = performance.now();
-  runSystem(system, {});
-  ppcFast.push(performance.now() - start);
-}
-const calls = ppc[0].calls;
-
-// 2. Notifications: two threads of the hello VSpace layout, signal + wait through handleSyscall.
-const hello = await image('hello');
-const system = boot(hello);
-const { kernel } = system;
-const tcb = system.components[0].tcb;
-const rounds = 200_000;
-const ntfnTimes = [];
-for (let i = 0; i < repeat; i++) {
-  const start = performance.now();
-  for (let n = 0; n < rounds; n++) {
-    kernel.current = tcb;
-    kernel.action = 'resume';
-    tcb.state = 'running';
-    tcb.regs[Reg.a0] = 1; // slot 1: its own notification (input)
-    tcb.regs[Reg.a1] = encodeMessageInfo(0, 0, 0, 0);
-    handleSyscall(kernel, tcb, Syscall.Send);
-    tcb.regs[Reg.a0] = 1;
-    handleSyscall(kernel, tcb, Syscall.NBRecv);
+/** Median wall ms of runSystem over `repeat` fresh boots; checks the run powered off. */
+function timeRuns(bytes, options = {}) {
+  const times = [];
+  let instructions = 0;
+  for (let i = 0; i < repeat; i++) {
+    const system = boot(bytes);
+    const start = performance.now();
+    const result = runSystem(system, { maxInstructions: 1e11, ...options });
+    times.push(performance.now() - start);
+    if (result.outcome !== 'poweroff' || result.powerOffCode !== 0) throw new Error(`run ended with ${result.outcome}`);
+    instructions = result.instructions;
   }
-  ntfnTimes.push(performance.now() - start);
+  return { ms: median(times), instructions };
 }
 
-// 3. A CPU-bound component: hello's entry page becomes `addi a0, a0, 1; j .-4`.
-const base = readImage(hello);
-const loop = new Uint8Array(4096);
-new DataView(loop.buffer).setUint32(0, 0x00150513, true);
-new DataView(loop.buffer).setUint32(4, 0xffdff06f, true);
-const spin = writeImage({
-  meta: base.meta,
-  untyped: base.untyped,
-  bootInfo: base.bootInfo,
-  dtb: base.dtb,
-  plan: JSON.parse(base.planJson),
-  components: base.components.map((c) => ({
-    name: c.name,
-    entry: c.entry,
-    segments: c.segments.map((s) => ({ vaddr: s.vaddr, memsz: s.memsz, flags: s.flags, data: s.vaddr === c.entry ? loop : s.data })),
-    symbols: c.symbols,
-  })),
-});
-const budget = 50_000_000;
-const cpuTimes = [];
-for (let i = 0; i < repeat; i++) {
-  const s = boot(spin);
-  const start = performance.now();
-  const result = runSystem(s, { maxInstructions: budget });
-  cpuTimes.push(performance.now() - start);
-  if (result.outcome !== 'limit') throw new Error(`spin ended with ${result.outcome}`);
-}
+try {
+  const defines = { CALLS: `${calls}u` };
+  const ppc = await build(
+    'ppc',
+    [
+      { name: 'client', priority: 100, code: { sources: ['client.c'], defines }, devices: [TEST] },
+      { name: 'server', priority: 200, code: { sources: ['server.c'] } },
+    ],
+    [{ name: 'pong', from: 'client', to: 'server', ppc: true, notify: false }],
+    { 'client.c': PPC_CLIENT, 'server.c': PPC_SERVER },
+  );
+  const notify = await build(
+    'notify',
+    [
+      { name: 'sender', priority: 100, code: { sources: ['sender.c'], defines }, devices: [TEST] },
+      { name: 'waiter', priority: 200, code: { sources: ['waiter.c'] } },
+    ],
+    [{ name: 'ping', from: 'sender', to: 'waiter' }],
+    { 'sender.c': SENDER, 'waiter.c': WAITER },
+  );
 
-const perSecond = (count, ms) => Math.round((count * 1000) / ms).toLocaleString('en-US');
-process.stdout.write(`node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, load ${os.loadavg()[0].toFixed(2)}; median of ${repeat}\n\n`);
-process.stdout.write('| measure | count | median wall (ms) | per second |\n| --- | ---: | ---: | ---: |\n');
-process.stdout.write(`| PPC round trips (ping-pong, no trace) | ${calls} | ${median(ppcFast).toFixed(1)} | ${perSecond(calls, median(ppcFast))} |\n`);
-process.stdout.write(`| PPC round trips (ping-pong, --trace hook) | ${calls} | ${median(ppc.map((p) => p.ms)).toFixed(1)} | ${perSecond(calls, median(ppc.map((p) => p.ms)))} |\n`);
-process.stdout.write(`| ping-pong guest instructions | ${ppcInstructions} | ${median(ppcFast).toFixed(1)} | ${perSecond(ppcInstructions, median(ppcFast))} |\n`);
-process.stdout.write(`| notification signal + poll (kernel path) | ${rounds} | ${median(ntfnTimes).toFixed(1)} | ${perSecond(rounds, median(ntfnTimes))} |\n`);
-process.stdout.write(`| CPU-bound component, instructions | ${budget} | ${median(cpuTimes).toFixed(1)} | ${perSecond(budget, median(cpuTimes))} |\n`);
+  const ppcRun = timeRuns(ppc);
+  let traced = 0;
+  const ppcTraced = timeRuns(ppc, { trace: () => traced++ });
+  const notifyRun = timeRuns(notify);
+
+  const perSecond = (count, ms) => Math.round((count * 1000) / ms).toLocaleString('en-US');
+  process.stdout.write(
+    `node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, load ${os.loadavg()[0].toFixed(2)}; median of ${repeat}\n\n`,
+  );
+  process.stdout.write('| measure | count | guest instructions | median wall (ms) | per second |\n| --- | ---: | ---: | ---: | ---: |\n');
+  process.stdout.write(`| PPC round trips (seL4_Call + seL4_ReplyRecv) | ${calls} | ${ppcRun.instructions} | ${ppcRun.ms.toFixed(1)} | ${perSecond(calls, ppcRun.ms)} |\n`);
+  process.stdout.write(`| the same with a trace hook | ${calls} | ${ppcTraced.instructions} | ${ppcTraced.ms.toFixed(1)} | ${perSecond(calls, ppcTraced.ms)} |\n`);
+  process.stdout.write(`| notification signal + wait pairs (two threads) | ${calls} | ${notifyRun.instructions} | ${notifyRun.ms.toFixed(1)} | ${perSecond(calls, notifyRun.ms)} |\n`);
+} finally {
+  fs.rmSync(dir, { recursive: true, force: true });
+}

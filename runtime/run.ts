@@ -183,31 +183,20 @@ export function runSystem(system: BootedSystem, options: RunOptions = {}): RunRe
     loaded = null;
   };
 
-  // Device accesses are attributed to the thread that ran the slice (per-grant counters).
-  const regions = machine.devices.map((d) => d.region);
+  // Device accesses are counted by the bus into the running thread's counters (per-grant report).
+  const regionIndex = new Map(machine.bus.regions.map((r, i) => [r, i]));
+  const deviceRegions = machine.devices.map((d) => regionIndex.get(d.region)!);
   const paths = machine.devices.map((d) => d.path);
-  const readsBefore = new Float64Array(regions.length);
-  const writesBefore = new Float64Array(regions.length);
+  const threadCounts = new Map<TcbObject, Float64Array>();
+  const countsOf = (t: TcbObject): Float64Array => {
+    let counts = threadCounts.get(t);
+    if (counts === undefined) {
+      counts = new Float64Array(2 * machine.bus.regions.length);
+      threadCounts.set(t, counts);
+    }
+    return counts;
+  };
   const mmioAccesses = new Map<string, [number, number]>();
-  const attribute = (t: TcbObject): void => {
-    for (let i = 0; i < regions.length; i++) {
-      const r = regions[i]!;
-      const dr = r.reads - readsBefore[i]!;
-      const dw = r.writes - writesBefore[i]!;
-      if (dr === 0 && dw === 0) continue;
-      const key = `${t.name}\u0000${paths[i]}`;
-      const counts = mmioAccesses.get(key) ?? [0, 0];
-      counts[0] += dr;
-      counts[1] += dw;
-      mmioAccesses.set(key, counts);
-    }
-  };
-  const snapshot = (): void => {
-    for (let i = 0; i < regions.length; i++) {
-      readsBefore[i] = regions[i]!.reads;
-      writesBefore[i] = regions[i]!.writes;
-    }
-  };
 
   schedule(kernel);
   activateThread(kernel);
@@ -249,9 +238,10 @@ export function runSystem(system: BootedSystem, options: RunOptions = {}): RunRe
     load(t);
     const budget = Math.max(1, Math.min(t.timeSlice, maxInstructions - executed()));
     const before = cpu.instret;
-    snapshot();
+    // Only the thread's own accesses count (not the kernel's PLIC claims between slices).
+    machine.bus.accessCounts = countsOf(t);
     const stop = context >= 0 ? machine.run(budget, { interruptContext: context }) : machine.run(budget);
-    attribute(t);
+    machine.bus.accessCounts = undefined;
     t.timeSlice -= cpu.instret - before;
     save(t);
     switch (stop.kind) {
@@ -280,6 +270,13 @@ export function runSystem(system: BootedSystem, options: RunOptions = {}): RunRe
     }
   }
 
+  for (const [t, counts] of threadCounts) {
+    for (let i = 0; i < deviceRegions.length; i++) {
+      const reads = counts[2 * deviceRegions[i]!]!;
+      const writes = counts[2 * deviceRegions[i]! + 1]!;
+      if (reads !== 0 || writes !== 0) mmioAccesses.set(`${t.name}\u0000${paths[i]}`, [reads, writes]);
+    }
+  }
   const power = machine.powerOff;
   if (outcome === 'limit') diagnostics.push(createDiagnostic(D.runLimitReached, { limit: maxInstructions }));
   if (outcome === 'deadlock') {

@@ -35,6 +35,11 @@ export class Bus {
   ram: PhysicalMemory | undefined;
   /** Set by the last access that failed (unmapped address, misfit width); cleared by the caller. */
   faulted = false;
+  /**
+   * When set, device accesses are also counted here: reads of region i at [2i], writes at [2i + 1]
+   * (the kernel's driver points it at the running thread's counters, for the per-grant report).
+   */
+  accessCounts: Float64Array | undefined;
   /** Hook for recording bad accesses with the pc (the machine sets it); defaults to counting only. */
   onBadAccess: ((region: BusRegion, offset: number, size: AccessSize, write: boolean) => void) | undefined;
 
@@ -104,6 +109,7 @@ export class Bus {
       return 0;
     }
     region.reads++;
+    if (this.accessCounts !== undefined) this.accessCounts[2 * (entry - FIRST_DEVICE)]++;
     if (!region.device.accessSizes.includes(size)) {
       region.badAccesses++;
       this.onBadAccess?.(region, offset, size, false);
@@ -139,6 +145,7 @@ export class Bus {
       return;
     }
     region.writes++;
+    if (this.accessCounts !== undefined) this.accessCounts[2 * (entry - FIRST_DEVICE) + 1]++;
     if (!region.device.accessSizes.includes(size)) {
       region.badAccesses++;
       this.onBadAccess?.(region, offset, size, true);

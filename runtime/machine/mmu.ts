@@ -39,8 +39,9 @@ const ACCESS_FAULT: readonly number[] = [Cause.InstructionAccessFault, Cause.Loa
 /**
  * All accesses are U-mode (the kernel is not emulated code): a leaf needs U = 1; S-mode-only rules
  * (SUM, MXR) never apply. A/D follow Svade: a leaf with A = 0, or D = 0 for a store, raises a page
- * fault instead of being updated, so the kernel sets A and D itself. The TLB holds RAM pages only
- * and is not tagged by ASID: every `satp` write flushes it, so the G bit needs no handling.
+ * fault instead of being updated, so the kernel sets A and D itself. The TLB holds RAM pages only;
+ * translations are kept per `satp` value across switches and dropped by any flush, so the G bit
+ * needs no handling.
  */
 export class Sv32Mmu {
   /** Per virtual page: `~offset` of the physical page in RAM if loads may use it, else TLB_MISS. */
@@ -52,6 +53,12 @@ export class Sv32Mmu {
   private readonly filled = new Int32Array(TLB_FILL_LIMIT);
   private filledCount = 0;
   private satpValue = 0;
+  /**
+   * The entries of address spaces switched away from, by `satp` (ASID and root table): a `satp`
+   * write puts the current entries here and brings back the new space's, so a thread switch costs
+   * no page walks, as an ASID-tagged TLB behaves. Any flush (sfence.vma) drops them all.
+   */
+  private readonly saved = new Map<number, Int32Array>();
   /** Exception code of the last failed `translate`. */
   faultCause = 0;
   /** Page walks done (for benchmarks and the report). */
@@ -63,19 +70,55 @@ export class Sv32Mmu {
     return this.satpValue;
   }
 
-  /** Writes `satp` (MODE, ASID, PPN of the root page table) and flushes the TLB. */
+  /**
+   * Writes `satp` (MODE, ASID, PPN of the root page table). The translations of the space left are
+   * kept for a later switch back and those kept for the new one come back, unless the TLB was
+   * flushed since; with paging off (Bare) nothing is kept.
+   */
   set satp(value: number) {
-    this.satpValue = value >>> 0;
-    this.flushTlb();
+    value >>>= 0;
+    if (value === this.satpValue) return;
+    const old = this.satpValue;
+    if (old >>> 31 === 1 && this.filledCount <= TLB_FILL_LIMIT) {
+      const entries = new Int32Array(this.filledCount * 4);
+      for (let i = 0; i < this.filledCount; i++) {
+        const vpn = this.filled[i]!;
+        entries[4 * i] = vpn;
+        entries[4 * i + 1] = this.tlbRead[vpn]!;
+        entries[4 * i + 2] = this.tlbWrite[vpn]!;
+        entries[4 * i + 3] = this.tlbExec[vpn]!;
+      }
+      this.saved.set(old, entries);
+    }
+    this.clearEntries();
+    this.satpValue = value;
+    const entries = this.saved.get(value);
+    if (entries !== undefined) {
+      const count = entries.length >>> 2;
+      for (let i = 0; i < count; i++) {
+        const vpn = entries[4 * i]!;
+        this.filled[i] = vpn;
+        this.tlbRead[vpn] = entries[4 * i + 1]!;
+        this.tlbWrite[vpn] = entries[4 * i + 2]!;
+        this.tlbExec[vpn] = entries[4 * i + 3]!;
+      }
+      this.filledCount = count;
+    }
   }
 
   get pagingEnabled(): boolean {
     return this.satpValue >>> 31 === 1;
   }
 
-  /** `sfence.vma` with rs1 = x0: forgets every translation. */
+  /** `sfence.vma` with rs1 = x0: forgets every translation, of every address space. */
   flushTlb(): void {
-    if (this.filledCount >= TLB_FILL_LIMIT) {
+    this.saved.clear();
+    this.clearEntries();
+  }
+
+  /** Empties the TLB arrays (only the entries filled, when they were counted). */
+  private clearEntries(): void {
+    if (this.filledCount > TLB_FILL_LIMIT) {
       this.tlbRead.fill(TLB_MISS);
       this.tlbWrite.fill(TLB_MISS);
       this.tlbExec.fill(TLB_MISS);
@@ -91,8 +134,9 @@ export class Sv32Mmu {
     this.filledCount = 0;
   }
 
-  /** `sfence.vma` with rs1 = vaddr: forgets the translation of one page. */
+  /** `sfence.vma` with rs1 = vaddr: forgets the translation of one page (in every address space). */
   flushTlbPage(vaddr: number): void {
+    this.saved.clear();
     const vpn = vaddr >>> 12;
     this.tlbRead[vpn] = TLB_MISS;
     this.tlbWrite[vpn] = TLB_MISS;

@@ -72,6 +72,24 @@ describe('Bus', () => {
     expect(log).toEqual(['r 8 4', 'w 12 4 ffffffff']);
     expect([region.reads, region.writes, bus.faulted]).toEqual([1, 1, false]);
   });
+  it('counts device accesses per region into accessCounts while it is set (RAM accesses not)', () => {
+    const bus = new Bus();
+    bus.attachRam(new PhysicalMemory(0x8000_0000, 0x1000));
+    bus.attachDevice(0x1000_0000, 0x100, recorder().device, 'first');
+    bus.attachDevice(0x1000_1000, 0x100, recorder().device, 'second');
+    const counts = new Float64Array(4);
+    bus.accessCounts = counts;
+    bus.read(0x1000_1000, 4);
+    bus.read(0x1000_1004, 4);
+    bus.write(0x1000_0000, 4, 1);
+    bus.write(0x8000_0000, 4, 1);
+    bus.read(0x8000_0000, 4);
+    expect([...counts]).toEqual([0, 1, 2, 0]);
+    bus.accessCounts = undefined;
+    bus.read(0x1000_0000, 4);
+    expect([...counts]).toEqual([0, 1, 2, 0]);
+    expect(bus.regions.map((r) => [r.reads, r.writes])).toEqual([[1, 1], [2, 0]]);
+  });
   it('an access width the device does not accept reads 0, is counted and reported, and is not a fault', () => {
     const bus = new Bus();
     const { device, log } = recorder([4]);

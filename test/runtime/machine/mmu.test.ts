@@ -176,7 +176,7 @@ describe('software TLB', () => {
     m.run();
     expect([m.cpu.cause, m.cpu.tval]).toEqual([13, DATA_VA]);
   });
-  it('writing satp flushes the TLB and switches address spaces', () => {
+  it('writing satp switches address spaces', () => {
     const m = paged([A.lw(a0, a1, 0)]);
     m.cpu.x[a1] = DATA_VA;
     m.run();
@@ -191,6 +191,64 @@ describe('software TLB', () => {
     m.run();
     expect(m.cpu.x[a0]).toBe(42);
     expect(m.cpu.mmu.satp).toBe((SATP_MODE_SV32 | (1 << 22) | (root2 >>> 12)) >>> 0);
+  });
+  it('switching satp away and back keeps the first space\'s translations: no page walk', () => {
+    const m = paged([A.lw(a0, a1, 0)]);
+    m.cpu.x[a1] = DATA_VA;
+    m.run();
+    const space1 = m.cpu.mmu.satp;
+    const root2 = RAM_BASE + 0x20_0000;
+    const leaf2 = RAM_BASE + 0x20_1000;
+    m.ram.writeU32(root2, pte(leaf2, PTE_V));
+    m.ram.writeU32(leaf2 + (DATA_VA >>> 12) * 4, pte(OTHER_PA, URW));
+    const space2 = (SATP_MODE_SV32 | (1 << 22) | (root2 >>> 12)) >>> 0;
+    m.cpu.setSatp(space2);
+    expect(m.cpu.mmu.tlbRead[DATA_VA >>> 12]).toBe(TLB_MISS);
+    expect(m.cpu.mmu.translate(DATA_VA, ACCESS_LOAD)).toBe(OTHER_PA);
+    m.cpu.setSatp(space1);
+    // The entries hold ~(RAM offset of the frame).
+    expect(~m.cpu.mmu.tlbRead[DATA_VA >>> 12]! + RAM_BASE).toBe(DATA_PA);
+    expect(~m.cpu.mmu.tlbExec[CODE_VA >>> 12]! + RAM_BASE).toBe(CODE_PA);
+    const walks = m.cpu.mmu.walks;
+    m.cpu.pc = CODE_VA;
+    m.run();
+    expect([m.cpu.cause, m.cpu.mmu.walks]).toEqual([8, walks]);
+    m.cpu.setSatp(space2);
+    expect(~m.cpu.mmu.tlbRead[DATA_VA >>> 12]! + RAM_BASE).toBe(OTHER_PA);
+    expect(m.cpu.mmu.tlbExec[CODE_VA >>> 12]).toBe(TLB_MISS);
+  });
+  it('a flush drops the kept translations of every space: a changed PTE of a space switched away from takes effect', () => {
+    for (const flush of ['all', 'page'] as const) {
+      const m = paged([A.lw(a0, a1, 0)]);
+      m.cpu.x[a1] = DATA_VA;
+      m.ram.writeU32(DATA_PA, 1);
+      m.ram.writeU32(OTHER_PA, 2);
+      m.run();
+      expect(m.cpu.x[a0]).toBe(1);
+      const space1 = m.cpu.mmu.satp;
+      m.cpu.setSatp(0);
+      m.mapData(URW, OTHER_PA);
+      if (flush === 'all') m.cpu.flushTlb();
+      else m.cpu.mmu.flushTlbPage(DATA_VA);
+      m.cpu.setSatp(space1);
+      m.cpu.pc = CODE_VA;
+      m.run();
+      expect(m.cpu.x[a0], flush).toBe(2);
+    }
+  });
+  it('without a flush, a space switched back to still sees its kept (stale) translation, as a tagged TLB does', () => {
+    const m = paged([A.lw(a0, a1, 0)]);
+    m.cpu.x[a1] = DATA_VA;
+    m.ram.writeU32(DATA_PA, 1);
+    m.ram.writeU32(OTHER_PA, 2);
+    m.run();
+    const space1 = m.cpu.mmu.satp;
+    m.cpu.setSatp((SATP_MODE_SV32 | (2 << 22) | ((RAM_BASE + 0x30_0000) >>> 12)) >>> 0);
+    m.mapData(URW, OTHER_PA);
+    m.cpu.setSatp(space1);
+    m.cpu.pc = CODE_VA;
+    m.run();
+    expect(m.cpu.x[a0]).toBe(1);
   });
   it('filling more pages than the flush list holds still flushes everything', () => {
     const m = makeMachine(32 << 20);
