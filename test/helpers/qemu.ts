@@ -33,16 +33,28 @@ export function bootUnderQemu(elf: string, options: { input?: string; timeoutMs?
   };
 }
 
-/** Builds fixtures/loader/standin.c (the loader's stand-in kernel) with clang into `dir`. */
-export function buildStandin(dir: string): Uint8Array {
+/** Builds a program of fixtures/loader/ (sources in link order, its own linker script) into `dir`. */
+function buildLoaderFixture(dir: string, name: string, sources: readonly string[]): Uint8Array {
   const flags = ['--target=riscv32-unknown-elf', '-march=rv32imac', '-mabi=ilp32', '-mcmodel=medany', '-mno-relax', '-ffreestanding', '-nostdlibinc', '-fno-builtin', '-O2', '-std=c11', '-Wall', '-Werror'];
   const fixtures = path.join(repo, 'fixtures/loader');
-  for (const source of ['standin_start.S', 'standin.c']) {
-    const cc = spawnSync('clang', [...flags, '-c', path.join(fixtures, source), '-o', path.join(dir, `${source}.o`)], { encoding: 'utf8' });
+  const objects = sources.map((source) => {
+    const object = path.join(dir, `${source}.o`);
+    const cc = spawnSync('clang', [...flags, '-c', path.join(fixtures, source), '-o', object], { encoding: 'utf8' });
     expect(cc.status, cc.stderr).toBe(0);
-  }
-  const out = path.join(dir, 'standin.elf');
-  const ld = spawnSync('ld.lld', ['-nostdlib', '-static', '--build-id=none', '-T', path.join(fixtures, 'standin.ld'), '-o', out, path.join(dir, 'standin_start.S.o'), path.join(dir, 'standin.c.o')], { encoding: 'utf8' });
+    return object;
+  });
+  const out = path.join(dir, `${name}.elf`);
+  const ld = spawnSync('ld.lld', ['-nostdlib', '-static', '--build-id=none', '-T', path.join(fixtures, `${name}.ld`), '-o', out, ...objects], { encoding: 'utf8' });
   expect(ld.status, ld.stderr).toBe(0);
   return new Uint8Array(fs.readFileSync(out));
+}
+
+/** The loader's stand-in kernel (fixtures/loader/standin.c). */
+export function buildStandin(dir: string): Uint8Array {
+  return buildLoaderFixture(dir, 'standin', ['standin_start.S', 'standin.c']);
+}
+
+/** The probe root task for a real kernel (fixtures/loader/probe-roottask.c). */
+export function buildProbeRootTask(dir: string): Uint8Array {
+  return buildLoaderFixture(dir, 'probe-roottask', ['probe-roottask.S', 'probe-roottask.c']);
 }

@@ -161,6 +161,35 @@ describe.skipIf(!clang)('the loader', () => {
     });
   });
 
+  it.skipIf(!haveQemu)("with no DTB in the image it hands on QEMU's own, whose address QEMU passed in a1", () => {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'kaal-loader-test-'));
+    try {
+      const standin = readElf(buildStandin(work));
+      const end = Math.ceil(Math.max(...standin.segments.map((s) => s.paddr + s.memsz)) / 0x1000) * 0x1000;
+      const kernel = new Uint8Array(end - KERNEL_PBASE);
+      for (const s of standin.segments) kernel.set(s.data, s.paddr - KERNEL_PBASE);
+      const image = writeSel4Image({
+        loader: readPrebuiltLoader(),
+        boot: { kernelEntry: standin.entry, kernelPbase: KERNEL_PBASE, kernelVbase: KERNEL_VBASE, rootTaskPstart: end, rootTaskPend: end + 0x1000, pvOffset: (end - ROOT_TASK_VBASE) >>> 0, rootTaskEntry: ROOT_TASK_VBASE, dtbPaddr: 0, dtbSize: 0, uartBase: 0x1000_0000, clintBase: 0x200_0000, finisherBase: 0x10_0000 },
+        regions: [{ name: 'kernel', dest: KERNEL_PBASE, data: kernel, memsz: kernel.length }],
+      });
+      fs.writeFileSync(path.join(work, 'nodtb.elf'), image);
+      const run = bootUnderQemu(path.join(work, 'nodtb.elf'), { input: 'q', timeoutMs: 30_000 });
+      const a4 = Number(/\na4=(0x[0-9a-f]+)\n/.exec(run.output)![1]);
+      const a5 = Number(/\na5=(0x[0-9a-f]+)\n/.exec(run.output)![1]);
+      // QEMU 7.2 puts its DTB 2 MiB-aligned below the top of the first 3 GiB of RAM (beyond the
+      // stand-in's 8 MiB window, so only the loader reads it: it hands it on only when the magic
+      // is there, with the header's totalsize).
+      expect(a4 % 0x20_0000).toBe(0);
+      expect(a4 >= 0xb000_0000 && a4 < 0xc000_0000, hex(a4)).toBe(true);
+      expect(run.output).toContain(`, dtb ${hex(a4)}\n`);
+      expect(a5 > 0x800 && a5 < 0x1_0000, hex(a5)).toBe(true);
+      expect(run.status).toBe(0);
+    } finally {
+      fs.rmSync(work, { recursive: true, force: true });
+    }
+  });
+
   it.skipIf(!haveQemu)('an unprepared loader (no boot header) enters nothing: it has no console to speak on and stops', () => {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), 'kaal-loader-test-'));
     try {

@@ -1,0 +1,55 @@
+// --target sel4 on a real seL4 kernel: runs only when KAAL_SEL4_KERNEL names a kernel ELF (and,
+// optionally, KAAL_SEL4_KERNEL_CONFIG its gen_config.json); none can be in the repository. The
+// kernel is checked, packed with the loader, the platform DTB and a probe root task
+// (fixtures/loader/probe-roottask.c) and booted under qemu-system-riscv32 -bios none; the probe
+// prints what the kernel handed it and whether IRQControl_Get works (docs/sel4.md, the CLINT issue).
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildSel4Image, loaderDevices } from '../../compiler/sel4/image.js';
+import { readPrebuiltLoader } from '../../compiler/sel4/loader.js';
+import { loadSel4Kernel } from '../../compiler/sel4/loadKernel.js';
+import { toolVersion } from '../../compiler/toolchain.js';
+import { decodeFdt } from '../../image/fdt/index.js';
+import { platformFromFdt } from '../../image/platform.js';
+import { bootUnderQemu, buildProbeRootTask, haveQemu } from '../helpers/qemu.js';
+import { repoRoot } from '../helpers/files.js';
+
+const kernel = process.env.KAAL_SEL4_KERNEL;
+const kernelConfig = process.env.KAAL_SEL4_KERNEL_CONFIG;
+const clang = (await toolVersion('clang')) !== null && (await toolVersion('ld.lld')) !== null;
+const why =
+  kernel === undefined
+    ? 'KAAL_SEL4_KERNEL is not set (it names a seL4 kernel ELF built as docs/sel4.md says; none is in the repository)'
+    : !clang
+      ? 'clang/ld.lld not found'
+      : !haveQemu
+        ? 'qemu-system-riscv32 not found'
+        : undefined;
+if (why !== undefined) console.log(`test/sel4/realKernel: skipped: ${why}`);
+
+describe.skipIf(why !== undefined)('a real seL4 kernel booted by the kaal loader', () => {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'kaal-sel4-real-'));
+  afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+  let output = '';
+
+  it('passes the kernel checks, boots to user space and hands the root task its bootinfo and the DTB', () => {
+    const dtb = new Uint8Array(fs.readFileSync(path.join(repoRoot, 'fixtures/platforms/kaal-virt-rv32.dtb')));
+    const platform = platformFromFdt(decodeFdt(dtb));
+    const checked = loadSel4Kernel({ cwd: process.cwd(), kernel: kernel!, ...(kernelConfig ? { kernelConfig } : {}), platform: 'kaal-virt-rv32', memoryStart: platform.memory[0]!.base });
+    expect(checked.diagnostics).toEqual([]);
+    const { elf } = buildSel4Image({ loader: readPrebuiltLoader(), kernel: checked.kernel!, dtb, rootTask: buildProbeRootTask(work), devices: loaderDevices(platform) });
+    fs.writeFileSync(path.join(work, 'probe.elf'), elf);
+    const run = bootUnderQemu(path.join(work, 'probe.elf'), { timeoutMs: 20_000 });
+    output = run.output;
+    expect(output).toContain('Booting all finished, dropped to user space\n');
+    expect(output).toMatch(/probe: untyped slots (\d+)\.\.(\d+), empty from \2\n/);
+    expect(output).toContain(`probe: extra bootinfo ${dtb.length + 8}, first chunk id 6, fdt magic 0xd00dfeed\n`);
+  });
+
+  it('IRQControl_Get succeeds (a kernel with the CLINT among its kernel devices faults here: docs/sel4.md)', () => {
+    expect(output).toContain('probe: IRQControl_Get(10)\n');
+    expect(output, 'the kernel never answered IRQControl_Get: is the CLINT among its kernel devices?').toContain('probe: IRQControl_Get error 0\n');
+  });
+});
