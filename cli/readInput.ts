@@ -3,6 +3,7 @@
 // refused with a diagnostic before it is read, never half-read or left to exhaust memory.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { KeyObject } from 'node:crypto';
 import { D, fail } from '../schema/diagnostics.js';
 import { INPUT_SIZE_LIMITS, type InputKind } from '../image/inputLimits.js';
 import { describeFsError } from '../compiler/host.js';
@@ -12,6 +13,21 @@ export const maxInputSizeOption = {
   type: 'number',
   describe: 'largest input file accepted, in bytes (default: 256 MiB for images, 16 MiB for DTBs, 64 MiB otherwise)',
 } as const;
+
+/** The options naming keys: `build --sign-key`, and `--trust-key` (repeatable) of check, run and inspect. */
+export const signKeyOption = { type: 'string', requiresArg: true, describe: 'sign the image with this Ed25519 private key (PEM)' } as const;
+export const trustKeyOption = {
+  type: 'string',
+  array: true,
+  requiresArg: true,
+  describe: 'accept only images signed by this Ed25519 public key (PEM; repeatable)',
+} as const;
+
+/** The Ed25519 keys in PEM `files` (relative to `cwd`); KC0002 unreadable, KC0300 not such a key. */
+export async function readKeys(cwd: string, files: readonly string[], kind: 'private' | 'public'): Promise<KeyObject[]> {
+  const { parseKey } = await import('../image/bootImage/signature.js');
+  return files.map((file) => parseKey(new TextDecoder().decode(readInputFile(cwd, file, 'key file')), kind, file));
+}
 
 /** The bytes of `file` (relative to `cwd`); throws KC0002 when unreadable, KC0009 when too large. */
 export function readInputFile(cwd: string, file: string, kind: InputKind, limit: number = INPUT_SIZE_LIMITS[kind]): Uint8Array {

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createHash } from 'node:crypto';
+import { createHash, type KeyObject } from 'node:crypto';
 import {
   D,
   DiagnosticError,
@@ -16,7 +16,7 @@ import {
 } from '../schema/diagnostics.js';
 import type { ComponentElfInfo, Plan } from '../schema/plan.js';
 import { findSymbol, readElf, type ElfFile } from '../image/elf.js';
-import { bootInfoFor, writeImage, type ComponentInput } from '../image/bootImage/index.js';
+import { bootInfoFor, signImage, writeImage, type ComponentInput } from '../image/bootImage/index.js';
 import { printDts } from '../image/fdt/printDts.js';
 import { cannotWrite, nodeHost, type Host } from './host.js';
 import { findDescriptor } from './load.js';
@@ -55,6 +55,8 @@ export interface BuildOptions {
   readonly maxInputSize?: number;
   readonly host?: Host;
   readonly onProgress?: (event: BuildProgress) => void;
+  /** Sign the image with this Ed25519 private key (a trailer after the unchanged image; signature.ts). */
+  readonly signingKey?: KeyObject;
 }
 
 export interface BuiltComponent {
@@ -256,7 +258,7 @@ async function runBuild(
   progress({ kind: 'stage', stage: 'pack' });
   const untyped = plan.untyped.map(({ paddr, sizeBits, isDevice }) => ({ paddr, sizeBits, isDevice }));
   const { untypedList, ...bootInfo } = bootInfoFor(untyped, plan.rootTask.cnodeSizeBits);
-  const image = writeImage({
+  const unsigned = writeImage({
     meta: { systemName: plan.system, toolVersion: packageVersion(), platformName },
     untyped: untypedList,
     bootInfo,
@@ -267,6 +269,7 @@ async function runBuild(
       return { name: c.name, entry: elf.entry, segments: elf.segments };
     }),
   });
+  const image = options.signingKey ? signImage(unsigned, options.signingKey) : unsigned;
   const sha256 = createHash('sha256').update(image).digest('hex');
   if (options.emitDir && !writeEmitDir(options.emitDir, cwd, host, { plan, headers: headers.components, platform, elfs }, diagnostics)) return done({ plan, model, platform: platform.platform });
   if (options.output !== undefined) {

@@ -5,5 +5,6 @@ export const INPUT_SIZE_LIMITS = {
   'ELF program': 64 * 1024 * 1024,
   'device tree blob': 16 * 1024 * 1024,
   'stdin file': 64 * 1024 * 1024,
+  'key file': 64 * 1024,
 } as const;
 export type InputKind = keyof typeof INPUT_SIZE_LIMITS;

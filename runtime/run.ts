@@ -1,6 +1,7 @@
 // The kernel drives the machine: runs the current thread for at most its timeslice, enters the kernel
 // on ecall, faults and PLIC interrupts, switches threads (registers, satp + TLB flush per VSpace),
 // idles virtual time forward to the next device event, and ends at power-off, deadlock or the limit.
+import type { KeyObject } from 'node:crypto';
 import { createDiagnostic, D, type Diagnostic } from '../schema/diagnostics.js';
 import { Reg } from './kernel/abi.js';
 import type { KernelTraceEvent } from './kernel/kernel.js';
@@ -342,6 +343,8 @@ export interface RunImageOptions extends RunOptions {
   readonly timeSlice?: number;
   /** Most RAM to emulate (default 256 MiB). */
   readonly ramLimit?: number;
+  /** Only images signed by one of these Ed25519 keys boot (bootImage's `trustedKeys`). */
+  readonly trustedKeys?: readonly KeyObject[];
 }
 
 export interface RunImageResult {
@@ -359,6 +362,7 @@ export function runImage(bytes: Uint8Array, options: RunImageOptions = {}): RunI
     ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
     ...(options.timeSlice !== undefined ? { timeSlice: options.timeSlice } : {}),
     ...(options.ramLimit !== undefined ? { ramLimit: options.ramLimit } : {}),
+    ...(options.trustedKeys !== undefined ? { trustedKeys: options.trustedKeys } : {}),
     sink: { uartByte: (_device, byte) => options.uartByte?.(byte) },
   });
   if (!booted.ok) return { exitCode: RunExitCode.badImage, diagnostics: booted.diagnostics };
@@ -374,11 +378,12 @@ export function runImage(bytes: Uint8Array, options: RunImageOptions = {}): RunI
 /** `kaal-compose check`: boot and verify the grants without running any component. */
 export function checkImage(
   bytes: Uint8Array,
-  options: { readonly file?: string; readonly ramLimit?: number } = {},
+  options: { readonly file?: string; readonly ramLimit?: number; readonly trustedKeys?: readonly KeyObject[] } = {},
 ): { readonly exitCode: number; readonly diagnostics: readonly Diagnostic[]; readonly grants: number } {
   const booted = bootImage(bytes, {
     ...(options.file !== undefined ? { file: options.file } : {}),
     ...(options.ramLimit !== undefined ? { ramLimit: options.ramLimit } : {}),
+    ...(options.trustedKeys !== undefined ? { trustedKeys: options.trustedKeys } : {}),
   });
   if (!booted.ok) return { exitCode: RunExitCode.badImage, diagnostics: booted.diagnostics, grants: 0 };
   return { exitCode: 0, diagnostics: booted.system.warnings, grants: booted.system.plan.grants.length };

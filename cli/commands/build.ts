@@ -6,7 +6,7 @@ import type { CommandFactory } from '../context.js';
 import { ExitCode } from '../exitCodes.js';
 import { reportFormats, renderDiagnostics, sourceFromDisk, type ReportFormat } from '../report/index.js';
 import { colorEnabled } from '../report/text.js';
-import { maxInputSizeOption } from '../readInput.js';
+import { maxInputSizeOption, readKeys, signKeyOption } from '../readInput.js';
 
 interface BuildArgs {
   readonly system?: string;
@@ -16,6 +16,7 @@ interface BuildArgs {
   readonly report?: string;
   readonly format: ReportFormat;
   readonly maxInputSize?: number;
+  readonly signKey?: string;
 }
 
 const ORIGIN_TEXT = { compiled: 'compiled from C', prebuilt: 'prebuilt', elf: 'given ELF' } as const;
@@ -31,11 +32,13 @@ const buildCommand: CommandFactory = (context) => ({
       .option('emit', { type: 'string', requiresArg: true, describe: 'also write plan JSON, headers, linker scripts, ELFs, DTB and DTS here' })
       .option('report', { type: 'string', requiresArg: true, describe: 'also write a self-contained HTML report (memory map, graph, grants, diagnostics)' })
       .option('format', { choices: reportFormats, default: 'text' as ReportFormat, requiresArg: true, describe: 'diagnostics format' })
-      .option('max-input-size', maxInputSizeOption),
+      .option('max-input-size', maxInputSizeOption)
+      .option('sign-key', signKeyOption),
   handler: async (argv: ArgumentsCamelCase) => {
     const args = argv as unknown as BuildArgs;
     const { io } = context;
     const { buildSystem } = await import('../../compiler/build.js');
+    const [signingKey] = args.signKey === undefined ? [] : await readKeys(io.cwd, [args.signKey], 'private');
     const tty = Boolean(io.stderr.isTTY);
     const result = await buildSystem(args.system, {
       cwd: io.cwd,
@@ -43,6 +46,7 @@ const buildCommand: CommandFactory = (context) => ({
       rebuild: args.rebuild,
       ...(args.emit !== undefined ? { emitDir: args.emit } : {}),
       ...(args.maxInputSize !== undefined ? { maxInputSize: args.maxInputSize } : {}),
+      ...(signingKey ? { signingKey } : {}),
       toolchain: { env: io.env },
       onProgress: (event) => {
         if (!tty) return;
@@ -73,6 +77,7 @@ const buildCommand: CommandFactory = (context) => ({
       io.stdout.write(
         `wrote ${args.output}: ${result.image.length} bytes, ${count} component${count === 1 ? '' : 's'}, sha256 ${result.sha256}\n`,
       );
+      if (signingKey) io.stdout.write(`signed by ${(await import('../../image/bootImage/signature.js')).keyFingerprint(signingKey)}\n`);
       if (args.report !== undefined) io.stdout.write(`wrote ${args.report}\n`);
     }
     context.exitCode = ExitCode.ok;

@@ -4,7 +4,7 @@
 import type { ArgumentsCamelCase } from 'yargs';
 import type { CommandFactory } from '../context.js';
 import { printDiagnostics } from '../report/index.js';
-import { maxInputSizeOption, readInputFile } from '../readInput.js';
+import { maxInputSizeOption, readInputFile, readKeys, trustKeyOption } from '../readInput.js';
 import { maxRamOption, maxRamProblem } from '../maxRam.js';
 import { ExitCode } from '../exitCodes.js';
 import { D, createDiagnostic } from '../../schema/diagnostics.js';
@@ -14,6 +14,7 @@ interface CheckArgs {
   readonly image: string;
   readonly maxInputSize?: number;
   readonly maxRam?: number;
+  readonly trustKey?: readonly string[];
 }
 
 const checkCommand: CommandFactory = (context) => ({
@@ -23,7 +24,8 @@ const checkCommand: CommandFactory = (context) => ({
     yargs
       .positional('image', { type: 'string', demandOption: true, describe: 'a boot image written by kaal-compose build' })
       .option('max-input-size', maxInputSizeOption)
-      .option('max-ram', maxRamOption),
+      .option('max-ram', maxRamOption)
+      .option('trust-key', trustKeyOption),
   handler: async (argv: ArgumentsCamelCase) => {
     const args = argv as unknown as CheckArgs;
     const { io } = context;
@@ -35,7 +37,8 @@ const checkCommand: CommandFactory = (context) => ({
     }
     const bytes = readInputFile(io.cwd, args.image, 'boot image', args.maxInputSize);
     const { checkImage } = await import('../../runtime/run.js');
-    const result = checkImage(bytes, { file: args.image, ...(args.maxRam !== undefined ? { ramLimit: args.maxRam } : {}) });
+    const trustedKeys = await readKeys(io.cwd, args.trustKey ?? [], 'public');
+    const result = checkImage(bytes, { file: args.image, trustedKeys, ...(args.maxRam !== undefined ? { ramLimit: args.maxRam } : {}) });
     printDiagnostics(io, result.diagnostics);
     if (result.exitCode === 0) io.stdout.write(`${escapeTerminalText(args.image)}: ${result.grants} grants honoured, nothing beyond the plan is reachable\n`);
     context.exitCode = result.exitCode;

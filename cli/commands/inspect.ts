@@ -7,12 +7,13 @@ import type { CommandFactory } from '../context.js';
 import { ExitCode } from '../exitCodes.js';
 import { printDiagnostics } from '../report/index.js';
 import { escapeJsonText } from '../../schema/terminalText.js';
-import { maxInputSizeOption, readInputFile } from '../readInput.js';
+import { maxInputSizeOption, readInputFile, readKeys, trustKeyOption } from '../readInput.js';
 
 interface InspectArgs {
   readonly image: string;
   readonly json: boolean;
   readonly maxInputSize?: number;
+  readonly trustKey?: readonly string[];
 }
 
 const inspectCommand: CommandFactory = (context) => ({
@@ -22,7 +23,8 @@ const inspectCommand: CommandFactory = (context) => ({
     yargs
       .positional('image', { type: 'string', demandOption: true, describe: 'a boot image written by kaal-compose build (or an ELF from build --target sel4)' })
       .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON' })
-      .option('max-input-size', maxInputSizeOption),
+      .option('max-input-size', maxInputSizeOption)
+      .option('trust-key', trustKeyOption),
   handler: async (argv: ArgumentsCamelCase) => {
     const args = argv as unknown as InspectArgs;
     const { io } = context;
@@ -45,7 +47,8 @@ const inspectCommand: CommandFactory = (context) => ({
     const summary = summarizeImage(image);
     io.stdout.write(args.json ? escapeJsonText(JSON.stringify(summary, null, 2)) + '\n' : formatImageSummary(summary));
     // The DTB and the plan as deeply as `check` reads them (damage the reader's checksums cannot see).
-    const prepared = prepareBoot(image, { file: args.image });
+    const trustedKeys = await readKeys(io.cwd, args.trustKey ?? [], 'public');
+    const prepared = prepareBoot(image, { file: args.image, trustedKeys });
     if (!prepared.ok) printDiagnostics(io, prepared.diagnostics);
     context.exitCode = prepared.ok ? ExitCode.ok : ExitCode.inputErrors;
   },

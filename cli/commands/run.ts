@@ -8,7 +8,7 @@ import { ExitCode } from '../exitCodes.js';
 import { printDiagnostics } from '../report/index.js';
 import { D, createDiagnostic, type Diagnostic } from '../../schema/diagnostics.js';
 import { escapeTerminalText } from '../../schema/terminalText.js';
-import { maxInputSizeOption, readInputFile } from '../readInput.js';
+import { maxInputSizeOption, readInputFile, readKeys, trustKeyOption } from '../readInput.js';
 import { maxRamOption, maxRamProblem } from '../maxRam.js';
 import { lineBufferedOutput } from '../uartOutput.js';
 
@@ -21,6 +21,7 @@ interface RunArgs {
   readonly failOnFault: boolean;
   readonly maxInputSize?: number;
   readonly maxRam?: number;
+  readonly trustKey?: readonly string[];
 }
 
 const EPILOG = [
@@ -42,6 +43,7 @@ const runCommand: CommandFactory = (context) => ({
       .option('fail-on-fault', { type: 'boolean', default: false, describe: 'exit 4 when any component faulted' })
       .option('max-input-size', maxInputSizeOption)
       .option('max-ram', maxRamOption)
+      .option('trust-key', trustKeyOption)
       .epilog(EPILOG),
   handler: async (argv: ArgumentsCamelCase) => {
     const args = argv as unknown as RunArgs;
@@ -61,6 +63,7 @@ const runCommand: CommandFactory = (context) => ({
     const bytes = readInputFile(io.cwd, args.image, 'boot image', args.maxInputSize);
     const stdin = args.stdin === undefined ? undefined : readInputFile(io.cwd, args.stdin, 'stdin file', args.maxInputSize);
     const { runImage } = await import('../../runtime/run.js');
+    const trustedKeys = await readKeys(io.cwd, args.trustKey ?? [], 'public');
     const uart = lineBufferedOutput(io.stdout);
     const result = runImage(bytes, {
       file: args.image,
@@ -70,6 +73,7 @@ const runCommand: CommandFactory = (context) => ({
       debugPutChar: uart.byte,
       ...(stdin !== undefined ? { stdin } : {}),
       ...(args.maxRam !== undefined ? { ramLimit: args.maxRam } : {}),
+      trustedKeys,
       ...(args.trace ? { trace: (line: string) => io.stderr.write(escapeTerminalText(line) + '\n') } : {}),
     });
     uart.flush();

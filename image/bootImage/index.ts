@@ -5,4 +5,5 @@ export { readImage } from './readImage.js';
 export { bootInfoFor } from './bootInfo.js';
 export { pageAlignSegments } from './component.js';
 export { sealImage, imageSha256 } from './seal.js';
+export { signImage, parseKey, keyFingerprint, trustProblem } from './signature.js';
 export { FORMAT_VERSION, PAGE_SIZE, MAX_BOOTINFO_UNTYPEDS, BOOTINFO_SIZE } from './format.js';

@@ -12,6 +12,8 @@ export interface ImageSummary {
   readonly sha256: string;
   readonly totalSize: number;
   readonly meta: BootImage['meta'];
+  /** The signer's key fingerprint when a (verified) signature trailer follows the image, else null. */
+  readonly signer: string | null;
   /** In table order; COMPONENT entries also carry the component's name. */
   readonly sections: readonly { kind: string; name?: string; offset: number; size: number; alignment: number; crc32: string }[];
   readonly bootInfo: Readonly<Record<string, unknown>>;
@@ -44,6 +46,7 @@ export function summarizeImage(image: BootImage): ImageSummary {
     sha256: image.sha256,
     totalSize: image.totalSize,
     meta: image.meta,
+    signer: image.signature?.fingerprint ?? null,
     sections: image.sections.map((s) => ({
       kind: s.kind,
       ...(s.kind === 'COMPONENT' ? { name: image.components[component++]!.name } : {}),
@@ -156,6 +159,7 @@ export function formatImageSummary(summary: ImageSummary): string {
   out.push(`  platform  ${meta.platformName}`);
   out.push(`  tool      kaal-compose ${meta.toolVersion}`);
   out.push(`  inputs    sha256 ${meta.inputsSha256}`);
+  out.push(`  signed    ${summary.signer === null ? 'no' : `by ${summary.signer} (signature valid)`}`);
   out.push('', `sections (${summary.sections.length}):`);
   out.push('  kind        offset        size  crc32');
   for (const s of summary.sections) {

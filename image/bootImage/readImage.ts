@@ -10,6 +10,7 @@ import { dtbProblem } from './dtb.js';
 import { decodeMeta, hexOf } from './meta.js';
 import { decodePlan } from './plan.js';
 import { imageSha256 } from './seal.js';
+import { readSignature, splitSignature } from './signature.js';
 import {
   FORMAT_VERSION,
   HEADER_SIZE,
@@ -25,9 +26,13 @@ import {
 
 const SINGLE_SECTIONS: readonly SectionKindName[] = ['META', 'BOOTINFO', 'UNTYPED', 'DTB', 'PLAN'];
 
-/** Reads and checks a boot image. Throws a `DiagnosticError` (KC60xx) naming what is wrong and where. */
-export function readImage(bytes: Uint8Array, file?: string): BootImage {
+/**
+ * Reads and checks a boot image, and its signature trailer when one follows it (KC670x). Throws a
+ * `DiagnosticError` (KC60xx) naming what is wrong and where.
+ */
+export function readImage(input: Uint8Array, file?: string): BootImage {
   const where: DiagnosticLocation = file === undefined ? {} : { file };
+  const { image: bytes, trailer } = splitSignature(input);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const size = bytes.length;
 
@@ -113,6 +118,7 @@ export function readImage(bytes: Uint8Array, file?: string): BootImage {
   const sha256 = hexOf(bytes.subarray(Header.sha256, Header.sha256 + SHA256_SIZE));
   const actualSha = hexOf(imageSha256(bytes));
   if (actualSha !== sha256) throw fail(D.imageHashMismatch, { actual: actualSha, expected: sha256 }, where);
+  const signature = trailer && readSignature(trailer, bytes.subarray(Header.sha256, Header.sha256 + SHA256_SIZE), where);
 
   // Each section's inside.
   const only = (kind: SectionKindName) => sections.find((s) => s.kind === kind)!;
@@ -172,6 +178,7 @@ export function readImage(bytes: Uint8Array, file?: string): BootImage {
     planJson: plan.value.json,
     plan: plan.value.plan,
     components,
+    ...(signature ? { signature } : {}),
   };
 }
 

@@ -139,4 +139,6 @@ export interface BootImage {
   readonly plan: Readonly<Record<string, unknown>> & { readonly formatVersion: number };
   /** Sorted by name. */
   readonly components: readonly ImageComponent[];
+  /** Who signed it, when a signature trailer follows the image (verified against that key; signature.ts). */
+  readonly signature?: { readonly fingerprint: string; readonly publicKey: Uint8Array };
 }

@@ -1,7 +1,8 @@
 // Boots a kaal-compose image: checks it, builds the machine from its DTB, creates the initial and
 // untyped caps as BOOTINFO/UNTYPED say, runs the plan's invocations as the root task, loads each
 // component's segments through its own page tables, then proves the grants (verify.ts).
-import { readImage, type BootImage } from '../../image/bootImage/index.js';
+import type { KeyObject } from 'node:crypto';
+import { readImage, trustProblem, type BootImage } from '../../image/bootImage/index.js';
 import { createDiagnostic, D, DiagnosticError, type Diagnostic } from '../../schema/diagnostics.js';
 import type { Plan } from '../../schema/plan.generated.js';
 import { bootstrapRootTask } from '../kernel/bootstrap.js';
@@ -36,6 +37,8 @@ export interface BootOptions {
   readonly timeSlice?: number;
   /** Most RAM to emulate (createMachine's `ramLimit`; default 256 MiB). */
   readonly ramLimit?: number;
+  /** When given (non-empty), only an image signed by one of these Ed25519 keys boots (KC6701, KC6703). */
+  readonly trustedKeys?: readonly KeyObject[];
 }
 
 export interface BootedSystem {
@@ -170,12 +173,14 @@ function loadSegments(system: { kernel: Kernel; image: BootImage }, c: BootedCom
 }
 
 /**
- * Everything the boot checks before the kernel runs: the plan's version and shape, the machine the
+ * Everything the boot checks before the kernel runs: the signer (when keys are trusted), the plan's version and shape, the machine the
  * DTB describes, bootinfo against that platform, and the system rules (planRules). `inspect` runs
  * it too, so it reads the DTB and the plan as deeply as `check` does.
  */
 export function prepareBoot(image: BootImage, options: BootOptions = {}): { readonly ok: true; readonly plan: Plan; readonly machine: Machine } | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] } {
   const where = options.file !== undefined ? { file: options.file } : {};
+  const untrusted = options.trustedKeys?.length ? trustProblem(image.signature, options.trustedKeys, where) : undefined;
+  if (untrusted) return { ok: false, diagnostics: [untrusted] };
   const refusedPlan = planDiagnostic(image.plan, where);
   if (refusedPlan) return { ok: false, diagnostics: [refusedPlan] };
   const plan = image.plan as unknown as Plan;

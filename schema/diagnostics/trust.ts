@@ -5,6 +5,38 @@ import { diagnostic } from '../diagnosticDefinition.js';
 const REBUILD = 'the image was altered after its build or was not made by kaal-compose from a valid descriptor; rebuild it';
 
 export const trustDiagnostics = {
+  keyUnusable: diagnostic(
+    'KC0300',
+    'error',
+    "cannot use '{file}' as {what}: {reason}",
+    "give a PEM file: an Ed25519 private key for --sign-key ('openssl genpkey -algorithm ed25519 -out key.pem'), its public key for --trust-key ('openssl pkey -in key.pem -pubout -out pub.pem')",
+  ),
+
+  imageSignatureMalformed: diagnostic(
+    'KC6700',
+    'error',
+    'the signature trailer of the image is malformed: {reason}',
+    'the file was cut short or altered after it was signed; copy or sign it again',
+  ),
+  imageUnsigned: diagnostic(
+    'KC6701',
+    'error',
+    'the image is not signed, but only images signed by {trusted} are trusted',
+    "sign it with 'kaal-compose build --sign-key key.pem', or leave out --trust-key to accept unsigned images",
+  ),
+  imageSignatureInvalid: diagnostic(
+    'KC6702',
+    'error',
+    "the image's signature by key '{fingerprint}' does not verify: the image was altered after it was signed",
+    'rebuild and sign it again; do not boot it',
+  ),
+  imageSignerUntrusted: diagnostic(
+    'KC6703',
+    'error',
+    "the image is signed by key '{fingerprint}', which is not trusted (trusted: {trusted})",
+    "pass that key's public key with --trust-key if you trust it",
+  ),
+
   planMmioShared: diagnostic(
     'KC7300',
     'error',

@@ -65,7 +65,7 @@ describe('kaal-compose inspect --json', () => {
 
   it('has exactly the documented keys at the top level and in each entry', async () => {
     const json = JSON.parse((await run('inspect', 'demo.img', '--json')).stdout);
-    expect(Object.keys(json)).toEqual(['formatVersion', 'sha256', 'totalSize', 'meta', 'sections', 'bootInfo', 'untyped', 'components', 'plan']);
+    expect(Object.keys(json)).toEqual(['formatVersion', 'sha256', 'totalSize', 'meta', 'signer', 'sections', 'bootInfo', 'untyped', 'components', 'plan']);
     expect(Object.keys(json.sections[0])).toEqual(['kind', 'offset', 'size', 'alignment', 'crc32']);
     expect(Object.keys(json.components[0])).toEqual(['name', 'entry', 'segments', 'symbols']);
     expect(Object.keys(json.untyped[0])).toEqual(['slot', 'paddr', 'sizeBits', 'device']);
