@@ -25,6 +25,8 @@ export interface Sel4Kernel {
   readonly virtStart: number;
   /** The page after its last byte (`ki_end`, physical). */
   readonly physEnd: number;
+  /** The end of its boot-only code and data (`ki_boot_end`, physical): RAM again after boot. */
+  readonly bootEnd: number;
   readonly floatAbi: FloatAbi;
   /** `avail_p_regs`: the RAM the kernel was built to manage (from its build's device tree). */
   readonly availableMemory: readonly PhysRegion[];
@@ -50,6 +52,9 @@ export function readSel4Kernel(bytes: Uint8Array, file: string): Sel4Kernel {
   const physStart = Math.min(...segments.map((s) => s.paddr));
   const virtStart = Math.min(...segments.map((s) => s.vaddr));
   const physEnd = alignUp(Math.max(...segments.map((s) => s.paddr + s.memsz)), PAGE_SIZE);
+  const bootEndSymbol = findSymbol(elf, 'ki_boot_end');
+  if (bootEndSymbol === undefined) throw fail(D.sel4KernelNotSel4, { file, reason: "its symbol table has no 'ki_boot_end'" }, { file });
+  const bootEnd = bootEndSymbol.value - virtStart + physStart;
   const firstWith = (names: readonly string[]) => names.find((name) => findSymbol(elf, name) !== undefined);
   const mcs = firstWith(MCS_SYMBOLS);
   const smp = firstWith(SMP_SYMBOLS);
@@ -60,6 +65,7 @@ export function readSel4Kernel(bytes: Uint8Array, file: string): Sel4Kernel {
     physStart,
     virtStart,
     physEnd,
+    bootEnd,
     floatAbi: FLOAT_ABIS[(elf.flags >> 1) & 3]!,
     availableMemory: readAvailableMemory(elf, file),
     evidence: { ...(mcs ? { mcs } : {}), ...(smp ? { smp } : {}), ...(debug ? { debug } : {}) },

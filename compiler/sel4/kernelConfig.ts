@@ -19,6 +19,10 @@ export interface Sel4KernelConfig {
   readonly fpu: boolean;
   readonly tcbSizeBits: number;
   readonly debug: boolean;
+  /** CONFIG_PRINTING: assumed on without gen_config.json when the build is a debug one. */
+  readonly printing: boolean;
+  readonly numPriorities: number;
+  readonly paddrUserDeviceTop: number;
   readonly platform?: string;
   readonly rootCnodeSizeBits?: number;
   readonly maxBootinfoUntypedCaps?: number;
@@ -41,6 +45,9 @@ export interface KernelCheck {
   readonly config?: Sel4KernelConfig;
   readonly diagnostics: readonly Diagnostic[];
 }
+
+const DEFAULT_NUM_PRIORITIES = 256;
+const DEFAULT_PADDR_USER_DEVICE_TOP = 2 ** 32;
 
 const hex = (n: number): string => '0x' + (n >>> 0).toString(16);
 const MEGAPAGE = 0x40_0000;
@@ -115,11 +122,16 @@ export function checkSel4Kernel(input: KernelCheckInput): KernelCheck {
   const rootCnodeSizeBits = number('ROOT_CNODE_SIZE_BITS');
   const maxBootinfoUntypedCaps = number('MAX_NUM_BOOTINFO_UNTYPED_CAPS');
   const timerFrequency = number('TIMER_FREQUENCY');
+  const debug = typeof genConfig?.DEBUG_BUILD === 'boolean' ? genConfig.DEBUG_BUILD : kernel.evidence.debug !== undefined;
   const config: Sel4KernelConfig = {
     source: genConfig === undefined ? 'kernel ELF' : 'gen_config.json',
     fpu: elfFpu,
     tcbSizeBits: elfFpu ? TCB_BITS_FPU : TCB_BITS_NO_FPU,
-    debug: typeof genConfig?.DEBUG_BUILD === 'boolean' ? genConfig.DEBUG_BUILD : kernel.evidence.debug !== undefined,
+    debug,
+    printing: typeof genConfig?.PRINTING === 'boolean' ? genConfig.PRINTING : debug,
+    // seL4's defaults for riscv32 (config.cmake) when there is no gen_config.json.
+    numPriorities: number('NUM_PRIORITIES') ?? DEFAULT_NUM_PRIORITIES,
+    paddrUserDeviceTop: number('PADDR_USER_DEVICE_TOP') ?? DEFAULT_PADDR_USER_DEVICE_TOP,
     ...(typeof platform === 'string' ? { platform } : {}),
     ...(rootCnodeSizeBits !== undefined ? { rootCnodeSizeBits } : {}),
     ...(maxBootinfoUntypedCaps !== undefined ? { maxBootinfoUntypedCaps } : {}),

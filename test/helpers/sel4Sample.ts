@@ -27,7 +27,10 @@ export function kernelLike(physEnd: number) {
         { vaddr: 0xffa0_0000, paddr: 0x8020_0000, memsz: 0x200, flags: 5, data: text },
         { vaddr: 0xffa0_1000, paddr: 0x8020_1000, memsz: physEnd - 0x8020_1000 - 0x10, flags: 6, data: new Uint8Array(0) },
       ],
-      symbols: [{ name: 'avail_p_regs', value: 0xffa0_0100, size: 8 }],
+      symbols: [
+        { name: 'avail_p_regs', value: 0xffa0_0100, size: 8 },
+        { name: 'ki_boot_end', value: 0xffa0_1000, size: 0 },
+      ],
     }),
     'kernel.elf',
   );

@@ -17,6 +17,7 @@ interface KernelOptions {
   readonly vbase?: number;
   readonly availableMemory?: readonly [number, number][] | null;
   readonly elfClass?: 1 | 2;
+  readonly noBootEnd?: boolean;
 }
 
 /** A kernel-shaped ELF: one executable segment with `avail_p_regs` in it, one .bss-like segment. */
@@ -33,6 +34,7 @@ function kernelElf(options: KernelOptions = {}): Uint8Array {
   const symbols: OutputSymbol[] = [
     ...(regions === null ? [] : [{ name: 'avail_p_regs', value: vbase + 0x100, size: 8 * regions.length }]),
     { name: 'ksCurThread', value: vbase + 0x3000, size: 4 },
+    ...(options.noBootEnd ? [] : [{ name: 'ki_boot_end', value: vbase + 0x1000, size: 0 }]),
     ...(options.symbols ?? []),
   ];
   return writeElf({
@@ -72,14 +74,26 @@ const GOOD_CONFIG = {
   ROOT_CNODE_SIZE_BITS: '12',
   MAX_NUM_BOOTINFO_UNTYPED_CAPS: '230',
   TIMER_FREQUENCY: '10000000',
+  PRINTING: true,
+  NUM_PRIORITIES: '64',
+  PADDR_USER_DEVICE_TOP: '2147483648',
 };
 
 describe('the seL4 kernel read for --target sel4', () => {
   it('gives its physical and virtual range, entry, memory table and a no-FPU configuration', () => {
     const result = check(kernelElf());
     expect(result.diagnostics).toEqual([]);
-    expect(result.kernel).toMatchObject({ entry: VBASE, physStart: PBASE, virtStart: VBASE, physEnd: PBASE + 0x5000, floatAbi: 'soft' });
-    expect(result.config).toEqual({ source: 'kernel ELF', fpu: false, tcbSizeBits: 9, debug: false, availableMemory: [{ start: 0x8020_0000, end: 0xffff_ffff }] });
+    expect(result.kernel).toMatchObject({ entry: VBASE, physStart: PBASE, virtStart: VBASE, physEnd: PBASE + 0x5000, bootEnd: PBASE + 0x1000, floatAbi: 'soft' });
+    expect(result.config).toEqual({
+      source: 'kernel ELF',
+      fpu: false,
+      tcbSizeBits: 9,
+      debug: false,
+      printing: false,
+      numPriorities: 256,
+      paddrUserDeviceTop: 2 ** 32,
+      availableMemory: [{ start: 0x8020_0000, end: 0xffff_ffff }],
+    });
   });
 
   it('takes the FPU from the float ABI of e_flags: double float gives 2^10-byte TCBs', () => {
@@ -94,6 +108,9 @@ describe('the seL4 kernel read for --target sel4', () => {
       fpu: false,
       tcbSizeBits: 9,
       debug: true,
+      printing: true,
+      numPriorities: 64,
+      paddrUserDeviceTop: 0x8000_0000,
       platform: 'qemu-riscv-virt',
       rootCnodeSizeBits: 12,
       maxBootinfoUntypedCaps: 230,
@@ -161,6 +178,7 @@ describe('the seL4 kernel read for --target sel4', () => {
 
   it('refuses an ELF without the kernel symbols, and a non-ELF with the ELF reader\'s code', () => {
     expect(codes(check(kernelElf({ availableMemory: null })))).toEqual(['KC5108']);
+    expect(check(kernelElf({ noBootEnd: true })).diagnostics[0]!.message).toContain("no 'ki_boot_end'");
     const stripped = writeElf({ entry: VBASE, flags: 1, segments: [{ vaddr: VBASE, paddr: PBASE, memsz: 16, flags: 5, data: new Uint8Array(16) }], symbols: [] });
     // writeElf always writes a symbol table; an empty one reads as no symbols.
     expect(codes(check(stripped))).toEqual(['KC5108']);
