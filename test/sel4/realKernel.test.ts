@@ -48,6 +48,21 @@ describe.skipIf(why !== undefined)('a real seL4 kernel booted by the kaal loader
     expect(output).toContain(`probe: extra bootinfo ${dtb.length + 8}, first chunk id 6, fdt magic 0xd00dfeed\n`);
   });
 
+  it('hands out one untyped per untyped slot, each naturally aligned, RAM ones inside the kernel\'s memory', () => {
+    const [, start, end] = /probe: untyped slots (\d+)\.\.(\d+)/.exec(output)!.map(Number);
+    const untypeds = [...output.matchAll(/probe: untyped (0x[0-9a-f]{8}) 2\^(\d+) (ram|device)\n/g)].map((m) => ({ paddr: Number(m[1]), sizeBits: Number(m[2]), device: m[3] === 'device' }));
+    expect(untypeds.length).toBe(end! - start!);
+    const memory = loadSel4Kernel({ cwd: process.cwd(), kernel: kernel!, platform: 'kaal-virt-rv32', memoryStart: 0x8000_0000 }).config!.availableMemory;
+    for (const u of untypeds) {
+      expect(u.paddr % 2 ** u.sizeBits, `0x${u.paddr.toString(16)} 2^${u.sizeBits}`).toBe(0);
+      // `+ 1`: avail_p_regs writes a 4 GiB top as 0xffffffff.
+      const inRam = memory.some((r) => u.paddr >= r.start && u.paddr + 2 ** u.sizeBits <= r.end + 1);
+      // RAM untypeds lie in the kernel's memory; device ones may too, above the kernel window
+      // (seL4 treats RAM it cannot map, from 0xff800000 physical here, as device memory).
+      if (!u.device) expect(inRam, `0x${u.paddr.toString(16)} ram`).toBe(true);
+    }
+  });
+
   it('IRQControl_Get succeeds (a kernel with the CLINT among its kernel devices faults here: docs/sel4.md)', () => {
     expect(output).toContain('probe: IRQControl_Get(10)\n');
     expect(output, 'the kernel never answered IRQControl_Get: is the CLINT among its kernel devices?').toContain('probe: IRQControl_Get error 0\n');
