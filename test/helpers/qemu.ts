@@ -19,8 +19,8 @@ export interface QemuRun {
   readonly timedOut: boolean;
 }
 
-export function bootUnderQemu(elf: string, options: { input?: string; timeoutMs?: number } = {}): QemuRun {
-  const result = spawnSync(QEMU, ['-machine', 'virt', '-m', '2G', '-nographic', '-bios', 'none', '-kernel', elf], {
+export function bootUnderQemu(elf: string, options: { input?: string; timeoutMs?: number; extraArgs?: readonly string[] } = {}): QemuRun {
+  const result = spawnSync(QEMU, ['-machine', 'virt', '-m', '2G', '-nographic', '-bios', 'none', ...(options.extraArgs ?? []), '-kernel', elf], {
     input: options.input ?? '',
     timeout: options.timeoutMs ?? 30_000,
     killSignal: 'SIGKILL',

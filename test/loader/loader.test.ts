@@ -152,6 +152,14 @@ describe.skipIf(!clang)('the loader', () => {
       expect(lines.get('timer.late')).toBe(hex(1));
     });
 
+    it('with two harts, hart 1 parks and hart 0 boots the kernel alone', () => {
+      const smp = bootUnderQemu(path.join(work, 'sys.elf'), { input: 'k', timeoutMs: 30_000, extraArgs: ['-smp', '2'] });
+      expect(smp.output.split('standin: entered').length).toBe(2);
+      expect(smp.output).toContain(`a6=${hex(0)}\n`);
+      expect(smp.output).toContain('standin: shutdown\n');
+      expect(smp.status).toBe(0);
+    });
+
     it('console_getchar reads the console input, shutdown powers QEMU off', () => {
       expect(lines.get('getchar')).toBe(hex('k'.charCodeAt(0)));
       expect(run.output).toContain('standin: shutdown\n');
