@@ -54,7 +54,8 @@ export class Sv32Mmu {
   private filledCount = 0;
   private satpValue = 0;
   /**
-   * The entries of address spaces switched away from, by `satp` (ASID and root table): a `satp`
+   * The entries of address spaces switched away from, by `satp` (ASID and root table), as [count,
+   * then vpn, read, write, exec per entry]: a `satp`
    * write puts the current entries here and brings back the new space's, so a thread switch costs
    * no page walks, as an ASID-tagged TLB behaves. Any flush (sfence.vma) drops them all.
    */
@@ -80,27 +81,34 @@ export class Sv32Mmu {
     if (value === this.satpValue) return;
     const old = this.satpValue;
     if (old >>> 31 === 1 && this.filledCount <= TLB_FILL_LIMIT) {
-      const entries = new Int32Array(this.filledCount * 4);
+      // One array per space, reused while it is large enough (a switch allocates nothing then).
+      let entries = this.saved.get(old);
+      if (entries === undefined || entries.length < 1 + this.filledCount * 4) {
+        entries = new Int32Array(1 + Math.max(this.filledCount, 16) * 8);
+        this.saved.set(old, entries);
+      }
+      entries[0] = this.filledCount;
       for (let i = 0; i < this.filledCount; i++) {
         const vpn = this.filled[i]!;
-        entries[4 * i] = vpn;
-        entries[4 * i + 1] = this.tlbRead[vpn]!;
-        entries[4 * i + 2] = this.tlbWrite[vpn]!;
-        entries[4 * i + 3] = this.tlbExec[vpn]!;
+        entries[1 + 4 * i] = vpn;
+        entries[2 + 4 * i] = this.tlbRead[vpn]!;
+        entries[3 + 4 * i] = this.tlbWrite[vpn]!;
+        entries[4 + 4 * i] = this.tlbExec[vpn]!;
       }
-      this.saved.set(old, entries);
+    } else {
+      this.saved.delete(old);
     }
     this.clearEntries();
     this.satpValue = value;
     const entries = this.saved.get(value);
     if (entries !== undefined) {
-      const count = entries.length >>> 2;
+      const count = entries[0]!;
       for (let i = 0; i < count; i++) {
-        const vpn = entries[4 * i]!;
+        const vpn = entries[1 + 4 * i]!;
         this.filled[i] = vpn;
-        this.tlbRead[vpn] = entries[4 * i + 1]!;
-        this.tlbWrite[vpn] = entries[4 * i + 2]!;
-        this.tlbExec[vpn] = entries[4 * i + 3]!;
+        this.tlbRead[vpn] = entries[2 + 4 * i]!;
+        this.tlbWrite[vpn] = entries[3 + 4 * i]!;
+        this.tlbExec[vpn] = entries[4 + 4 * i]!;
       }
       this.filledCount = count;
     }
