@@ -108,6 +108,8 @@ export function checkInvariants(kernel: Kernel): string[] {
       if (!isRunnable(t)) problems.push(`${t.name} is in ready queue ${prio} but ${t.state}`);
       if (t.priority !== prio) problems.push(`${t.name} is in ready queue ${prio} at priority ${t.priority}`);
     }
+    const marked = (kernel.readyBitmap[prio >>> 5]! & (1 << (prio & 31))) !== 0;
+    if (marked !== queue.length > 0) problems.push(`ready bitmap bit ${prio} is ${marked ? 'set' : 'clear'} with ${queue.length} threads queued`);
   });
   for (const t of kernel.threads) {
     if (t.state === 'blockedOnSend' || t.state === 'blockedOnReceive' || t.state === 'blockedOnNotification') {

@@ -93,6 +93,8 @@ export class Kernel {
   halted = false;
   /** ksReadyQueues, one per priority; index 0 of each array is the head. */
   readonly readyQueues: TcbObject[][];
+  /** One bit per priority whose ready queue is not empty (seL4's ksReadyQueuesL1/L2Bitmap). */
+  readonly readyBitmap = new Uint32Array(NUM_PRIORITIES / 32);
   /** The running thread; null = the idle thread. */
   current: TcbObject | null = null;
   action: SchedulerAction = 'resume';

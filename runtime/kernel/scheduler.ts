@@ -13,6 +13,7 @@ export const isStopped = (tcb: TcbObject): boolean => tcb.state === 'inactive' |
 export function schedEnqueue(kernel: Kernel, tcb: TcbObject): void {
   if (tcb.inReadyQueue) return;
   kernel.readyQueues[tcb.priority]!.unshift(tcb);
+  kernel.readyBitmap[tcb.priority >>> 5]! |= 1 << (tcb.priority & 31);
   tcb.inReadyQueue = true;
 }
 
@@ -20,6 +21,7 @@ export function schedEnqueue(kernel: Kernel, tcb: TcbObject): void {
 export function schedAppend(kernel: Kernel, tcb: TcbObject): void {
   if (tcb.inReadyQueue) return;
   kernel.readyQueues[tcb.priority]!.push(tcb);
+  kernel.readyBitmap[tcb.priority >>> 5]! |= 1 << (tcb.priority & 31);
   tcb.inReadyQueue = true;
 }
 
@@ -27,12 +29,16 @@ export function schedDequeue(kernel: Kernel, tcb: TcbObject): void {
   if (!tcb.inReadyQueue) return;
   const queue = kernel.readyQueues[tcb.priority]!;
   queue.splice(queue.indexOf(tcb), 1);
+  if (queue.length === 0) kernel.readyBitmap[tcb.priority >>> 5]! &= ~(1 << (tcb.priority & 31));
   tcb.inReadyQueue = false;
 }
 
 /** Highest priority with a ready thread, or -1. */
 export function highestReadyPriority(kernel: Kernel): number {
-  for (let p = kernel.readyQueues.length - 1; p >= 0; p--) if (kernel.readyQueues[p]!.length > 0) return p;
+  const bitmap = kernel.readyBitmap;
+  for (let word = bitmap.length - 1; word >= 0; word--) {
+    if (bitmap[word] !== 0) return word * 32 + 31 - Math.clz32(bitmap[word]!);
+  }
   return -1;
 }
 

@@ -22,6 +22,15 @@ describe('kernel invariant checker', () => {
     expect(checkInvariants(sys.kernel)).toEqual([]);
   });
 
+  it('finds a ready bitmap out of step with the ready queues, both ways', () => {
+    const sys = bootTestKernel();
+    sys.kernel.readyBitmap[7] |= 1 << 3; // priority 227, nobody queued
+    expect(checkInvariants(sys.kernel)).toEqual(['ready bitmap bit 227 is set with 0 threads queued']);
+    sys.kernel.readyBitmap[7] = 0;
+    sys.kernel.readyQueues[40]!.push(sys.kernel.rootTcb);
+    expect(checkInvariants(sys.kernel)).toContain('ready bitmap bit 40 is clear with 1 threads queued');
+  });
+
   it('finds a cap to a freed object', () => {
     const sys = bootTestKernel();
     const ep = retype(sys, ObjectType.Endpoint);
