@@ -93,9 +93,9 @@ export async function descriptorSeeds(): Promise<{ name: string; value: any }[]>
 }
 
 /** Built images of the example systems the boot target mutates (those the build can make now). */
-export async function bootSeeds(): Promise<{ name: string; bytes: Uint8Array }[]> {
+export async function bootSeeds(names: readonly string[] = ['hello', 'ping-pong', 'fault']): Promise<{ name: string; bytes: Uint8Array }[]> {
   const seeds: { name: string; bytes: Uint8Array }[] = [];
-  for (const name of ['hello', 'ping-pong', 'fault']) {
+  for (const name of names) {
     const bytes = await buildExampleImage(name);
     if (bytes) seeds.push({ name, bytes });
   }
