@@ -1,5 +1,5 @@
-// Bundles the command line (`npm run build`, after tsc) into one CommonJS file,
-// dist/bin/kaal-compose.cjs, with dist/bin/kaal-compose.json naming it and its SHA-256. The
+// Bundles the command line (scripts/build.mjs, after tsc) into one CommonJS file,
+// <dist>/bin/kaal-compose.cjs, with dist/bin/kaal-compose.json naming it and its SHA-256. The
 // executable, dist/cli/launch.js, compiles it through V8's code cache (compiler/codeCache.ts): one file
 // instead of ~200 ES modules (yargs' tree, zod's, ours), and no parse or compile on later starts.
 //
@@ -19,42 +19,45 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const outdir = path.join(root, 'dist/bin');
 const bundle = 'kaal-compose.cjs';
 
-fs.rmSync(outdir, { recursive: true, force: true });
-await esbuild.build({
-  absWorkingDir: root,
-  entryPoints: ['cli/bin.ts'],
-  outfile: path.join(outdir, bundle),
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20.19',
-  external: ['typescript', 'jiti', 'handlebars', 'execa', 'saxes'],
-  define: { 'import.meta.url': 'importMetaUrl' },
-  inject: ['scripts/bundle/importMetaUrl.js'],
-  legalComments: 'eof',
-  logLevel: 'warning',
-});
-const code = fs.readFileSync(path.join(outdir, bundle));
-// Bytecode from V8's code cache loses the `import()` callback under Node 20 (compiler/codeCache.ts):
-// an ESM-only package must be reached with `require` (see compiler/loadExeca.ts). TypeScript's
-// parser finds the calls, not the word in comments and strings.
-const text = code.toString('utf8');
-// The modules are ES modules, strict by definition: the bundle must stay strict.
-if (!text.startsWith('"use strict";')) throw new Error(`dist/bin/${bundle} does not start with "use strict"`);
-const parsed = ts.createSourceFile(bundle, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.JS);
-(function refuseImportCalls(node) {
-  if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
-    const { line } = parsed.getLineAndCharacterOfPosition(node.getStart(parsed));
-    throw new Error(`dist/bin/${bundle}:${line + 1}: the CLI bundle must not use import() (require ESM-only packages instead)`);
-  }
-  ts.forEachChild(node, refuseImportCalls);
-})(parsed);
-const sha256 = createHash('sha256').update(code).digest('hex');
-const { version } = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
-fs.writeFileSync(path.join(outdir, 'kaal-compose.json'), JSON.stringify({ bundle, sha256, version }) + '\n');
-// The package's bin: tsc writes it without the executable bit, and npm sets that bit only when it
-// links the package, not after a later `npm run build`.
-fs.chmodSync(path.join(root, 'dist/cli/launch.js'), 0o755);
+/** Writes the bundle and its manifest into `distDir`/bin (distDir: the folder tsc just filled). */
+export async function bundleCli(distDir) {
+  const outdir = path.join(distDir, 'bin');
+  fs.rmSync(outdir, { recursive: true, force: true });
+  await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: ['cli/bin.ts'],
+    outfile: path.join(outdir, bundle),
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20.19',
+    external: ['typescript', 'jiti', 'handlebars', 'execa', 'saxes'],
+    define: { 'import.meta.url': 'importMetaUrl' },
+    inject: ['scripts/bundle/importMetaUrl.js'],
+    legalComments: 'eof',
+    logLevel: 'warning',
+  });
+  const code = fs.readFileSync(path.join(outdir, bundle));
+  // Bytecode from V8's code cache loses the `import()` callback under Node 20 (compiler/codeCache.ts):
+  // an ESM-only package must be reached with `require` (see compiler/loadExeca.ts). TypeScript's
+  // parser finds the calls, not the word in comments and strings.
+  const text = code.toString('utf8');
+  // The modules are ES modules, strict by definition: the bundle must stay strict.
+  if (!text.startsWith('"use strict";')) throw new Error(`dist/bin/${bundle} does not start with "use strict"`);
+  const parsed = ts.createSourceFile(bundle, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.JS);
+  (function refuseImportCalls(node) {
+    if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
+      const { line } = parsed.getLineAndCharacterOfPosition(node.getStart(parsed));
+      throw new Error(`dist/bin/${bundle}:${line + 1}: the CLI bundle must not use import() (require ESM-only packages instead)`);
+    }
+    ts.forEachChild(node, refuseImportCalls);
+  })(parsed);
+  const sha256 = createHash('sha256').update(code).digest('hex');
+  const { version } = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+  fs.writeFileSync(path.join(outdir, 'kaal-compose.json'), JSON.stringify({ bundle, sha256, version }) + '\n');
+  // The package's bin: tsc writes it without the executable bit, and npm sets that bit only when it
+  // links the package, not after a later `npm run build`.
+  fs.chmodSync(path.join(distDir, 'cli/launch.js'), 0o755);
+}
