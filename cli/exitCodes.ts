@@ -10,3 +10,11 @@ export const ExitCode = {
   internal: 70,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** Codes that mean the command line did not say what to do (a bad option value, several descriptors and none named). */
+const usageCodes: ReadonlySet<string> = new Set(['KC0001', 'KC0007']);
+
+/** The exit code of a command that failed with `diagnostics`: usage (2) when one is a usage error, else input errors (1). */
+export function failureExitCode(diagnostics: readonly { readonly code: string }[]): ExitCode {
+  return diagnostics.some((d) => usageCodes.has(d.code)) ? ExitCode.usage : ExitCode.inputErrors;
+}

@@ -7,6 +7,7 @@ import { commandFactories } from './commands/index.js';
 import { D, DiagnosticError, createDiagnostic } from '../schema/diagnostics.js';
 import { printDiagnostics } from './report/index.js';
 import { nearestName } from '../schema/nearestName.js';
+import { packageVersion } from '../image/packageFiles.js';
 
 export type { CliIo } from './context.js';
 
@@ -25,7 +26,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .recommendCommands()
     .help()
     .alias('h', 'help')
-    .version(false)
+    .version('version', 'print the version of kaal-compose', packageVersion())
     // English always: describeUsageFailure rewrites yargs' English messages, and the bundle has no
     // yargs locale files beside it.
     .detectLocale(false)

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { D, createDiagnostic, type Diagnostic } from '../schema/diagnostics.js';
 import { writeFileAtomic } from './host.js';
 import { renderTemplate } from './renderTemplate.js';
-import { packageVersion } from '../image/packageFiles.js';
+import { packageRoot, packageVersion } from '../image/packageFiles.js';
 
 /** The descriptor schema's name rule (schema/descriptor.ts): C identifiers after '-' → '_'. */
 const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]*$/;
@@ -29,9 +29,19 @@ function packageNameFor(name: string): string {
   return name.toLowerCase().replace(/^[_-]+/, '') || 'kaal-system';
 }
 
-/** The files of a new project named `name` (a valid system name), depending on kaal-compose `version`. Pure. */
-export function projectFiles(name: string, version: string): ProjectFile[] {
-  const view = { name, packageName: packageNameFor(name), version };
+/**
+ * The dependency a new project's package.json names for kaal-compose: the version range when this
+ * kaal-compose was installed as a package (it sits in a node_modules folder), else the folder it
+ * runs from (a clone or an unpacked tarball), as a `file:` dependency — kaal-compose is on no
+ * registry, so `^0.1.0` alone would not install. Pure.
+ */
+export function kaalComposeDependency(root: string, version: string): string {
+  return root.split(/[\\/]/).includes('node_modules') ? `^${version}` : `file:${root}`;
+}
+
+/** The files of a new project named `name` (a valid system name), depending on kaal-compose by `dependency` (a package.json spec). Pure. */
+export function projectFiles(name: string, dependency: string): ProjectFile[] {
+  const view = { name, packageName: packageNameFor(name), dependencyJson: JSON.stringify(dependency) };
   return [
     { path: `${name}.system.ts`, text: renderTemplate('init/system.ts.hbs', view) },
     { path: 'hello.c', text: renderTemplate('init/hello.c.hbs', view) },
@@ -82,7 +92,7 @@ export function initProject(options: InitOptions): InitResult {
     const entries = fs.readdirSync(root).sort();
     if (entries.length > 0) return fail(createDiagnostic(D.initDirectoryNotEmpty, { dir: shown, entry: entries[0]! }));
   }
-  const files = projectFiles(name, packageVersion());
+  const files = projectFiles(name, kaalComposeDependency(packageRoot(), packageVersion()));
   const written: string[] = [];
   try {
     fs.mkdirSync(root, { recursive: true });

@@ -16,13 +16,29 @@ export function packageDir(folder: 'sdk' | 'templates' | 'fixtures/platforms' | 
   return path.join(packageRoot(), folder);
 }
 
-let version: string | undefined;
+interface PackageManifest {
+  readonly version?: string;
+  readonly repository?: string | { readonly url?: string };
+}
+
+let manifest: PackageManifest | undefined;
+
+function packageManifest(): PackageManifest {
+  manifest ??= JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as PackageManifest;
+  return manifest;
+}
 
 /** This package's version (`0.1.0`), as written into images' META section and new projects. */
 export function packageVersion(): string {
-  if (version === undefined) {
-    const manifest = JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version?: string };
-    version = manifest.version ?? 'unknown';
-  }
-  return version;
+  return packageManifest().version ?? 'unknown';
+}
+
+/**
+ * The web address of this package's repository, from package.json `repository`
+ * (`git+https://host/owner/name.git` → `https://host/owner/name`); SARIF links its docs from it.
+ */
+export function repositoryWebUrl(): string {
+  const { repository } = packageManifest();
+  const url = (typeof repository === 'string' ? repository : repository?.url) ?? '';
+  return url.replace(/^git\+/, '').replace(/\.git$/, '');
 }

@@ -3,7 +3,7 @@
 // written, 1 for any error in the input or the C code.
 import type { ArgumentsCamelCase } from 'yargs';
 import type { CommandFactory } from '../context.js';
-import { ExitCode } from '../exitCodes.js';
+import { ExitCode, failureExitCode } from '../exitCodes.js';
 import { reportFormats, renderDiagnostics, sourceFromDisk, type ReportFormat } from '../report/index.js';
 import { colorEnabled } from '../report/text.js';
 import { maxInputSizeOption, readKeys, signKeyOption } from '../readInput.js';
@@ -69,7 +69,7 @@ const buildCommand: CommandFactory = (context) => ({
       (args.format === 'text' ? io.stderr : io.stdout).write(rendered);
     }
     if (!result.image || reportDiagnostics.length > 0) {
-      context.exitCode = ExitCode.inputErrors;
+      context.exitCode = failureExitCode(diagnostics);
       return;
     }
     if (args.format === 'text') {

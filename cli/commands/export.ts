@@ -2,7 +2,7 @@
 // in another tool's language (docs/interop.md).
 import type { Diagnostic } from '../../schema/diagnostics.js';
 import type { CommandFactory } from '../context.js';
-import { ExitCode } from '../exitCodes.js';
+import { ExitCode, failureExitCode } from '../exitCodes.js';
 import { printDiagnostics, sourceFromDisk } from '../report/index.js';
 import { EXPORT_FORMATS, type ExportFormat } from '../../compiler/export/formats.js';
 import { maxInputSizeOption } from '../readInput.js';
@@ -47,7 +47,7 @@ const exportCommand: CommandFactory = (context) => ({
     }
     printDiagnostics(io, diagnostics, sourceFromDisk(io.cwd));
     if (text !== undefined && argv.output === undefined) io.stdout.write(text);
-    context.exitCode = text === undefined ? ExitCode.inputErrors : ExitCode.ok;
+    context.exitCode = text === undefined ? failureExitCode(diagnostics) : ExitCode.ok;
   },
 });
 

@@ -3,7 +3,7 @@
 // Exit 0 when created, 1 when the directory is not empty or cannot be written.
 import type { ArgumentsCamelCase } from 'yargs';
 import type { CommandFactory } from '../context.js';
-import { ExitCode } from '../exitCodes.js';
+import { ExitCode, failureExitCode } from '../exitCodes.js';
 import { printDiagnostics } from '../report/index.js';
 
 interface InitArgs {
@@ -25,10 +25,10 @@ const initCommand: CommandFactory = (context) => ({
     const result = initProject({ cwd: io.cwd, ...(args.dir !== undefined ? { dir: args.dir } : {}), ...(args.name !== undefined ? { name: args.name } : {}) });
     if (result.diagnostics.length > 0) {
       printDiagnostics(io, result.diagnostics);
-      context.exitCode = ExitCode.inputErrors;
+      context.exitCode = failureExitCode(result.diagnostics);
       return;
     }
-    const cd = result.dir === '.' ? '' : `  cd ${result.dir}\n`;
+    const cd = result.dir === '.' ? '' : `  cd ${shellQuoted(result.dir)}\n`;
     io.stdout.write(
       `created the '${result.name}' system in ${result.dir}: ${result.files.join(', ')}\n` +
         `next:\n${cd}  npm install\n  npm run validate && npm run build && npm run run\n`,
@@ -36,5 +36,10 @@ const initCommand: CommandFactory = (context) => ({
     context.exitCode = ExitCode.ok;
   },
 });
+
+/** `text` as one word for a POSIX shell: as it is when that is safe, else in single quotes. */
+export function shellQuoted(text: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
+}
 
 export default initCommand;

@@ -1,7 +1,7 @@
 // `kaal-compose plan [system] [--json]`: the capability-distribution plan of a system (docs/plan.md):
 // per component its CSpace slots, mappings and IRQs, and memory use per untyped; or the plan as JSON.
 import type { CommandFactory } from '../context.js';
-import { ExitCode } from '../exitCodes.js';
+import { ExitCode, failureExitCode } from '../exitCodes.js';
 import { printDiagnostics, sourceFromDisk } from '../report/index.js';
 import { maxInputSizeOption } from '../readInput.js';
 import type { Plan } from '../../schema/plan.js';
@@ -31,7 +31,7 @@ const planCommand: CommandFactory = (context) => ({
     const found = findDescriptor(argv.system, io.cwd);
     if ('diagnostic' in found) {
       printDiagnostics(io, [found.diagnostic]);
-      context.exitCode = ExitCode.inputErrors;
+      context.exitCode = failureExitCode([found.diagnostic]);
       return;
     }
     const result = await planDescriptor(found.file, nodeHost, { cwd: io.cwd, ...(argv.maxInputSize === undefined ? {} : { maxInputSize: argv.maxInputSize }) });

@@ -5,10 +5,16 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LineIndex, allDiagnostics, lineIndexCache, type Diagnostic, type DiagnosticDefinition, type Span } from '../../schema/diagnostics.js';
 import type { RenderOptions } from './index.js';
+import { packageVersion, repositoryWebUrl } from '../../image/packageFiles.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
-/** Where each code is documented; relative to the repository root (SARIF `originalUriBaseIds`). */
+/** Where each code is documented, relative to the repository root. */
 export const DIAGNOSTICS_DOC = 'docs/diagnostics.md';
+
+/** The documentation of `code` on the repository's web pages (SARIF wants an absolute `helpUri`). */
+export function diagnosticHelpUri(code: string, repository = repositoryWebUrl()): string {
+  return `${repository}/blob/main/${DIAGNOSTICS_DOC}#${code.toLowerCase()}`;
+}
 
 export function renderSarif(diagnostics: readonly Diagnostic[], options: Pick<RenderOptions, 'files' | 'sourceOf'>): string {
   return JSON.stringify(toSarif(diagnostics, options), null, 2) + '\n';
@@ -19,6 +25,7 @@ export function toSarif(diagnostics: readonly Diagnostic[], options: Pick<Render
   const rules: DiagnosticDefinition[] = allDiagnostics.filter((d) => used.has(d.code));
   const ruleIndex = new Map(rules.map((rule, i) => [rule.code, i]));
   const indexOf = lineIndexCache(options.sourceOf);
+  const repository = repositoryWebUrl();
   const artifacts = [...new Set([...(options.files ?? []), ...diagnostics.flatMap((d) => (d.file ? [d.file] : []))])];
   return {
     $schema: SARIF_SCHEMA,
@@ -28,13 +35,14 @@ export function toSarif(diagnostics: readonly Diagnostic[], options: Pick<Render
         tool: {
           driver: {
             name: 'kaal-compose',
-            informationUri: 'https://www.npmjs.com/package/kaal-compose',
+            version: packageVersion(),
+            informationUri: repository,
             rules: rules.map((rule) => ({
               id: rule.code,
               name: upperFirst(rule.name),
               shortDescription: { text: rule.message },
               ...(rule.hint ? { help: { text: rule.hint } } : {}),
-              helpUri: `${DIAGNOSTICS_DOC}#${rule.code.toLowerCase()}`,
+              helpUri: diagnosticHelpUri(rule.code, repository),
               defaultConfiguration: { level: rule.severity },
             })),
           },
@@ -62,10 +70,11 @@ export function toSarif(diagnostics: readonly Diagnostic[], options: Pick<Render
   };
 }
 
+/** A file as a SARIF URI: absolute as a file: URL, relative as a percent-encoded reference from SRCROOT. */
 function artifactLocation(file: string) {
   return path.isAbsolute(file)
     ? { uri: pathToFileURL(file).href }
-    : { uri: file.split(path.sep).join('/'), uriBaseId: 'SRCROOT' };
+    : { uri: file.split(path.sep).map(encodeURIComponent).join('/'), uriBaseId: 'SRCROOT' };
 }
 
 interface Place {

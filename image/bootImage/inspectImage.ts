@@ -1,6 +1,7 @@
 // What `kaal-compose inspect` shows of a boot image: a JSON-shaped summary (header, sections with
 // checksums, bootinfo, untypeds, components and their segments, and, read generically from the PLAN,
 // each component's slots and mappings and the grants) and its text rendering.
+import { createHash } from 'node:crypto';
 import { readImage } from './readImage.js';
 import type { BootImage } from './types.js';
 import { hex, hex8 } from './format.js';
@@ -9,7 +10,10 @@ import { escapeTerminalText } from '../../schema/terminalText.js';
 
 export interface ImageSummary {
   readonly formatVersion: number;
+  /** SHA-256 of the file's bytes: what `sha256sum` and `build` print. */
   readonly sha256: string;
+  /** The header's `sha256` field: SHA-256 of the image with that field zeroed (docs/image-format.md). */
+  readonly headerSha256: string;
   readonly totalSize: number;
   readonly meta: BootImage['meta'];
   /** The signer's key fingerprint when a (verified) signature trailer follows the image, else null. */
@@ -34,16 +38,18 @@ export interface ImageSummary {
 
 /** Reads and checks `bytes` (throws KC60xx diagnostics like `readImage`) and summarizes it. */
 export function inspectImage(bytes: Uint8Array, file?: string): ImageSummary {
-  return summarizeImage(readImage(bytes, file));
+  return summarizeImage(readImage(bytes, file), createHash('sha256').update(bytes).digest('hex'));
 }
 
-export function summarizeImage(image: BootImage): ImageSummary {
+/** `fileSha256`: the SHA-256 of the bytes `image` was read from. */
+export function summarizeImage(image: BootImage, fileSha256: string): ImageSummary {
   const { untypedList: _untypedList, ...bootInfo } = image.bootInfo;
   // The reader returns components in the table order of their sections.
   let component = 0;
   return {
     formatVersion: image.formatVersion,
-    sha256: image.sha256,
+    sha256: fileSha256,
+    headerSha256: image.sha256,
     totalSize: image.totalSize,
     meta: image.meta,
     signer: image.signature?.fingerprint ?? null,
@@ -154,7 +160,8 @@ export function formatImageSummary(summary: ImageSummary): string {
   const out: string[] = [];
   const { meta } = summary;
   out.push(`boot image format ${summary.formatVersion}, ${summary.totalSize} bytes`);
-  out.push(`  sha256    ${summary.sha256}`);
+  out.push(`  sha256    ${summary.sha256} (of the file, as sha256sum and build print it)`);
+  out.push(`  header    sha256 ${summary.headerSha256} (the image with this field zeroed)`);
   out.push(`  system    ${meta.systemName}`);
   out.push(`  platform  ${meta.platformName}`);
   out.push(`  tool      kaal-compose ${meta.toolVersion}`);

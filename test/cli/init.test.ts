@@ -35,6 +35,9 @@ describe('kaal-compose init', () => {
     expect(built.code).toBe(0);
     expect(built.stdout).toMatch(/^wrote demo\.img: \d+ bytes, 1 component, sha256 [0-9a-f]{64}\nwrote report\.html\n$/);
     expect(fs.statSync(path.join(project, 'demo.img')).size).toBeGreaterThan(0);
+    // One name, one meaning: the sha256 build prints is the one inspect prints.
+    const inspected = JSON.parse((await runCli(['inspect', 'demo.img', '--json'], { cwd: project })).stdout) as { sha256: string };
+    expect(built.stdout).toContain(`sha256 ${inspected.sha256}\n`);
 
     if (hasRun) {
       const ran = await runCli(['run', 'demo.img'], { cwd: project });
@@ -71,6 +74,13 @@ describe('kaal-compose init', () => {
     expect(refused.stderr).toContain("error[KC0008]: cannot create a project in 'demo': it is not empty (it has 'main.c')");
     expect(refused.stderr).toContain("= hint: name a new or empty directory, e.g. 'kaal-compose init my-system'");
     expect(fs.readdirSync(path.join(cwd, 'demo'))).toEqual(['main.c']);
+  });
+
+  it("quotes a directory with a space in its 'cd' line", async () => {
+    const cwd = temp({});
+    const created = await runCli(['init', "my demo's"], { cwd });
+    expect(created.code).toBe(0);
+    expect(created.stdout).toContain("next:\n  cd 'my demo'\\''s'\n  npm install\n");
   });
 
   it('is a usage error (exit 2) without a value for --name', async () => {

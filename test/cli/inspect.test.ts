@@ -1,6 +1,7 @@
 // `kaal-compose inspect` run in-process through `main`: exit codes, the text summary, the exact JSON
 // keys, and a message naming the problem for missing, corrupted, truncated and unknown-version images.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -45,7 +46,10 @@ describe('kaal-compose inspect --json', () => {
     expect(code).toBe(1);
     const json = JSON.parse(stdout);
     expect(json.formatVersion).toBe(1);
-    expect(json.sha256).toBe(Buffer.from(image.subarray(32, 64)).toString('hex'));
+    // sha256 is the file's, as build and sha256sum print it; the header's own hash has its own name.
+    expect(json.sha256).toBe(createHash('sha256').update(image).digest('hex'));
+    expect(json.headerSha256).toBe(Buffer.from(image.subarray(32, 64)).toString('hex'));
+    expect(json.headerSha256).not.toBe(json.sha256);
     expect(json.sections).toHaveLength(7);
     const plan = sectionOf(image, Kind.PLAN);
     expect(json.sections[4]).toEqual({ kind: 'PLAN', offset: plan.offset, size: plan.size, alignment: 8, crc32: expect.stringMatching(/^0x[0-9a-f]{8}$/) });
@@ -65,7 +69,7 @@ describe('kaal-compose inspect --json', () => {
 
   it('has exactly the documented keys at the top level and in each entry', async () => {
     const json = JSON.parse((await run('inspect', 'demo.img', '--json')).stdout);
-    expect(Object.keys(json)).toEqual(['formatVersion', 'sha256', 'totalSize', 'meta', 'signer', 'sections', 'bootInfo', 'untyped', 'components', 'plan']);
+    expect(Object.keys(json)).toEqual(['formatVersion', 'sha256', 'headerSha256', 'totalSize', 'meta', 'signer', 'sections', 'bootInfo', 'untyped', 'components', 'plan']);
     expect(Object.keys(json.sections[0])).toEqual(['kind', 'offset', 'size', 'alignment', 'crc32']);
     expect(Object.keys(json.components[0])).toEqual(['name', 'entry', 'segments', 'symbols']);
     expect(Object.keys(json.untyped[0])).toEqual(['slot', 'paddr', 'sizeBits', 'device']);

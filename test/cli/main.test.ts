@@ -2,7 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import { describeUsageFailure } from '../../cli/main.js';
 import { runCli } from '../helpers/cli.js';
-import { repoRoot } from '../helpers/files.js';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { repoRoot, useFiles } from '../helpers/files.js';
+
+const files = useFiles();
 
 const cwd = repoRoot;
 
@@ -42,6 +46,21 @@ describe('main', () => {
     expect(run.stdout).toContain('kaal-compose validate [files..]');
     expect(run.stdout).toContain('kaal-compose schema');
     expect(run.stderr).toBe('');
+  });
+
+  it('--version prints the package version on stdout and exits 0', async () => {
+    const { version } = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+    const run = await runCli(['--version'], { cwd });
+    expect([run.code, run.stdout, run.stderr]).toEqual([0, `${version}\n`, '']);
+  });
+
+  it('several descriptors and none named is a usage error (KC0007, exit 2) for build, plan and export', async () => {
+    const dir = files({ 'a.system.ts': 'export default {};\n', 'b.system.ts': 'export default {};\n' });
+    for (const args of [['build', '-o', 'x.img'], ['plan'], ['export', '--to', 'dot']]) {
+      const run = await runCli(args, { cwd: dir });
+      expect(run.stderr).toContain("error[KC0007]: more than one system descriptor in");
+      expect(run.code).toBe(2);
+    }
   });
 
   it('usage diagnostics are never coloured without a TTY or with NO_COLOR', async () => {

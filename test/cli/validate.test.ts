@@ -34,11 +34,24 @@ describe('kaal-compose validate', () => {
     );
   });
 
-  it('exits 1 when nothing matches (KC0003) and 2 for a bad option', async () => {
+  it('exits 0 saying so when there is no descriptor at all (no argument), in every format', async () => {
     const cwd = files({ 'readme.md': '' });
     const none = await runCli(['validate'], { cwd });
+    expect([none.code, none.stdout, none.stderr]).toEqual([0, "no system descriptors here (none matches '**/*.system.{ts,mts,js,mjs,json}'): nothing to validate\n", '']);
+    const json = await runCli(['validate', '--format', 'json'], { cwd });
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual({ files: [], summary: { files: 0, errors: 0, warnings: 0 } });
+    const sarif = await runCli(['validate', '--format', 'sarif'], { cwd });
+    expect(sarif.code).toBe(0);
+    expect((JSON.parse(sarif.stdout) as { runs: { results: unknown[] }[] }).runs[0]!.results).toEqual([]);
+  });
+
+  it('exits 1 when a named pattern matches nothing (KC0003, without a "0 of 0" count) and 2 for a bad option', async () => {
+    const cwd = files({ 'readme.md': '' });
+    const none = await runCli(['validate', 'src/*.system.ts'], { cwd });
     expect(none.code).toBe(1);
-    expect(none.stderr).toContain("error[KC0003]: no system descriptor matches '**/*.system.{ts,mts,js,mjs,json}'");
+    expect(none.stderr).toContain("error[KC0003]: no system descriptor matches 'src/*.system.ts'");
+    expect(none.stderr).not.toContain('0 of 0');
     expect((await runCli(['validate', '--nope'], { cwd })).code).toBe(2);
   });
 
@@ -102,7 +115,7 @@ describe('kaal-compose validate', () => {
         id: 'KC1006',
         name: 'OutOfRange',
         shortDescription: { text: "'{property}' must be {constraint}, got '{value}'" },
-        helpUri: 'docs/diagnostics.md#kc1006',
+        helpUri: 'https://github.com/kaal-project/kaal-compose/blob/main/docs/diagnostics.md#kc1006',
         defaultConfiguration: { level: 'error' },
       },
     ]);

@@ -3,11 +3,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it, expect } from 'vitest';
-import { initProject, projectFiles, systemNameFor } from '../../compiler/init.js';
-import { useFiles } from '../helpers/files.js';
+import { initProject, kaalComposeDependency, projectFiles, systemNameFor } from '../../compiler/init.js';
+import { repoRoot, useFiles } from '../helpers/files.js';
 
 describe('projectFiles', () => {
-  const files = projectFiles('blinky', '1.2.3');
+  const files = projectFiles('blinky', '^1.2.3');
   const byPath = new Map(files.map((f) => [f.path, f.text]));
 
   it('makes a descriptor, one C component, a README, package.json and .gitignore', () => {
@@ -39,8 +39,21 @@ describe('projectFiles', () => {
   });
 
   it('lower-cases the npm package name but keeps the system name', () => {
-    const manifest = JSON.parse(projectFiles('MySystem', '0.1.0').find((f) => f.path === 'package.json')!.text) as { name: string };
+    const manifest = JSON.parse(projectFiles('MySystem', '^0.1.0').find((f) => f.path === 'package.json')!.text) as { name: string };
     expect(manifest.name).toBe('mysystem');
+  });
+});
+
+describe('kaalComposeDependency', () => {
+  it('names an installed package by its version range and anything else by its folder', () => {
+    expect(kaalComposeDependency('/home/me/proj/node_modules/kaal-compose', '0.1.0')).toBe('^0.1.0');
+    expect(kaalComposeDependency('/home/me/src/kaal compose', '0.1.0')).toBe('file:/home/me/src/kaal compose');
+    expect(kaalComposeDependency('/home/me/node_modules_old/kaal-compose', '0.1.0')).toBe('file:/home/me/node_modules_old/kaal-compose');
+  });
+
+  it('keeps a path JSON-escaped in package.json', () => {
+    const manifest = JSON.parse(projectFiles('x', 'file:/a "b"/c').find((f) => f.path === 'package.json')!.text) as { devDependencies: Record<string, string> };
+    expect(manifest.devDependencies).toEqual({ 'kaal-compose': 'file:/a "b"/c' });
   });
 });
 
@@ -62,6 +75,13 @@ describe('initProject', () => {
     expect(result.diagnostics).toEqual([]);
     expect(result.name).toBe('demo');
     expect(fs.readdirSync(path.join(cwd, 'a/b/demo')).sort()).toEqual(['.gitignore', 'README.md', 'demo.system.ts', 'hello.c', 'package.json']);
+  });
+
+  it('makes the project depend on the kaal-compose it runs from (here: this clone, by path)', () => {
+    const cwd = temp({});
+    initProject({ cwd, dir: 'p' });
+    const manifest = JSON.parse(fs.readFileSync(path.join(cwd, 'p/package.json'), 'utf8')) as { devDependencies: Record<string, string> };
+    expect(manifest.devDependencies).toEqual({ 'kaal-compose': `file:${path.resolve(repoRoot)}` });
   });
 
   it('refuses a directory that is not empty with KC0008 naming an entry, and writes nothing', () => {
