@@ -3,13 +3,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.js';
 import { compileWithDtc } from '../image/fdt/corpus.js';
+import { corpusPath } from '../helpers/corpus.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const corpusDts = path.resolve(repoRoot, '../shared/corpus/dts');
+const corpusDts = corpusPath('dts');
 
 let tempDir: string;
 let virtDtb: Uint8Array;

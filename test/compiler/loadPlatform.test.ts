@@ -8,9 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundledPlatformsDir, loadPlatform, readDeviceTree } from '../../compiler/loadPlatform.js';
 import { DiagnosticError } from '../../schema/diagnostics.js';
 import { compileWithDtc } from '../image/fdt/corpus.js';
+import { corpusPath } from '../helpers/corpus.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const corpusDts = path.resolve(repoRoot, '../shared/corpus/dts');
+const corpusDts = corpusPath('dts');
 
 let tempDir: string;
 beforeAll(() => {

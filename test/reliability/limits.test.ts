@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { repoRoot } from './exampleCopy.js';
+import { corpusPath } from '../helpers/corpus.js';
 
 describe('input size limits', () => {
   let dir: string;
@@ -110,7 +111,7 @@ describe('the instruction limit', () => {
 });
 
 describe('the emulated RAM limit (--max-ram)', () => {
-  const qemuVirt32 = path.join(repoRoot, '../shared/corpus/dts/generated/qemu-riscv-virt32.dts');
+  const qemuVirt32 = corpusPath('dts/generated/qemu-riscv-virt32.dts');
   const helloElf = path.join(repoRoot, 'fixtures/machine/elf/hello.elf');
   let dir: string;
   beforeAll(async () => {

@@ -15,6 +15,7 @@ import { exportSystem, type ExportInput } from '../../../compiler/export/index.j
 import { parseXml, type XmlElement } from '../../../compiler/microkit/xmlTree.js';
 import { importSdf } from '../../../compiler/microkit/importSdf.js';
 import { convertSdfFile } from '../../../compiler/microkit/convertSdfFile.js';
+import { corpusPath } from '../../helpers/corpus.js';
 
 const examples = ['hello', 'uart-echo', 'ping-pong', 'timer', 'fault'];
 
@@ -123,7 +124,7 @@ describe.each(examples)('export of %s', (example) => {
 });
 
 describe('a Microkit example imported and exported again', () => {
-  const sdfDir = path.resolve(repoRoot, '../shared/corpus/microkit-sdf');
+  const sdfDir = corpusPath('microkit-sdf');
   it.each(['hello.system', 'hierarchy.system', 'passive_server.system', 'rust.system'])('%s describes the same system', async (name) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kc-roundtrip-'));
     try {

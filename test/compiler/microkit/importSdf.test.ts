@@ -11,8 +11,9 @@ import { importSdf } from '../../../compiler/microkit/importSdf.js';
 import { loadPlatform } from '../../../compiler/loadPlatform.js';
 import { validateFiles } from '../../../compiler/validate.js';
 import { nodeHost } from '../../../compiler/host.js';
+import { corpusPath } from '../../helpers/corpus.js';
 
-const sdfDir = path.resolve(repoRoot, '../shared/corpus/microkit-sdf');
+const sdfDir = corpusPath('microkit-sdf');
 
 /** Every corpus file with the error codes it must produce (empty: converts and validates). */
 const expectedErrors: Readonly<Record<string, readonly string[]>> = {

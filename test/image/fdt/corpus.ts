@@ -4,10 +4,10 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { corpusPath } from '../../helpers/corpus.js';
 
-/** `/work/shared/corpus/dts` from the repository root (`shared/` sits next to the repo). */
-export const corpusDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../shared/corpus/dts');
+/** `shared/corpus/dts` beside the repository (test/helpers/corpus.ts). */
+export const corpusDir = corpusPath('dts');
 
 export interface CorpusTree {
   /** `rpi4`, `generated/qemu-riscv-virt32`, `spike32+overlay-spike`. */

@@ -11,6 +11,7 @@ import { decodeFdt, encodeFdt, type FdtNode } from '../../../image/fdt/index.js'
 import { DiagnosticError } from '../../../schema/diagnostics.js';
 import { UART_IER, UART_IER_RDI, UART_RBR } from '../../../runtime/machine/devices/ns16550a.js';
 import { PLIC_CONTEXT_BASE, PLIC_CONTEXT_CLAIM, PLIC_CONTEXT_STRIDE, PLIC_ENABLE_BASE, PLIC_ENABLE_STRIDE } from '../../../runtime/machine/devices/sifivePlic.js';
+import { corpusPath } from '../../helpers/corpus.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const bundledDtb = fs.readFileSync(path.join(repoRoot, 'fixtures/platforms/kaal-virt-rv32.dtb'));
@@ -246,7 +247,7 @@ describe('createMachine with other device trees', () => {
   it("builds QEMU's own virt DTB: RAM capped with KC7809, virtio and flash inert, the same models", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kaal-machine-virt-'));
     try {
-      const dts = path.resolve(repoRoot, '../shared/corpus/dts/generated/qemu-riscv-virt32.dts');
+      const dts = corpusPath('dts/generated/qemu-riscv-virt32.dts');
       const dtbPath = path.join(dir, 'virt.dtb');
       execFileSync('dtc', ['-q', '-I', 'dts', '-O', 'dtb', '-o', dtbPath, dts]);
       const { machine } = recordingMachine({ dtb: fs.readFileSync(dtbPath) });
