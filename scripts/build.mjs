@@ -78,7 +78,7 @@ async function build(digest) {
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const ifStale = process.argv.includes('--if-stale');
   const digest = inputsDigest();
-  if (process.env.npm_command === 'exec') {
+  if (process.env.npm_command === 'exec' && process.env.npm_lifecycle_event === 'prepare') {
     if (builtDigest() !== digest) process.stderr.write("kaal-compose: dist is older than the sources; run 'npm run build'\n");
   } else if (!ifStale || builtDigest() !== digest) {
     try {
