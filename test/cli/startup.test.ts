@@ -163,4 +163,17 @@ describe.skipIf(!fs.existsSync(bin))('the bundled executable', () => {
     expect(build.status).toBe(0);
     expect(kaalCompose(['run', 'rebuilt.img'], cwd).stdout).toContain("hello, world from 'hello'");
   });
+
+  it('npx kaal-compose in the clone runs the built dist and does not rebuild it', () => {
+    // npm links the clone into a fresh npx cache and runs its prepare script: scripts/build.mjs
+    // builds nothing there. Without npm's variables from the command that started vitest.
+    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name)));
+    const stamp = path.join(repoRoot, 'dist/.inputs-sha256');
+    const before = fs.statSync(stamp);
+    const run = spawnSync('npx', ['kaal-compose', '--version'], { cwd: repoRoot, env: { ...env, npm_config_cache: files({}), npm_config_update_notifier: 'false' }, encoding: 'utf8' });
+    expect(run.stdout).toBe(`${packageVersion}\n`);
+    expect(run.status).toBe(0);
+    const after = fs.statSync(stamp);
+    expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
+  });
 });
