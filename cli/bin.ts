@@ -5,8 +5,9 @@ import { ExitCode } from './exitCodes.js';
 import { main } from './main.js';
 import { printDiagnostics } from './report/index.js';
 import { D, createDiagnostic } from '../schema/diagnostics.js';
+import { processStdin } from './readInput.js';
 
-const io = { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env };
+const io = { stdin: processStdin(), stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env };
 let settled = false;
 
 function internalError(message: string): void {

@@ -7,7 +7,19 @@ export interface OutputStream {
   readonly isTTY?: boolean;
 }
 
+/** The process's standard input, as commands that take input (run) see it. */
+export interface InputStream {
+  /** A terminal (an interactive console), rather than a pipe, a file or nothing. */
+  readonly isTTY?: boolean;
+  /** Whether it is a pipe (or socket) or a regular file: input that ends, which `run` reads without being asked. */
+  readonly isPipeOrFile: boolean;
+  /** Reads it to its end; throws KC0009 past `limit` bytes. */
+  readAll(limit: number): Uint8Array;
+}
+
 export interface CliIo {
+  /** Absent when the command runs without one (in-process tests). */
+  readonly stdin?: InputStream;
   readonly stdout: OutputStream;
   readonly stderr: OutputStream;
   readonly cwd: string;

@@ -7,6 +7,7 @@ import type { KeyObject } from 'node:crypto';
 import { D, fail } from '../schema/diagnostics.js';
 import { INPUT_SIZE_LIMITS, type InputKind } from '../image/inputLimits.js';
 import { describeFsError } from '../compiler/host.js';
+import type { InputStream } from './context.js';
 
 /** The yargs option every command reading such files offers. */
 export const maxInputSizeOption = {
@@ -40,4 +41,40 @@ export function readInputFile(cwd: string, file: string, kind: InputKind, limit:
     throw fail(D.fileNotFound, { file, reason: describeFsError(error) }, { file });
   }
   throw fail(D.inputTooLarge, { file, size, limit, kind: `${/^[AEIOU]/.test(kind) ? 'an' : 'a'} ${kind}` }, { file });
+}
+
+/** The process's stdin (fd 0) as `CliIo.stdin`: what it is, and its bytes read to the end in chunks. */
+export function processStdin(): InputStream {
+  const kind = (() => {
+    try {
+      return fs.fstatSync(0);
+    } catch {
+      return null;
+    }
+  })();
+  return {
+    isTTY: process.stdin.isTTY === true,
+    // A child process's piped stdin is a socket pair under libuv, a shell's a FIFO.
+    isPipeOrFile: kind !== null && (kind.isFIFO() || kind.isSocket() || kind.isFile()),
+    readAll(limit) {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const chunk = Buffer.alloc(64 * 1024);
+      for (;;) {
+        let n: number;
+        try {
+          n = fs.readSync(0, chunk, 0, chunk.length, null);
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code === 'EAGAIN') continue;
+          if ((error as NodeJS.ErrnoException).code === 'EOF') break;
+          throw fail(D.fileNotFound, { file: '-', reason: describeFsError(error) });
+        }
+        if (n === 0) break;
+        size += n;
+        if (size > limit) throw fail(D.inputTooLarge, { file: '-', size, limit, kind: 'a stdin file' });
+        chunks.push(Buffer.from(chunk.subarray(0, n)));
+      }
+      return new Uint8Array(Buffer.concat(chunks));
+    },
+  };
 }

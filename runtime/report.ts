@@ -5,11 +5,15 @@ import type { BootedSystem } from './boot/index.js';
 import type { TcbObject } from './kernel/objects.js';
 import type { FaultRecord, RunOutcome, RunResult, Violation } from './run.js';
 
-/** Exit codes of `kaal-compose run` (README "Exit codes of run"). */
+/**
+ * Exit codes of `kaal-compose run` (README "Exit codes of run"): one per outcome, none shared. The
+ * program's own failure code is not the exit code (it would collide with these for 1..6): it is in
+ * KC7043 and the report's `powerOff.code`.
+ */
 export const RunExitCode = {
   /** Powered off through the test device with the pass code. */
   pass: 0,
-  /** A bad image or a refused boot (diagnostics printed); also a fail power-off with code 0. */
+  /** A bad image or a refused boot (diagnostics printed). */
   badImage: 1,
   usage: 2,
   /** --max-instructions reached. */
@@ -20,6 +24,8 @@ export const RunExitCode = {
   reset: 5,
   /** Every thread blocked and no interrupt could arrive. */
   deadlock: 6,
+  /** Powered off through the test device with a failure code (any code, 0 included). */
+  failedPowerOff: 7,
   internal: 70,
 } as const;
 
@@ -63,7 +69,7 @@ export function runExitCode(result: RunResult, failOnFault: boolean): number {
   switch (result.outcome) {
     case 'poweroff':
       if (result.powerOffKind === 'reset') return RunExitCode.reset;
-      if (result.powerOffKind === 'fail') return result.powerOffCode === 0 ? RunExitCode.badImage : result.powerOffCode;
+      if (result.powerOffKind === 'fail') return RunExitCode.failedPowerOff;
       return RunExitCode.pass;
     case 'limit':
       return RunExitCode.limit;

@@ -9,6 +9,8 @@ import { printDiagnostics } from '../report/index.js';
 import { D, createDiagnostic, type Diagnostic } from '../../schema/diagnostics.js';
 import { escapeTerminalText } from '../../schema/terminalText.js';
 import { maxInputSizeOption, readInputFile, readKeys, trustKeyOption } from '../readInput.js';
+import { INPUT_SIZE_LIMITS } from '../../image/inputLimits.js';
+import type { CliIo } from '../context.js';
 import { maxRamOption, maxRamProblem } from '../maxRam.js';
 import { lineBufferedOutput } from '../uartOutput.js';
 
@@ -25,9 +27,9 @@ interface RunArgs {
 }
 
 const EPILOG = [
-  'Exit codes: 0 powered off with the pass code; N the code of a failing power-off (1 when it is 0);',
-  '1 a bad image or a refused boot; 2 usage; 3 the instruction limit; 4 a component faulted and',
-  '--fail-on-fault was given; 5 a reset request; 6 deadlock; 70 internal error.',
+  'Exit codes: 0 powered off with the pass code; 1 a bad image or a refused boot; 2 usage; 3 the',
+  'instruction limit; 4 a component faulted and --fail-on-fault was given; 5 a reset request;',
+  "6 deadlock; 7 powered off with a failure code (the code is in KC7043 and the report); 70 internal error.",
 ].join('\n');
 
 const runCommand: CommandFactory = (context) => ({
@@ -37,7 +39,7 @@ const runCommand: CommandFactory = (context) => ({
     yargs
       .positional('image', { type: 'string', demandOption: true, describe: 'a boot image written by kaal-compose build' })
       .option('max-instructions', { type: 'number', default: 1_000_000_000, describe: 'stop (exit 3) after this many instructions' })
-      .option('stdin', { type: 'string', describe: 'a file whose bytes the console UART receives' })
+      .option('stdin', { type: 'string', requiresArg: true, describe: "a file whose bytes the console UART receives ('-': standard input; a pipe or file on stdin is read without it)" })
       .option('trace', { type: 'boolean', default: false, describe: 'print system calls, IPC, interrupts and faults (stderr)' })
       .option('report', { type: 'string', describe: 'write the JSON run report to this file' })
       .option('fail-on-fault', { type: 'boolean', default: false, describe: 'exit 4 when any component faulted' })
@@ -61,7 +63,7 @@ const runCommand: CommandFactory = (context) => ({
       return;
     }
     const bytes = readInputFile(io.cwd, args.image, 'boot image', args.maxInputSize);
-    const stdin = args.stdin === undefined ? undefined : readInputFile(io.cwd, args.stdin, 'stdin file', args.maxInputSize);
+    const stdin = consoleInput(io, args);
     const { runImage } = await import('../../runtime/run.js');
     const trustedKeys = await readKeys(io.cwd, args.trustKey ?? [], 'public');
     const uart = lineBufferedOutput(io.stdout);
@@ -91,5 +93,13 @@ const runCommand: CommandFactory = (context) => ({
     context.exitCode = result.exitCode;
   },
 });
+
+/** What the console UART receives: `--stdin file`, `--stdin -` (standard input), else stdin when it is a pipe or a file. */
+function consoleInput(io: CliIo, args: RunArgs): Uint8Array | undefined {
+  const limit = args.maxInputSize ?? INPUT_SIZE_LIMITS['stdin file'];
+  if (args.stdin === '-') return io.stdin?.readAll(limit) ?? new Uint8Array(0);
+  if (args.stdin !== undefined) return readInputFile(io.cwd, args.stdin, 'stdin file', limit);
+  return io.stdin?.isPipeOrFile ? io.stdin.readAll(limit) : undefined;
+}
 
 export default runCommand;

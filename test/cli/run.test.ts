@@ -4,12 +4,24 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { main } from '../../cli/main.js';
+import type { InputStream } from '../../cli/context.js';
 import { exampleImage, withPlan } from '../runtime/exampleImages.js';
 
 let dir = '';
+const bin = path.join(import.meta.dirname, '../../dist/cli/launch.js');
+
+/** A stdin that is a pipe holding `text` (or, with `tty`, a terminal). */
+function fakeStdin(text: string, tty = false): InputStream {
+  return { isTTY: tty, isPipeOrFile: !tty, readAll: () => new TextEncoder().encode(text) };
+}
 
 async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return cliWith(undefined, ...argv);
+}
+
+async function cliWith(stdin: InputStream | undefined, ...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   const text = (s: string | Uint8Array): string => (typeof s === 'string' ? s : Buffer.from(s).toString('latin1'));
@@ -18,6 +30,7 @@ async function cli(...argv: string[]): Promise<{ code: number; stdout: string; s
     stderr: { write: (s: string | Uint8Array) => void (stderr += text(s)) },
     cwd: dir,
     env: { NO_COLOR: '1' },
+    ...(stdin ? { stdin } : {}),
   };
   const code = await main(argv, io);
   return { code, stdout, stderr };
@@ -57,6 +70,25 @@ describe('kaal-compose run', () => {
     const { code, stdout } = await cli('run', 'echo.bin', '--stdin', 'input.txt');
     expect(stdout).toContain('ONE\nTWO\n');
     expect(code).toBe(0);
+  });
+
+  it('reads piped stdin without --stdin, and --stdin - reads stdin', async () => {
+    const piped = await cliWith(fakeStdin('piped\n\x04'), 'run', 'echo.bin');
+    expect(piped.stdout).toContain('PIPED\n');
+    expect(piped.code).toBe(0);
+    const dash = await cliWith(fakeStdin('dash\n\x04'), 'run', 'echo.bin', '--stdin', '-');
+    expect(dash.stdout).toContain('DASH\n');
+    expect(dash.code).toBe(0);
+    // A file given with --stdin wins over a pipe.
+    expect((await cliWith(fakeStdin('no\n\x04'), 'run', 'echo.bin', '--stdin', 'input.txt')).stdout).toContain('ONE\nTWO\n');
+  });
+
+  it.skipIf(!fs.existsSync(bin))('the executable reads a real pipe (and --stdin -)', () => {
+    for (const extra of [[], ['--stdin', '-']]) {
+      const run = spawnSync(process.execPath, [bin, 'run', 'echo.bin', ...extra], { cwd: dir, input: 'through a pipe\n\x04', encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+      expect(run.stdout).toContain('THROUGH A PIPE\n');
+      expect(run.status).toBe(0);
+    }
   });
 
   it('--fail-on-fault exits 4 and the fault is named on stderr', async () => {

@@ -116,16 +116,22 @@ describe('kaal-compose run: the examples under the kernel', () => {
     expect(a.trace.some((l) => /syscall Call/.test(l))).toBe(true);
   });
 
-  it('a failing power-off exits with the program code; a reset request exits 5', async () => {
+  it('a failing power-off exits 7 whatever its code (3 would be the limit); a reset request exits 5', async () => {
     const hello = await exampleImage('hello');
     const plan = readImage(hello).plan as unknown as Plan;
     const vaddr = plan.grants.find((g) => g.device === '/soc/test@100000')!.vaddr;
     expect(vaddr).toBe(0x6000_1000);
     // lui t0, 0x60001; lui t1, 0x93; addi t1, t1, 0x333; sw t1, 0(t0); j .   (0x3333 | 9 << 16: fail, code 9)
     const fail = run(withCode(hello, 'hello', [0x600012b7, 0x00093337, 0x33330313, 0x0062a023, 0x0000006f]));
-    expect(fail.exitCode).toBe(9);
-    expect(fail.report).toMatchObject({ outcome: 'poweroff', powerOff: { kind: 'fail', code: 9 } });
+    expect(fail.exitCode).toBe(7);
+    expect(fail.report).toMatchObject({ outcome: 'poweroff', exitCode: 7, powerOff: { kind: 'fail', code: 9 } });
     expect(fail.diagnostics.map((d) => d.code)).toEqual(['KC7043']);
+    // Codes that were exit codes of other outcomes before: 3 (limit), 1 (bad image), 0 (was 1 too).
+    // lui t1, 0x33; addi t1, t1, 0x333 (0x3333 | 3 << 16); lui t1, 0x3; addi t1, t1, 0x333 (code 0)
+    for (const [hi, code] of [[0x00033337, 3], [0x00013337, 1], [0x00003337, 0]] as const) {
+      const failed = run(withCode(hello, 'hello', [0x600012b7, hi, 0x33330313, 0x0062a023, 0x0000006f]));
+      expect([failed.exitCode, failed.report!.powerOff]).toEqual([7, { kind: 'fail', code }]);
+    }
     // lui t1, 0x7; addi t1, t1, 0x777 (0x7777: reset)
     const reset = run(withCode(hello, 'hello', [0x600012b7, 0x00007337, 0x77730313, 0x0062a023, 0x0000006f]));
     expect(reset.exitCode).toBe(5);
