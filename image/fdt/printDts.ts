@@ -47,7 +47,7 @@ function printNode(node: FdtNode, path: string, depth: number, context: PrintCon
   // Names are raw bytes of the blob (values are quoted with C escapes): escaped for the terminal.
   context.lines.push(`${indent}${prefix}${depth === 0 ? '/' : escapeTerminalText(node.name)} {`);
   for (const property of node.properties) {
-    const value = formatReference(property.name, property.value, context.byPhandle) ?? formatValue(property.value);
+    const value = formatReference(property.name, property.value, context.byPhandle) ?? formatValue(property.value, property.name);
     context.lines.push(`${indent}\t${escapeTerminalText(property.name)}${value === '' ? '' : ` = ${value}`};`);
   }
   for (const child of node.children) {
@@ -102,8 +102,38 @@ function isStringByte(byte: number): boolean {
   return (byte >= 0x20 && byte < 0x7f) || byte === 0 || (byte >= 0x07 && byte <= 0x0d);
 }
 
-/** `''` for an empty value; otherwise strings, `<cells>` or `[bytes]` as dtc would guess. */
-export function formatValue(value: Uint8Array): string {
+/**
+ * Properties whose type the Devicetree specification (v0.4, chapters 2.3 and 3) or a binding every
+ * tree of the corpus uses fixes: printed as that type whatever their bytes look like. dtc guesses
+ * from the bytes only, so `clock-frequency = <0x384000>` (00 38 40 00) comes out `"\08@"` and
+ * `bootargs = ""` as `[00]`.
+ */
+const STRING_PROPERTIES: ReadonlySet<string> = new Set([
+  'compatible', 'model', 'status', 'name', 'device_type', 'bootargs', 'stdout-path', 'stdin-path',
+  'linux,stdout-path', 'enable-method', 'mmu-type', 'riscv,isa', 'riscv,isa-base', 'riscv,isa-extensions',
+  'label', 'clock-output-names', 'phy-mode', 'phy-connection-type', 'dr_mode', 'method', 'entry-method',
+]);
+const CELL_PROPERTIES: ReadonlySet<string> = new Set([
+  'reg', 'ranges', 'dma-ranges', 'phandle', 'linux,phandle', 'virtual-reg', 'interrupts', 'interrupt-parent',
+  'interrupts-extended', 'interrupt-map', 'interrupt-map-mask', 'clocks', 'resets', 'power-domains',
+  'reg-shift', 'reg-io-width', 'current-speed', 'cpu', 'next-level-cache', 'riscv,ndev', 'msi-parent',
+  'cache-size', 'cache-sets', 'cache-block-size', 'cache-line-size', 'cache-level', 'i-cache-size',
+  'i-cache-sets', 'i-cache-block-size', 'i-cache-line-size', 'd-cache-size', 'd-cache-sets',
+  'd-cache-block-size', 'd-cache-line-size', 'tlb-split', 'd-tlb-size', 'd-tlb-sets', 'i-tlb-size', 'i-tlb-sets',
+]);
+
+/** 'string', 'cells' or undefined (guess from the bytes) for a property named `name`. */
+export function propertyType(name: string): 'string' | 'cells' | undefined {
+  if (STRING_PROPERTIES.has(name) || name.endsWith('-names')) return 'string';
+  if (CELL_PROPERTIES.has(name) || name.startsWith('#') || name.endsWith('-frequency') || name.endsWith('-cells')) return 'cells';
+  return undefined;
+}
+
+/**
+ * `''` for an empty value; otherwise strings, `<cells>` or `[bytes]`: the type the property's name
+ * fixes (`propertyType`) when the bytes fit it, else as dtc would guess.
+ */
+export function formatValue(value: Uint8Array, name = ''): string {
   const length = value.byteLength;
   if (length === 0) return '';
   let nul = 0;
@@ -112,16 +142,19 @@ export function formatValue(value: Uint8Array): string {
     if (byte === 0) nul++;
     if (!isStringByte(byte)) notString++;
   }
-  if (value[length - 1] === 0 && notString === 0 && nul <= length - nul) {
+  const known = propertyType(name);
+  const stringsFit = value[length - 1] === 0 && notString === 0;
+  if (known === 'string' && stringsFit) return stringsOf(value).map(quote).join(', ');
+  if (known === 'cells' && length % 4 === 0) return formatCells(value);
+  if (stringsFit && nul <= length - nul) {
     return stringsOf(value).map(quote).join(', ');
   }
-  if (length % 4 === 0) {
-    const view = new DataView(value.buffer, value.byteOffset, length);
-    const cells: string[] = [];
-    for (let offset = 0; offset < length; offset += 4) cells.push(`0x${view.getUint32(offset).toString(16)}`);
-    return `<${cells.join(' ')}>`;
-  }
+  if (length % 4 === 0) return formatCells(value);
   return `[${Array.from(value, (b) => b.toString(16).padStart(2, '0')).join(' ')}]`;
+}
+
+function formatCells(value: Uint8Array): string {
+  return `<${cellsOf(value).map((c) => `0x${c.toString(16)}`).join(' ')}>`;
 }
 
 const ESCAPES: Record<string, string> = {

@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeFdt } from '../../../image/fdt/decodeFdt.js';
 import { encodeFdt } from '../../../image/fdt/encodeFdt.js';
-import { formatValue, printDts } from '../../../image/fdt/printDts.js';
+import { formatValue, printDts, propertyType } from '../../../image/fdt/printDts.js';
+import type { FdtNode } from '../../../image/fdt/fdtTree.js';
 import { compileCorpus, compileWithDtc } from './corpus.js';
 
 let corpus: ReturnType<typeof compileCorpus>;
@@ -28,6 +29,41 @@ describe('printDts', () => {
     }
     expect(corpus.trees.length).toBe(24);
     expect(mismatched).toEqual([]);
+  });
+
+  it('prints every property of a known type as that type (the DT spec fixes it, not the bytes), for every corpus tree', () => {
+    const wrong: string[] = [];
+    let typed = 0;
+    const visit = (tree: string, node: FdtNode): void => {
+      for (const property of node.properties) {
+        const type = propertyType(property.name);
+        const v = property.value;
+        // Only values whose bytes fit the type (hifive's clock-names lacks its final NUL).
+        const fits = type === 'string' ? v.length > 0 && v[v.length - 1] === 0 && v.every((b) => b === 0 || (b >= 0x20 && b < 0x7f)) : v.length > 0 && v.length % 4 === 0;
+        if (type === undefined || !fits) continue;
+        typed++;
+        const printed = formatValue(property.value, property.name);
+        const ok = type === 'string' ? printed.startsWith('"') : printed.startsWith('<');
+        if (!ok) wrong.push(`${tree}: ${property.name} = ${printed}`);
+      }
+      for (const child of node.children) visit(tree, child);
+    };
+    for (const tree of corpus.trees) visit(tree.name, decodeFdt(tree.dtb).root);
+    expect(typed).toBeGreaterThan(1000);
+    expect(wrong).toEqual([]);
+  });
+
+  it("prints spike32's clock-frequency as cells and an empty bootargs as a string (dtc's guess gets both wrong)", () => {
+    const spike = corpus.trees.find((t) => t.name === 'spike32')!;
+    const dts = printDts(decodeFdt(spike.dtb));
+    expect(dts).toContain('\t\tbootargs = "";\n');
+    expect(dts).toContain('clock-frequency = <0x384000>;');
+    expect(formatValue(bytes(0, 0x38, 0x40, 0), 'clock-frequency')).toBe('<0x384000>');
+    expect(formatValue(bytes(0, 0x38, 0x40, 0))).toBe('"", "8@"');
+    expect(formatValue(bytes(0), 'bootargs')).toBe('""');
+    // Bytes that do not fit the type fall back to the guess (and still round-trip).
+    expect(formatValue(bytes(1, 2, 3), 'reg')).toBe('[01 02 03]');
+    expect(formatValue(bytes(0xff, 0), 'model')).toBe('[ff 00]');
   });
 
   it('prints memory reservations as /memreserve/ lines', () => {
