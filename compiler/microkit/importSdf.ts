@@ -5,6 +5,7 @@ import { D, DiagnosticBag, type Diagnostic, type DiagnosticLocation } from '../.
 import type { SystemDescriptor } from '../../schema/descriptor.js';
 import type { Platform, PlatformDevice } from '../../image/platformModel.js';
 import { parseXml, type XmlAttribute, type XmlElement } from './xmlTree.js';
+import { MAX_CHANNEL_ID } from '../../schema/abi.js';
 
 type MutableComponent = {
   name: string;
@@ -317,6 +318,7 @@ class SdfConverter {
     const ordered = ['r', 'w', 'x'].filter((p) => perms.includes(p)).join('');
     const device = this.#deviceRegions.get(mr.value);
     if (device) {
+      this.#drop(element, 'setvar_vaddr', "a device window's address is the generated constant 'KAAL_MMIO_<NAME>_VADDR'");
       // A region covering the device's whole window grants it all; a part of it, just that range.
       const whole = device.device.reg.some((r) => device.paddr <= r.base && device.paddr + device.size >= r.base + r.size);
       component.devices.push({
@@ -341,9 +343,9 @@ class SdfConverter {
     const irqAttribute = this.#required(element, 'irq');
     const irq = this.#number(element, irqAttribute);
     const id = this.#number(element, this.#required(element, 'id'));
-    this.#drop(element, 'trigger', 'the PLIC decides the trigger mode');
+    this.#drop(element, 'trigger', "the trigger mode is the interrupt controller's, from the device tree");
     this.#drop(element, 'setvar_id', "the channel id is the generated constant 'KAAL_IRQ_CH_<DEVICE>'");
-    if (irq === undefined || id === undefined) return;
+    if (irq === undefined || id === undefined || !this.#channelIdFits(element, id, component.name)) return;
     const device = this.platform.devices.find((d) => d.interrupts.includes(irq) && !d.isInterruptController);
     if (!device) {
       this.bag.add(
@@ -356,6 +358,13 @@ class SdfConverter {
     const existing = component.devices.find((g) => g.device === device.path);
     if (existing) existing.irq = { channel: id, numbers: [irq] };
     else component.devices.push({ device: device.path, mmio: false, irq: { channel: id, numbers: [irq] } });
+  }
+
+  /** Microkit channel ids go to 62; ours to MAX_CHANNEL_ID (a badge bit each): KC8100 at the id. */
+  #channelIdFits(element: XmlElement, id: number, pd: string): boolean {
+    if (id <= MAX_CHANNEL_ID) return true;
+    this.bag.add(D.sdfChannelIdTooLarge, { id, pd, max: MAX_CHANNEL_ID }, this.#loc(this.#attribute(element, 'id')!.span));
+    return false;
   }
 
   #channel(element: XmlElement): void {
@@ -377,6 +386,8 @@ class SdfConverter {
       };
     }) as [EndInfo, EndInfo];
     if (a.pd === undefined || b.pd === undefined || a.id === undefined || b.id === undefined) return;
+    const fits = ends.map((end, i) => this.#channelIdFits(end, [a, b][i]!.id!, [a, b][i]!.pd!));
+    if (!fits.every(Boolean)) return;
     if (a.pp && b.pp) {
       this.bag.add(D.sdfBothEndsPpc, { a: a.pd, b: b.pd }, this.#loc(element.span));
       return;

@@ -49,4 +49,10 @@ export const interopDiagnostics = {
     'split the region so that each maps one device window',
   ),
   sdfBothEndsPpc: diagnostic('KC8017', 'error', "both ends of the channel between '{a}' and '{b}' have pp=\"true\""),
+  sdfChannelIdTooLarge: diagnostic(
+    'KC8100',
+    'error',
+    "channel id {id} of '{pd}' is above {max}, the largest channel id of a kaal-compose component",
+    'a channel is one bit of a 28-bit notification badge here (docs/slot-layout.md), Microkit allows up to 62; renumber the ids of this protection domain from 0',
+  ),
 } as const;
