@@ -49,6 +49,16 @@ export interface GrantReport {
   readonly acks: number;
 }
 
+/** What the run wrote and read on the console (UTF-8 decoded; bytes that are not UTF-8 become U+FFFD). */
+export interface ConsoleReport {
+  /** Everything the console UART transmitted, in order. */
+  readonly output: string;
+  /** Per component (sorted by name): what it wrote to the UART and through seL4_DebugPutChar. */
+  readonly components: readonly { readonly name: string; readonly uart: string; readonly debugPutChar: string }[];
+  /** Bytes given as input (--stdin, a pipe) and how many of them the UART never received. */
+  readonly input: { readonly bytes: number; readonly unread: number };
+}
+
 export interface RunReport {
   readonly outcome: RunOutcome;
   readonly exitCode: number;
@@ -58,6 +68,38 @@ export interface RunReport {
   readonly grants: readonly GrantReport[];
   readonly violations: readonly Violation[];
   readonly deadlock: readonly string[];
+  readonly console: ConsoleReport;
+}
+
+/** Collects console bytes as a run produces them, by the component that was running. */
+export class ConsoleRecorder {
+  readonly #output: number[] = [];
+  readonly #uart = new Map<string, number[]>();
+  readonly #debug = new Map<string, number[]>();
+
+  uartByte(component: string | undefined, byte: number): void {
+    this.#output.push(byte);
+    ConsoleRecorder.#append(this.#uart, component ?? '', byte);
+  }
+
+  debugByte(component: string | undefined, byte: number): void {
+    ConsoleRecorder.#append(this.#debug, component ?? '', byte);
+  }
+
+  report(components: readonly string[], inputBytes: number, unread: number): ConsoleReport {
+    const decode = (bytes: readonly number[] | undefined): string => new TextDecoder().decode(Uint8Array.from(bytes ?? []));
+    return {
+      output: decode(this.#output),
+      components: [...components].sort().map((name) => ({ name, uart: decode(this.#uart.get(name)), debugPutChar: decode(this.#debug.get(name)) })),
+      input: { bytes: inputBytes, unread },
+    };
+  }
+
+  static #append(map: Map<string, number[]>, key: string, byte: number): void {
+    const list = map.get(key);
+    if (list) list.push(byte);
+    else map.set(key, [byte]);
+  }
 }
 
 const hex = (n: number): string => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
@@ -92,7 +134,7 @@ function stateOf(tcb: TcbObject, faults: readonly FaultRecord[]): ComponentRepor
   }
 }
 
-export function buildReport(system: BootedSystem, result: RunResult, exitCode: number): RunReport {
+export function buildReport(system: BootedSystem, result: RunResult, exitCode: number, console: ConsoleReport): RunReport {
   const { kernel } = system;
   const components = system.components.map((c) => {
     const faults = result.faults.get(c.plan.name) ?? [];
@@ -123,5 +165,6 @@ export function buildReport(system: BootedSystem, result: RunResult, exitCode: n
     grants,
     violations: result.violations,
     deadlock: result.waits,
+    console,
   };
 }

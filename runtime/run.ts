@@ -11,7 +11,7 @@ import { faultFromTrap } from './kernel/faults.js';
 import { activateThread, handleInterruptEntry, handleSyscall, handleUserFault } from './kernel/syscall.js';
 import { satpFor } from './kernel/vspace.js';
 import { bootImage, type BootedSystem } from './boot/index.js';
-import { buildReport, runExitCode, RunExitCode, type RunReport } from './report.js';
+import { buildReport, ConsoleRecorder, runExitCode, RunExitCode, type RunReport } from './report.js';
 import { Cause, causeName } from './machine/trap.js';
 import { FINISHER_PASS, FINISHER_REGISTER } from './machine/devices/sifiveTest.js';
 import { RTC_ALARM_HIGH, RTC_ALARM_LOW, RTC_ALARM_STATUS } from './machine/devices/goldfishRtc.js';
@@ -357,20 +357,41 @@ export interface RunImageResult {
 
 /** `kaal-compose run`: boot (with the grant proof), run, report. Never throws for a bad image. */
 export function runImage(bytes: Uint8Array, options: RunImageOptions = {}): RunImageResult {
+  const console = new ConsoleRecorder();
+  // The sink is wired at boot, before the system exists: it finds the running thread through this.
+  let running: () => string | undefined = () => undefined;
+  let consolePath: string | undefined;
   const booted = bootImage(bytes, {
     ...(options.file !== undefined ? { file: options.file } : {}),
     ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
     ...(options.timeSlice !== undefined ? { timeSlice: options.timeSlice } : {}),
     ...(options.ramLimit !== undefined ? { ramLimit: options.ramLimit } : {}),
     ...(options.trustedKeys !== undefined ? { trustedKeys: options.trustedKeys } : {}),
-    sink: { uartByte: (_device, byte) => options.uartByte?.(byte) },
+    sink: {
+      uartByte: (device, byte) => {
+        if (consolePath === undefined || device === consolePath) console.uartByte(running(), byte);
+        options.uartByte?.(byte);
+      },
+    },
   });
   if (!booted.ok) return { exitCode: RunExitCode.badImage, diagnostics: booted.diagnostics };
-  const result = runSystem(booted.system, options);
+  const { kernel, machine } = booted.system;
+  running = () => kernel.current?.name;
+  consolePath = machine.devices.find((d) => d.device === machine.uart)?.path;
+  const result = runSystem(booted.system, {
+    ...options,
+    debugPutChar: (byte) => {
+      console.debugByte(running(), byte);
+      options.debugPutChar?.(byte);
+    },
+  });
   const exitCode = runExitCode(result, options.failOnFault ?? false);
+  const inputBytes = options.stdin?.length ?? 0;
+  const unread = machine.uart?.pendingInput ?? 0;
+  const consoleReport = console.report(booted.system.components.map((c) => c.plan.name), inputBytes, unread);
   return {
     exitCode,
-    report: buildReport(booted.system, result, exitCode),
+    report: buildReport(booted.system, result, exitCode, consoleReport),
     diagnostics: [...booted.system.warnings, ...result.diagnostics],
   };
 }

@@ -60,7 +60,7 @@ describe('kaal-compose run', () => {
     expect(stdout).toBe("hello, world from 'hello' of system 'hello'\n");
     expect(code).toBe(0);
     const report = JSON.parse(fs.readFileSync(path.join(dir, 'report.json'), 'utf8'));
-    expect(Object.keys(report)).toEqual(['outcome', 'exitCode', 'instructions', 'powerOff', 'components', 'grants', 'violations', 'deadlock']);
+    expect(Object.keys(report)).toEqual(['outcome', 'exitCode', 'instructions', 'powerOff', 'components', 'grants', 'violations', 'deadlock', 'console']);
     expect(report.components).toHaveLength(1);
     expect(report.components[0]).toMatchObject({ name: 'hello', priority: 100, faults: [] });
     expect(Object.keys(report.grants[0])).toEqual(['component', 'kind', 'device', 'paddr', 'size', 'irq', 'reads', 'writes', 'deliveries', 'acks']);
