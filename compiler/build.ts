@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createHash, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import {
   D,
   DiagnosticError,
@@ -16,7 +16,7 @@ import {
 } from '../schema/diagnostics.js';
 import type { ComponentElfInfo, Plan } from '../schema/plan.js';
 import { findSymbol, readElf, type ElfFile } from '../image/elf.js';
-import { bootInfoFor, signImage, writeImage, type ComponentInput } from '../image/bootImage/index.js';
+import { bootInfoFor, fileSha256, signImage, writeImage, type ComponentInput } from '../image/bootImage/index.js';
 import { printDts } from '../image/fdt/printDts.js';
 import { cannotWrite, nodeHost, type Host } from './host.js';
 import { findDescriptor } from './load.js';
@@ -270,7 +270,7 @@ async function runBuild(
     }),
   });
   const image = options.signingKey ? signImage(unsigned, options.signingKey) : unsigned;
-  const sha256 = createHash('sha256').update(image).digest('hex');
+  const sha256 = fileSha256(image);
   if (options.emitDir && !writeEmitDir(options.emitDir, cwd, host, { plan, headers: headers.components, platform, elfs }, diagnostics)) return done({ plan, model, platform: platform.platform });
   if (options.output !== undefined) {
     progress({ kind: 'stage', stage: 'write' });

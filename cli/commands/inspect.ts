@@ -38,13 +38,13 @@ const inspectCommand: CommandFactory = (context) => ({
       context.exitCode = ExitCode.ok;
       return;
     }
-    const [{ readImage }, { summarizeImage, formatImageSummary }, { prepareBoot }] = await Promise.all([
+    const [{ readImage }, { summarizeImage, formatImageSummary, fileSha256 }, { prepareBoot }] = await Promise.all([
       import('../../image/bootImage/readImage.js'),
       import('../../image/bootImage/inspectImage.js'),
       import('../../runtime/boot/index.js'),
     ]);
     const image = readImage(bytes, args.image);
-    const summary = summarizeImage(image);
+    const summary = summarizeImage(image, fileSha256(bytes));
     io.stdout.write(args.json ? escapeJsonText(JSON.stringify(summary, null, 2)) + '\n' : formatImageSummary(summary));
     // The DTB and the plan as deeply as `check` reads them (damage the reader's checksums cannot see).
     const trustedKeys = await readKeys(io.cwd, args.trustKey ?? [], 'public');

@@ -38,7 +38,12 @@ export interface ImageSummary {
 
 /** Reads and checks `bytes` (throws KC60xx diagnostics like `readImage`) and summarizes it. */
 export function inspectImage(bytes: Uint8Array, file?: string): ImageSummary {
-  return summarizeImage(readImage(bytes, file), createHash('sha256').update(bytes).digest('hex'));
+  return summarizeImage(readImage(bytes, file), fileSha256(bytes));
+}
+
+/** SHA-256 of a file's bytes, lower-case hex (what `sha256sum` prints). */
+export function fileSha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /** `fileSha256`: the SHA-256 of the bytes `image` was read from. */

@@ -24,6 +24,7 @@ const system = "import { defineSystem } from 'kaal-compose';\nimport worker from
 function repository() {
   const dir = files({ 'app.system.ts': system, 'parts/worker.component.ts': good });
   fs.symlinkSync(path.join(repoRoot, 'node_modules'), path.join(dir, 'node_modules'));
+  fs.copyFileSync(path.join(repoRoot, 'fixtures/systems/hello/hello.elf'), path.join(dir, 'w.elf'));
   fs.writeFileSync(path.join(dir, '.gitignore'), 'node_modules\n');
   const env = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.invalid', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.invalid', NO_COLOR: '1' };
   const git = (...args: string[]) => spawnSync('git', args, { cwd: dir, env, encoding: 'utf8' });
