@@ -5,7 +5,7 @@
 // them, and one in ten plans that keep the rules through the whole boot and proof (`check`). Each
 // must end in a result or a KC diagnostic; the rules report only KC73xx codes.
 import { readImage, writeImage, type BootImage, type BootImageInput } from '../../../image/bootImage/index.js';
-import { formatImageSummary, summarizeImage } from '../../../image/bootImage/inspectImage.js';
+import { fileSha256, formatImageSummary, summarizeImage } from '../../../image/bootImage/inspectImage.js';
 import { planRuleDiagnostics } from '../../../image/bootImage/planRules.js';
 import { decodeFdt } from '../../../image/fdt/index.js';
 import { platformFromFdt } from '../../../image/platform.js';
@@ -122,10 +122,11 @@ export function resealedTarget(images: () => Promise<readonly { name: string; by
       return {
         description: `${seed.name}: ${steps.join('; ')}`,
         run() {
-          const image = readImage(writeImage(inputOf(seed.image, plan as object, dtb)));
+          const bytes = writeImage(inputOf(seed.image, plan as object, dtb));
+          const image = readImage(bytes);
           count('read');
           // inspect's summary, text and JSON.
-          const summary = summarizeImage(image);
+          const summary = summarizeImage(image, fileSha256(bytes));
           formatImageSummary(summary);
           escapeJsonText(JSON.stringify(summary));
           const platform = platformFromFdt(decodeFdt(image.dtb, { file: 'fuzz.img' }));
