@@ -1,7 +1,9 @@
 // A minimal ELF32 little-endian RISC-V executable writer: the `--target sel4` output
 // (image/sel4Image.ts) and the synthetic ELFs of tests. gABI ELF32 layouts; symbols are absolute.
-const PAGE_SIZE = 0x1000;
-const alignUp = (value: number, align: number): number => Math.ceil(value / align) * align;
+import { PAGE_BITS } from '../schema/abi.js';
+import { alignUp } from './bootImage/format.js';
+
+const PAGE_SIZE = 2 ** PAGE_BITS;
 
 export interface OutputSegment {
   readonly vaddr: number;
@@ -22,7 +24,7 @@ export interface OutputSymbol {
  * congruent to its address modulo the page size), a `.symtab`/`.strtab` of absolute symbols and
  * `.shstrtab`. gABI ELF32 layouts.
  */
-export function writeElf(elf: { entry: number; flags: number; segments: readonly OutputSegment[]; symbols: readonly OutputSymbol[]; elfClass?: 1 | 2 }): Uint8Array {
+export function writeElf(elf: { entry: number; flags: number; segments: readonly OutputSegment[]; symbols: readonly OutputSymbol[]; /** 2 marks the header ELFCLASS64 (tests of its refusal); the layout stays ELF32. */ elfClass?: 1 | 2 }): Uint8Array {
   const { entry, flags, segments, symbols } = elf;
   const EH = 52;
   const PH = 32;

@@ -5,6 +5,10 @@
 // struct kaal_loader_header, written here and read back for `inspect`.
 import { findSymbol, readElf, type ElfFile, type ElfSegment } from './elf.js';
 import { writeElf } from './elfWrite.js';
+import { alignUp } from './bootImage/format.js';
+import { PAGE_BITS } from '../schema/abi.js';
+
+const PAGE_SIZE = 2 ** PAGE_BITS;
 
 export const LOADER_MAGIC = 0x52444c4b; // "KLDR"
 export const LOADER_VERSION = 1;
@@ -13,7 +17,6 @@ export const LOADER_MAX_REGIONS = 16;
 export const LOADER_HEADER_SYMBOL = 'kaal_loader_header';
 const HEADER_WORDS = 15;
 export const LOADER_HEADER_SIZE = HEADER_WORDS * 4 + LOADER_MAX_REGIONS * 16;
-export const PAGE_SIZE = 0x1000;
 
 /** One region the loader places: `data` at `dest`, then zeros up to `memsz`. */
 export interface LoaderRegion {
@@ -51,7 +54,6 @@ export interface Sel4ImageHeader extends LoaderBootArguments {
   readonly regions: readonly { readonly dest: number; readonly src: number; readonly filesz: number; readonly memsz: number }[];
 }
 
-const alignUp = (value: number, align: number): number => Math.ceil(value / align) * align;
 
 /** Where the payload goes: above every region's end, so the loader's forward copies never overlap. */
 export function payloadBase(regions: readonly LoaderRegion[]): number {

@@ -4,8 +4,10 @@
 // SMP, debug). Only facts: compiler/sel4/kernelConfig.ts judges them.
 import { D, fail } from '../schema/diagnostics.js';
 import { findSymbol, readElf, type ElfFile } from './elf.js';
+import { alignUp } from './bootImage/format.js';
+import { PAGE_BITS } from '../schema/abi.js';
 
-export const PAGE_SIZE = 0x1000;
+const PAGE_SIZE = 2 ** PAGE_BITS;
 
 /** e_flags bits 1–2 (EF_RISCV_FLOAT_ABI). */
 export type FloatAbi = 'soft' | 'single' | 'double' | 'quad';
@@ -39,7 +41,6 @@ const MCS_SYMBOLS = ['ksCurSC', 'ksConsumed'];
 const SMP_SYMBOLS = ['ksSMP', 'big_kernel_lock'];
 const DEBUG_SYMBOLS = ['ksDebugTCBs'];
 
-const alignUp = (value: number, align: number): number => Math.ceil(value / align) * align;
 
 /** Throws a DiagnosticError (KC5101, KC5108, KC65xx) when the file is not a usable seL4 kernel ELF. */
 export function readSel4Kernel(bytes: Uint8Array, file: string): Sel4Kernel {

@@ -2,12 +2,14 @@
 // boot model predicts the kernel's untypeds from), and the bootable ELF that carries them
 // (image/sel4Image.ts). docs/sel4.md, "Placement".
 import { readElf, type ElfFile } from '../../image/elf.js';
-import { PAGE_SIZE, type Sel4Kernel } from '../../image/sel4Kernel.js';
+import type { Sel4Kernel } from '../../image/sel4Kernel.js';
+import { alignUp } from '../../image/bootImage/format.js';
+import { PAGE_BITS } from '../../schema/abi.js';
 import { writeSel4Image, type LoaderRegion } from '../../image/sel4Image.js';
 import type { Platform } from '../../image/platformModel.js';
 import { isEnabled } from '../../image/platform.js';
 
-const alignUp = (value: number, align: number): number => Math.ceil(value / align) * align;
+const PAGE_SIZE = 2 ** PAGE_BITS;
 const alignDown = (value: number, align: number): number => Math.floor(value / align) * align;
 
 /** Physical placement at boot, as seL4's init_kernel receives it. Ends exclusive. */
