@@ -152,8 +152,15 @@ export function runSystem(system: BootedSystem, options: RunOptions = {}): RunRe
       }),
     );
   };
+  const debugText = trace ? new TextTrace(trace, () => machine.clock.nanoseconds(), 'DebugPutChar') : undefined;
   if (trace) {
-    kernel.hooks.trace = (e: KernelTraceEvent) => trace(`[${machine.clock.nanoseconds()} ns] ${formatTrace(e)}`);
+    const capOf = capsByThread(system);
+    kernel.hooks.trace = (e: KernelTraceEvent) => {
+      // DebugPutChar's a0 is a character, not a cptr: its characters are shown as text, a line at a time.
+      if (e.kind === 'syscall' && e.syscall === DEBUG_PUT_CHAR) return debugText!.byte(e.thread, e.cptr & 0xff);
+      debugText!.flush();
+      trace(`[${machine.clock.nanoseconds()} ns] ${formatTrace(e, capOf)}`);
+    };
   }
 
   let loaded: TcbObject | null = null;
@@ -278,6 +285,7 @@ export function runSystem(system: BootedSystem, options: RunOptions = {}): RunRe
       if (reads !== 0 || writes !== 0) mmioAccesses.set(`${t.name}\u0000${paths[i]}`, [reads, writes]);
     }
   }
+  debugText?.flush();
   const power = machine.powerOff;
   if (outcome === 'limit') diagnostics.push(createDiagnostic(D.runLimitReached, { limit: maxInstructions }));
   if (outcome === 'deadlock') {
@@ -297,10 +305,31 @@ export function runSystem(system: BootedSystem, options: RunOptions = {}): RunRe
   };
 }
 
-export function formatTrace(e: KernelTraceEvent): string {
+const DEBUG_PUT_CHAR = -9;
+/** System calls whose a1 is a message info (the others ignore it). */
+const SENDS_MESSAGE = new Set([-1, -2, -3, -4, -6]);
+
+/** What a thread's cptr names, from the plan: `(notify:2 notification 'pong_input')`. */
+type CapNames = (thread: string, cptr: number) => string | undefined;
+
+function capsByThread(system: BootedSystem): CapNames {
+  const byThread = new Map(system.plan.components.map((c) => [c.name, new Map(c.cspace.map((s) => [s.slot, `${s.role} ${s.kind} '${s.object}'`]))]));
+  return (thread, cptr) => byThread.get(thread)?.get(cptr);
+}
+
+/** seL4_MessageInfo (sel4-abi.md): label 20 bits, capsUnwrapped 3, extraCaps 2, length 7. */
+function describeInfo(info: number): string {
+  const extraCaps = (info >>> 7) & 0x3;
+  return `label ${info >>> 12} length ${info & 0x7f}${extraCaps ? ` extraCaps ${extraCaps}` : ''}`;
+}
+
+export function formatTrace(e: KernelTraceEvent, capNames: CapNames = () => undefined): string {
   switch (e.kind) {
-    case 'syscall':
-      return `${e.thread}: syscall ${syscallName(e.syscall)} cptr ${e.cptr} info ${hex(e.info)}`;
+    case 'syscall': {
+      const cap = capNames(e.thread, e.cptr);
+      const message = SENDS_MESSAGE.has(e.syscall) ? ` ${describeInfo(e.info)}` : '';
+      return `${e.thread}: syscall ${syscallName(e.syscall)} cptr ${e.cptr}${cap ? ` (${cap})` : ''}${message}`;
+    }
     case 'ipc':
       return `ipc ${e.from} -> ${e.to} badge ${hex(e.badge)} label ${e.label} length ${e.length}`;
     case 'signal':
@@ -334,6 +363,39 @@ const SYSCALL_NAMES: Record<number, string> = {
 };
 const syscallName = (n: number): string => SYSCALL_NAMES[n] ?? `unknown(${n})`;
 
+/**
+ * Console text in a trace: bytes a thread writes are gathered into one line per thread (flushed at a
+ * newline, at the next other trace line, and at the end), shown JSON-quoted: `hello: uart "hi\n"`.
+ */
+class TextTrace {
+  #thread = '';
+  #bytes: number[] = [];
+  #at = 0n;
+
+  constructor(
+    private readonly emit: (line: string) => void,
+    private readonly now: () => bigint,
+    private readonly what: string,
+  ) {}
+
+  byte(thread: string, byte: number): void {
+    if (thread !== this.#thread) this.flush();
+    if (this.#bytes.length === 0) {
+      this.#thread = thread;
+      this.#at = this.now();
+    }
+    this.#bytes.push(byte);
+    if (byte === 0x0a) this.flush();
+  }
+
+  flush(): void {
+    if (this.#bytes.length === 0) return;
+    const text = new TextDecoder().decode(Uint8Array.from(this.#bytes));
+    this.emit(`[${this.#at} ns] ${this.#thread}: ${this.what} ${JSON.stringify(text)}`);
+    this.#bytes = [];
+  }
+}
+
 export interface RunImageOptions extends RunOptions {
   readonly file?: string;
   readonly stdin?: Uint8Array;
@@ -361,6 +423,8 @@ export function runImage(bytes: Uint8Array, options: RunImageOptions = {}): RunI
   // The sink is wired at boot, before the system exists: it finds the running thread through this.
   let running: () => string | undefined = () => undefined;
   let consolePath: string | undefined;
+  let now = (): bigint => 0n;
+  const uartText = options.trace ? new TextTrace(options.trace, () => now(), 'uart') : undefined;
   const booted = bootImage(bytes, {
     ...(options.file !== undefined ? { file: options.file } : {}),
     ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
@@ -369,7 +433,10 @@ export function runImage(bytes: Uint8Array, options: RunImageOptions = {}): RunI
     ...(options.trustedKeys !== undefined ? { trustedKeys: options.trustedKeys } : {}),
     sink: {
       uartByte: (device, byte) => {
-        if (consolePath === undefined || device === consolePath) console.uartByte(running(), byte);
+        if (consolePath === undefined || device === consolePath) {
+          console.uartByte(running(), byte);
+          uartText?.byte(running() ?? 'boot', byte);
+        }
         options.uartByte?.(byte);
       },
     },
@@ -377,6 +444,7 @@ export function runImage(bytes: Uint8Array, options: RunImageOptions = {}): RunI
   if (!booted.ok) return { exitCode: RunExitCode.badImage, diagnostics: booted.diagnostics };
   const { kernel, machine } = booted.system;
   running = () => kernel.current?.name;
+  now = () => machine.clock.nanoseconds();
   consolePath = machine.devices.find((d) => d.device === machine.uart)?.path;
   const result = runSystem(booted.system, {
     ...options,
@@ -385,6 +453,7 @@ export function runImage(bytes: Uint8Array, options: RunImageOptions = {}): RunI
       options.debugPutChar?.(byte);
     },
   });
+  uartText?.flush();
   const exitCode = runExitCode(result, options.failOnFault ?? false);
   const inputBytes = options.stdin?.length ?? 0;
   const unread = machine.uart?.pendingInput ?? 0;

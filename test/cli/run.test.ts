@@ -41,6 +41,7 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(dir, 'hello.bin'), await exampleImage('hello'));
   fs.writeFileSync(path.join(dir, 'fault.bin'), await exampleImage('fault'));
   fs.writeFileSync(path.join(dir, 'echo.bin'), await exampleImage('uart-echo'));
+  fs.writeFileSync(path.join(dir, 'pp.bin'), await exampleImage('ping-pong'));
   fs.writeFileSync(path.join(dir, 'input.txt'), 'one\ntwo\n\x04');
   fs.writeFileSync(
     path.join(dir, 'tampered.bin'),
@@ -103,8 +104,17 @@ describe('kaal-compose run', () => {
     expect(code).toBe(3);
     expect(stderr).toContain('error[KC7040]');
     const traced = await cli('run', 'fault.bin', '--trace');
-    expect(traced.stderr).toMatch(/^\[\d+ ns\] rogue: syscall DebugPutChar cptr 114 /m);
+    // DebugPutChar's characters as text, a line at a time (its a0 is not a cptr), and UART writes.
+    expect(traced.stderr).toMatch(/^\[\d+ ns\] rogue: DebugPutChar "rogue: writing to the UART I was not granted\\n"$/m);
+    expect(traced.stderr).toMatch(/^\[\d+ ns\] survivor: uart "survivor: still running\\n"$/m);
+    expect(traced.stderr).not.toContain('syscall DebugPutChar');
     expect(traced.stderr).toMatch(/^\[\d+ ns\] rogue: vm fault at pc 0x[0-9a-f]{8} \(no handler: stopped\)$/m);
+  });
+
+  it('--trace names the capability a system call uses and decodes its message info', async () => {
+    const { stderr } = await cli('run', 'pp.bin', '--trace');
+    expect(stderr).toMatch(/^\[\d+ ns\] client: syscall Call cptr 74 \(ppc:0 endpoint 'ep_server'\) label 0 length 2$/m);
+    expect(stderr).toMatch(/^\[\d+ ns\] server: syscall Recv cptr 1 \(input endpoint 'ep_server'\)$/m);
   });
 
   it('refuses a tampered image, naming the component and the grant, exit 1', async () => {
