@@ -1,6 +1,8 @@
 // The CLI bundle's entry (scripts/bundleCli.mjs → dist/bin/kaal-compose.cjs, started by
 // cli/launch.ts): runs `main` on the process and sets its exit code. CommonJS has no top-level
-// `await`, so a `main` that never settles (a bug) is reported at exit instead of exiting 0.
+// `await`, so a `main` that never settles (a bug) is reported at exit instead of exiting 0. Once
+// `main` is done the process exits, after stdout and stderr are flushed: a timer or socket that
+// a descriptor left behind must not keep `validate` in a pre-commit hook running (issue 15).
 import { ExitCode } from './exitCodes.js';
 import { main } from './main.js';
 import { printDiagnostics } from './report/index.js';
@@ -18,13 +20,25 @@ function internalError(message: string): void {
 process.once('exit', () => {
   if (!settled) internalError('the command stopped with its work unfinished');
 });
+/** Exits once both output streams have written what they were given. */
+function exitWhenFlushed(): void {
+  let pending = 2;
+  const done = () => {
+    if (--pending === 0) process.exit();
+  };
+  process.stdout.write('', done);
+  process.stderr.write('', done);
+}
+
 main(process.argv.slice(2), io).then(
   (code) => {
     settled = true;
     process.exitCode = code;
+    exitWhenFlushed();
   },
   (error: unknown) => {
     settled = true;
     internalError(error instanceof Error ? error.message : String(error));
+    exitWhenFlushed();
   },
 );

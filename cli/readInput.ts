@@ -30,6 +30,17 @@ export async function readKeys(cwd: string, files: readonly string[], kind: 'pri
   return files.map((file) => parseKey(new TextDecoder().decode(readInputFile(cwd, file, 'key file')), kind, file));
 }
 
+/** `--load-timeout <seconds>` of the commands that load a descriptor (validate, plan, build). */
+export const loadTimeoutOption = {
+  type: 'number',
+  describe: 'seconds a descriptor may take to load (default 5)',
+} as const;
+
+/** Milliseconds for the loaders from `--load-timeout`; undefined keeps the default. */
+export function loadTimeoutMs(seconds: number | undefined): number | undefined {
+  return seconds === undefined || !(seconds > 0) ? undefined : seconds * 1000;
+}
+
 /** The bytes of `file` (relative to `cwd`); throws KC0002 when unreadable, KC0009 when too large. */
 export function readInputFile(cwd: string, file: string, kind: InputKind, limit: number = INPUT_SIZE_LIMITS[kind]): Uint8Array {
   const absolute = path.resolve(cwd, file);

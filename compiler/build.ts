@@ -53,6 +53,8 @@ export interface BuildOptions {
   readonly toolchain?: ToolchainOptions;
   /** The largest prebuilt ELF accepted, in bytes (default 64 MiB; `--max-input-size`). */
   readonly maxInputSize?: number;
+  /** How long importing the descriptor may take, in ms (default 5 s; `--load-timeout`). */
+  readonly loadTimeoutMs?: number | undefined;
   readonly host?: Host;
   readonly onProgress?: (event: BuildProgress) => void;
   /** Sign the image with this Ed25519 private key (a trailer after the unchanged image; signature.ts). */
@@ -133,7 +135,7 @@ async function runBuild(
   const found = findDescriptor(descriptor, cwd);
   if ('diagnostic' in found) return diagnostics.push(found.diagnostic), done();
   // The same load and checks as `validate`; warnings too are shown at their place in the descriptor.
-  const checked = await checkFile(found.file, host, cwd);
+  const checked = await checkFile(found.file, host, cwd, options.loadTimeoutMs);
   diagnostics.push(...checked.validation.diagnostics);
   const { loaded, model, platform } = checked;
   if (hasErrors(diagnostics) || !loaded.system || !model || !platform) return done();

@@ -3,6 +3,7 @@
 // diagnostics with positions in the file (STYLE.md §5); typescript is imported only when there are some.
 import * as path from 'node:path';
 import * as fs from 'node:fs';
+import * as vm from 'node:vm';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import {
@@ -44,7 +45,12 @@ export interface LoadedDescriptor {
 export interface LoadOptions {
   /** Directory relative paths are resolved from; default `process.cwd()`. */
   readonly cwd?: string;
+  /** How long importing a module descriptor may take, in ms (default 5 s; `--load-timeout`). */
+  readonly loadTimeoutMs?: number | undefined;
 }
+
+/** A descriptor only builds an object: seconds of work mean a loop or a wait that never ends. */
+export const DEFAULT_LOAD_TIMEOUT_MS = 5000;
 
 /** Loads one descriptor and validates it against the schema. Never throws for bad input. */
 export async function loadDescriptor(file: string, host: Host, options: LoadOptions = {}): Promise<LoadedDescriptor> {
@@ -61,7 +67,8 @@ export async function loadDescriptor(file: string, host: Host, options: LoadOpti
   } catch (error) {
     return { ...base, diagnostics: [createDiagnostic(D.fileNotFound, { file, reason: describeFsError(error) }, { file })] };
   }
-  const loaded = extension === '.json' ? parseJson(file, text) : await importModule(file, absoluteFile, text, cwd, host);
+  const timeout = options.loadTimeoutMs ?? DEFAULT_LOAD_TIMEOUT_MS;
+  const loaded = extension === '.json' ? parseJson(file, text) : await importModule(file, absoluteFile, text, cwd, host, timeout);
   if ('diagnostics' in loaded) return { ...base, text, diagnostics: loaded.diagnostics };
   const input = loaded.value;
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
@@ -120,7 +127,7 @@ function parseJson(file: string, text: string): Loaded {
 }
 
 /** jiti is created once per process; `kaal-compose` resolves to this package wherever it is installed. */
-let jitiInstance: Promise<{ import(id: string): Promise<unknown> }> | undefined;
+let jitiInstance: Promise<{ (id: string): unknown; import(id: string): Promise<unknown> }> | undefined;
 
 function jiti() {
   // `require`, not `import()`: importing the CommonJS jiti from ESM makes Node scan its 190 kB
@@ -144,15 +151,57 @@ function packageEntry(): string {
   return fs.existsSync(compiled) ? compiled : fileURLToPath(new URL('../index.ts', import.meta.url));
 }
 
-async function importModule(file: string, absoluteFile: string, text: string, cwd: string, host: Host): Promise<Loaded> {
+/**
+ * Imports a module descriptor within `timeoutMs`. First with jiti's synchronous loader, called from
+ * a vm script with a timeout: V8 ends a busy loop anywhere in the module's (and its imports')
+ * top-level code. A module that needs the asynchronous loader (a top-level await) is imported
+ * again with it, racing a timer, which catches an await that never settles. The timer is cleared
+ * once the import settles; timers the descriptor leaves are ended by the CLI exiting when its work
+ * is done (cli/bin.ts).
+ */
+async function importModule(file: string, absoluteFile: string, text: string, cwd: string, host: Host, timeoutMs: number): Promise<Loaded> {
+  const instance = await jiti();
+  const timedOut = (why: string): Loaded => {
+    const diagnostic = createDiagnostic(D.descriptorLoadTimedOut, { seconds: timeoutMs / 1000, why }, { file });
+    const at = firstTopLevelAwait(text);
+    placeAt(diagnostic, text, why.includes('await') && at ? at : { start: 0, length: 0 });
+    return { diagnostics: [diagnostic] };
+  };
+  const started = Date.now();
   let namespace: unknown;
   try {
-    namespace = await (await jiti()).import(absoluteFile);
-  } catch (error) {
-    return { diagnostics: [await importFailure(error, file, absoluteFile, text, cwd, host)] };
+    namespace = vm.runInNewContext('load()', { load: () => instance(absoluteFile) }, { timeout: timeoutMs });
+  } catch (syncError) {
+    if (isVmTimeout(syncError)) return timedOut('its code was still running (a loop that never ends?)');
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const left = Math.max(1, timeoutMs - (Date.now() - started));
+      const expired = new Promise<typeof TIMED_OUT>((resolve) => (timer = setTimeout(() => resolve(TIMED_OUT), left)));
+      namespace = await Promise.race([instance.import(absoluteFile), expired]);
+      if (namespace === TIMED_OUT) return timedOut('it is still waiting (a top-level await that never settles?)');
+    } catch (error) {
+      return { diagnostics: [await importFailure(error, file, absoluteFile, text, cwd, host)] };
+    } finally {
+      clearTimeout(timer);
+    }
   }
   const value = (namespace as { default?: unknown } | null)?.default;
   return { value };
+}
+
+const TIMED_OUT = Symbol('timed out');
+
+function isVmTimeout(error: unknown): boolean {
+  // jiti may rethrow the vm's error as a plain object with its message.
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return code === 'ERR_SCRIPT_EXECUTION_TIMEOUT' || (typeof message === 'string' && message.startsWith('Script execution timed out'));
+}
+
+/** The first `await` outside comments at the start of a statement or after `=`/`(`: a guess good enough to point at. */
+function firstTopLevelAwait(text: string): Span | undefined {
+  const code = text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, (c) => ' '.repeat(c.length));
+  const match = /(^|[=(;,]\s*)(await)\b/m.exec(code);
+  return match ? { start: match.index + match[1]!.length, length: 5 } : undefined;
 }
 
 /**

@@ -31,11 +31,13 @@ export interface PlanOptions {
   readonly cwd?: string;
   /** The largest component ELF accepted, in bytes (default 64 MiB; `--max-input-size`). */
   readonly maxInputSize?: number | undefined;
+  /** How long importing the descriptor may take, in ms (default 5 s). */
+  readonly loadTimeoutMs?: number | undefined;
 }
 
 export async function planDescriptor(file: string, host: Host, options: PlanOptions = {}): Promise<PlannedDescriptor> {
   const cwd = options.cwd ?? process.cwd();
-  return planChecked(await checkFile(file, host, cwd), host, options);
+  return planChecked(await checkFile(file, host, cwd, options.loadTimeoutMs), host, options);
 }
 
 /** Goes on from a checked descriptor: code, ELFs, plan, header names. Plans only a valid model. */

@@ -37,6 +37,8 @@ export interface ValidationResult {
 
 export interface ValidateOptions {
   readonly cwd?: string;
+  /** How long importing each descriptor may take, in ms (default 5 s). */
+  readonly loadTimeoutMs?: number | undefined;
 }
 
 /** Validates the files that `patterns` name (paths or globs; none = every `*.system.*` below cwd). */
@@ -48,13 +50,13 @@ export async function validateFiles(patterns: readonly string[], host: Host, opt
     return { files: [], diagnostics: [createDiagnostic(D.noDescriptorFound, { patterns: named })] };
   }
   const results: FileValidation[] = [];
-  for (const file of files) results.push(await validateFile(file, host, cwd));
+  for (const file of files) results.push(await validateFile(file, host, cwd, options.loadTimeoutMs));
   return { files: results, diagnostics: [] };
 }
 
 /** Loads, schema-checks, semantically checks and plans one descriptor. */
-export async function validateFile(file: string, host: Host, cwd: string): Promise<FileValidation> {
-  const checked = await checkFile(file, host, cwd);
+export async function validateFile(file: string, host: Host, cwd: string, loadTimeoutMs?: number): Promise<FileValidation> {
+  const checked = await checkFile(file, host, cwd, loadTimeoutMs);
   if (!checked.validation.valid) return checked.validation;
   const { planChecked } = await import('./planDescriptor.js');
   const { diagnostics } = await planChecked(checked, host, { cwd });
@@ -71,8 +73,8 @@ export interface CheckedFile {
 }
 
 /** `validateFile`, keeping the loaded descriptor, model and platform so nothing is loaded twice. */
-export async function checkFile(file: string, host: Host, cwd: string): Promise<CheckedFile> {
-  const loaded = await loadDescriptor(file, host, { cwd });
+export async function checkFile(file: string, host: Host, cwd: string, loadTimeoutMs?: number): Promise<CheckedFile> {
+  const loaded = await loadDescriptor(file, host, { cwd, loadTimeoutMs });
   const diagnostics = [...loaded.diagnostics];
   const semantic = loaded.system ? await runSemanticChecks(loaded.system, loaded, host) : undefined;
   if (semantic) diagnostics.push(...(await placeByPath(semantic.diagnostics, loaded, host, cwd)));

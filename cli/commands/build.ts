@@ -6,7 +6,7 @@ import type { CommandFactory } from '../context.js';
 import { ExitCode, failureExitCode } from '../exitCodes.js';
 import { reportFormats, renderDiagnostics, sourceFromDisk, type ReportFormat } from '../report/index.js';
 import { colorEnabled } from '../report/text.js';
-import { maxInputSizeOption, readKeys, signKeyOption } from '../readInput.js';
+import { loadTimeoutMs, loadTimeoutOption, maxInputSizeOption, readKeys, signKeyOption } from '../readInput.js';
 
 interface BuildArgs {
   readonly system?: string;
@@ -17,6 +17,7 @@ interface BuildArgs {
   readonly format: ReportFormat;
   readonly maxInputSize?: number;
   readonly signKey?: string;
+  readonly loadTimeout?: number;
 }
 
 const ORIGIN_TEXT = { compiled: 'compiled from C', prebuilt: 'prebuilt', elf: 'given ELF' } as const;
@@ -33,7 +34,8 @@ const buildCommand: CommandFactory = (context) => ({
       .option('report', { type: 'string', requiresArg: true, describe: 'also write a self-contained HTML report (memory map, graph, grants, diagnostics)' })
       .option('format', { choices: reportFormats, default: 'text' as ReportFormat, requiresArg: true, describe: 'diagnostics format' })
       .option('max-input-size', maxInputSizeOption)
-      .option('sign-key', signKeyOption),
+      .option('sign-key', signKeyOption)
+      .option('load-timeout', loadTimeoutOption),
   handler: async (argv: ArgumentsCamelCase) => {
     const args = argv as unknown as BuildArgs;
     const { io } = context;
@@ -44,6 +46,7 @@ const buildCommand: CommandFactory = (context) => ({
       cwd: io.cwd,
       output: args.output,
       rebuild: args.rebuild,
+      loadTimeoutMs: loadTimeoutMs(args.loadTimeout),
       ...(args.emit !== undefined ? { emitDir: args.emit } : {}),
       ...(args.maxInputSize !== undefined ? { maxInputSize: args.maxInputSize } : {}),
       ...(signingKey ? { signingKey } : {}),

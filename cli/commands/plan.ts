@@ -3,7 +3,7 @@
 import type { CommandFactory } from '../context.js';
 import { ExitCode, failureExitCode } from '../exitCodes.js';
 import { printDiagnostics, sourceFromDisk } from '../report/index.js';
-import { maxInputSizeOption } from '../readInput.js';
+import { loadTimeoutMs, loadTimeoutOption, maxInputSizeOption } from '../readInput.js';
 import type { Plan } from '../../schema/plan.js';
 import { escapeTerminalText as safe } from '../../schema/terminalText.js';
 
@@ -11,6 +11,7 @@ interface PlanArgs {
   readonly system?: string;
   readonly json: boolean;
   readonly maxInputSize?: number;
+  readonly loadTimeout?: number;
 }
 
 const planCommand: CommandFactory = (context) => ({
@@ -20,7 +21,8 @@ const planCommand: CommandFactory = (context) => ({
     yargs
       .positional('system', { type: 'string', describe: 'the descriptor (default: the one *.system.* in the current directory)' })
       .option('json', { type: 'boolean', default: false, describe: 'print the plan as JSON (schema/plan.schema.json)' })
-      .option('max-input-size', maxInputSizeOption),
+      .option('max-input-size', maxInputSizeOption)
+      .option('load-timeout', loadTimeoutOption),
   handler: async (argv: PlanArgs) => {
     const { io } = context;
     const [{ planDescriptor }, { nodeHost }, { findDescriptor }] = await Promise.all([
@@ -34,7 +36,7 @@ const planCommand: CommandFactory = (context) => ({
       context.exitCode = failureExitCode([found.diagnostic]);
       return;
     }
-    const result = await planDescriptor(found.file, nodeHost, { cwd: io.cwd, ...(argv.maxInputSize === undefined ? {} : { maxInputSize: argv.maxInputSize }) });
+    const result = await planDescriptor(found.file, nodeHost, { cwd: io.cwd, loadTimeoutMs: loadTimeoutMs(argv.loadTimeout), ...(argv.maxInputSize === undefined ? {} : { maxInputSize: argv.maxInputSize }) });
     printDiagnostics(io, result.diagnostics, sourceFromDisk(io.cwd));
     if (result.plan === null) {
       context.exitCode = ExitCode.inputErrors;

@@ -4,10 +4,12 @@ import type { CommandFactory } from '../context.js';
 import { ExitCode } from '../exitCodes.js';
 import { reportFormats, renderDiagnostics, sourceFromDisk, type ReportFormat } from '../report/index.js';
 import { colorEnabled } from '../report/text.js';
+import { loadTimeoutMs, loadTimeoutOption } from '../readInput.js';
 
 interface ValidateArgs {
   files: string[];
   format: ReportFormat;
+  loadTimeout?: number;
 }
 
 const validateCommand: CommandFactory = (context) => ({
@@ -16,11 +18,12 @@ const validateCommand: CommandFactory = (context) => ({
   builder: (yargs) =>
     yargs
       .positional('files', { type: 'string', array: true, default: [], describe: 'descriptor files or globs' })
-      .option('format', { choices: reportFormats, default: 'text' as ReportFormat, requiresArg: true, describe: 'output format' }),
+      .option('format', { choices: reportFormats, default: 'text' as ReportFormat, requiresArg: true, describe: 'output format' })
+      .option('load-timeout', loadTimeoutOption),
   handler: async (argv: ValidateArgs) => {
     const { io } = context;
     const [{ validateFiles }, { nodeHost }, { DESCRIPTOR_GLOB }] = await Promise.all([import('../../compiler/validate.js'), import('../../compiler/host.js'), import('../../compiler/load.js')]);
-    const result = await validateFiles(argv.files, nodeHost, { cwd: io.cwd });
+    const result = await validateFiles(argv.files, nodeHost, { cwd: io.cwd, loadTimeoutMs: loadTimeoutMs(argv.loadTimeout) });
     // No argument and no descriptor below cwd is nothing to check, not an error: a hook or CI step
     // set up before the first descriptor passes. A pattern that matches nothing stays KC0003.
     const nothingHere = argv.files.length === 0 && result.files.length === 0;

@@ -50,4 +50,10 @@ export const descriptorDiagnostics = {
   ),
   schemaViolation: diagnostic('KC1011', 'error', '{message}'),
   jsonSyntaxError: diagnostic('KC1012', 'error', 'invalid JSON: {reason}'),
+  descriptorLoadTimedOut: diagnostic(
+    'KC1100',
+    'error',
+    'the descriptor did not finish loading within {seconds} s: {why}',
+    "a descriptor only builds its object; raise the limit with '--load-timeout <seconds>' if it must compute for longer",
+  ),
 } as const;

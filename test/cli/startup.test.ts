@@ -64,6 +64,24 @@ describe.skipIf(!fs.existsSync(bin))('kaal-compose start-up', () => {
     expect(modules.filter((m) => heavyPackages.test(m) || /\/dist\/runtime\/|\/dist\/compiler\/(build|emit|toolchain|renderTemplate)\.js/.test(m))).toEqual([]);
   });
 
+  it('exits when its work is done, though the descriptor left an interval timer running', () => {
+    const cwd = files({ 'timer.system.ts': `setInterval(() => {}, 1000);\n${validDescriptor}`, 'a.elf': sampleElf });
+    // Bounded: without the exit in cli/bin.ts the process would run until spawnSync kills it.
+    const run = spawnSync(process.execPath, [bin, 'validate', 'timer.system.ts'], { cwd, encoding: 'utf8', timeout: 60_000 });
+    expect([run.signal, run.status, run.stdout]).toEqual([null, 0, '1 descriptor valid\n']);
+  });
+
+  it('a loop that never ends is stopped at --load-timeout with KC1100, and the next file is still checked', () => {
+    const cwd = files({ 'loop.system.ts': `import { defineSystem } from 'kaal-compose';\nwhile (Date.now() > 0) {}\n${validDescriptor}`, 'ok.system.ts': validDescriptor, 'a.elf': sampleElf });
+    const run = spawnSync(process.execPath, [bin, 'validate', 'loop.system.ts', 'ok.system.ts', '--load-timeout', '1', '--format', 'json'], { cwd, encoding: 'utf8', timeout: 60_000 });
+    expect([run.signal, run.status]).toEqual([null, 1]);
+    const report = JSON.parse(run.stdout);
+    expect(report.files.map((f: { file: string; valid: boolean; diagnostics: { code: string }[] }) => [f.file, f.valid, f.diagnostics.map((d) => d.code)])).toEqual([
+      ['loop.system.ts', false, ['KC1100']],
+      ['ok.system.ts', true, []],
+    ]);
+  });
+
   it('typescript is loaded only when a problem needs a position', () => {
     const cwd = files({ 'bad.system.ts': `export default { name: 'bad', components: [{ name: 'a', priority: 999, code: { elf: 'a' } }] };\n` });
     const { status, modules } = loadedModules([bin, 'validate', 'bad.system.ts'], cwd);
