@@ -1,6 +1,7 @@
 // What `kaal-compose inspect` shows of a `--target sel4` ELF (image/sel4Image.ts): the loader, the
 // boot header (the arguments seL4's entry will get), each region the loader places, and what the
 // file is not: a boot image for `kaal-compose run`. docs/sel4.md, "What it produces".
+import { escapeTerminalText } from '../schema/terminalText.js';
 import { createHash } from 'node:crypto';
 import { D, fail } from '../schema/diagnostics.js';
 import { readElf } from './elf.js';
@@ -89,5 +90,6 @@ export function formatSel4ImageSummary(summary: Sel4ImageSummary): string {
     summary.not,
     '',
   ];
-  return out.join('\n');
+  // The DTB's model string and region names come from the file: escaped for the terminal, line by line.
+  return out.map(escapeTerminalText).join('\n');
 }
