@@ -293,6 +293,8 @@ describe('VSpace bounds', () => {
     const frame = retype(sys, ObjectType.Page4K);
     expect(rootInvoke(sys, frame, L.RISCVPageMap, [USER_TOP, 3, 0], [root])).toEqual({ error: SeL4Error.InvalidArgument, mrs: [0] });
     expect(rootInvoke(sys, frame, L.RISCVPageMap, [USER_TOP - 0x800, 3, 0], [root]).error).toBe(SeL4Error.InvalidArgument);
+    // Its last byte exactly at USER_TOP: still past the top (checked before alignment).
+    expect(rootInvoke(sys, frame, L.RISCVPageMap, [USER_TOP - 0xfff, 3, 0], [root])).toEqual({ error: SeL4Error.InvalidArgument, mrs: [0] });
     expect(rootInvoke(sys, frame, L.RISCVPageMap, [USER_TOP - 0x1800, 3, 0], [root]).error).toBe(SeL4Error.AlignmentError);
     expect(rootInvoke(sys, frame, L.RISCVPageMap, [USER_TOP - 0x1000, 3, 0], [root]).error).toBe(0);
     const other = retype(sys, ObjectType.Page4K);

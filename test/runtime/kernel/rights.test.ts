@@ -91,15 +91,22 @@ describe('endpoint caps', () => {
     });
   }
 
-  it('a Call queued before the receiver came: GrantReply decides the reply cap the same way', () => {
-    const { sys, a, b } = pair(W, R);
-    syscall(sys, a.tcb, Syscall.Call, { a0: SLOT, label: 1 });
-    syscall(sys, b.tcb, Syscall.Recv, { a0: SLOT });
-    expect([a.tcb.state, b.tcb.caller.cap.kind]).toEqual(['inactive', 'null']);
-  });
+  for (const [name, rights, replyCap] of [
+    ['neither Grant nor GrantReply', W, false],
+    ['GrantReply only', W | GR, true],
+    ['Grant only', W | G, true],
+  ] as const) {
+    it(`a Call queued before the receiver came, with ${name}: ${replyCap ? 'a reply cap' : 'no reply cap'}`, () => {
+      const { sys, a, b } = pair(rights, R);
+      syscall(sys, a.tcb, Syscall.Call, { a0: SLOT, label: 1 });
+      expect(a.tcb.state).toBe('blockedOnSend');
+      syscall(sys, b.tcb, Syscall.Recv, { a0: SLOT });
+      expect([a.tcb.state, b.tcb.caller.cap.kind]).toEqual(replyCap ? ['blockedOnReply', 'reply'] : ['inactive', 'null']);
+    });
+  }
 
   /** The sender offers one extra cap (its own slot 2, a notification) to a receiver with a receive slot. */
-  function transfer(senderRights: number, receiverRights: number, viaReply: boolean) {
+  function transfer(senderRights: number, receiverRights: number, viaReply: boolean, callerFirst = false) {
     const { sys, a, b } = pair(senderRights, receiverRights);
     const ntfn = retype(sys, ObjectType.Notification);
     const offerer = viaReply ? b : a;
@@ -111,11 +118,16 @@ describe('endpoint caps', () => {
     sys.memory.writeU32(taker.bufferPaddr + IpcBufferOffset.receiveCNode, 8);
     sys.memory.writeU32(taker.bufferPaddr + IpcBufferOffset.receiveIndex, 9);
     sys.memory.writeU32(taker.bufferPaddr + IpcBufferOffset.receiveDepth, 8);
-    syscall(sys, b.tcb, Syscall.Recv, { a0: SLOT });
-    if (viaReply) {
+    if (callerFirst) {
+      syscall(sys, a.tcb, Syscall.Call, { a0: SLOT });
+      syscall(sys, b.tcb, Syscall.Recv, { a0: SLOT });
+      syscall(sys, b.tcb, Syscall.Reply, { extraCaps: 1 });
+    } else if (viaReply) {
+      syscall(sys, b.tcb, Syscall.Recv, { a0: SLOT });
       syscall(sys, a.tcb, Syscall.Call, { a0: SLOT });
       syscall(sys, b.tcb, Syscall.Reply, { extraCaps: 1 });
     } else {
+      syscall(sys, b.tcb, Syscall.Recv, { a0: SLOT });
       syscall(sys, a.tcb, Syscall.Send, { a0: SLOT, extraCaps: 1 });
     }
     const cnode = capAt(sys, taker.cnodeSlot);
@@ -130,6 +142,9 @@ describe('endpoint caps', () => {
   it("a cap goes with a reply only when the receiver's endpoint cap had Grant (the reply cap's canGrant)", () => {
     expect(transfer(W | GR, R | G, true)).toEqual({ received: 'notification', extraCaps: 1 });
     expect(transfer(W | GR, R, true)).toEqual({ received: 'null', extraCaps: 0 });
+    // The same when the caller was queued first and the receiver's Recv made the reply cap.
+    expect(transfer(W | GR, R | G, true, true)).toEqual({ received: 'notification', extraCaps: 1 });
+    expect(transfer(W | GR, R, true, true)).toEqual({ received: 'null', extraCaps: 0 });
   });
 });
 
