@@ -351,6 +351,7 @@ function writeEmitFiles(root: string, host: Host, contents: EmitContents): void 
   host.writeFileAtomic(path.join(root, 'plan.json'), JSON.stringify(contents.plan, null, 2) + '\n');
   host.writeFileAtomic(path.join(root, 'platform.dtb'), contents.platform.dtb);
   host.writeFileAtomic(path.join(root, 'platform.dts'), printDts(contents.platform.tree));
+  host.writeFileAtomic(path.join(root, 'gdbinit'), gdbInit(contents.plan.components.map((c) => c.name)));
   for (const component of contents.headers) {
     const sub = path.join(root, component.name);
     fs.mkdirSync(sub, { recursive: true });
@@ -359,6 +360,28 @@ function writeEmitFiles(root: string, host: Host, contents: EmitContents): void 
     const elf = contents.elfs.get(component.name);
     if (elf) host.writeFileAtomic(path.join(sub, `${component.name}.elf`), elf.bytes);
   }
+}
+
+/**
+ * `<dir>/gdbinit` for `gdb-multiarch -x <dir>/gdbinit` beside `run --gdb PORT --symbols <dir>`
+ * (docs/debugging.md): the settings a multi-component system needs and `kaal-connect PORT`.
+ */
+function gdbInit(components: readonly string[]): string {
+  return [
+    '# gdb settings for this system: gdb-multiarch -x gdbinit, then kaal-connect PORT, while',
+    '# kaal-compose run image.bin --gdb PORT --symbols <this directory> runs (docs/debugging.md).',
+    ...components.map((name, i) => `# inferior ${i + 1}: ${name} (${name}/${name}.elf)`),
+    'set pagination off',
+    '# Components run together: resuming one inferior resumes the whole system.',
+    'set schedule-multiple on',
+    'define kaal-connect',
+    '  target extended-remote 127.0.0.1:$arg0',
+    'end',
+    'document kaal-connect',
+    'Connects to kaal-compose run --gdb PORT on this machine: kaal-connect PORT',
+    'end',
+    '',
+  ].join('\n');
 }
 
 /** Runs `work` over `items` with at most `limit` at a time; results in item order. */

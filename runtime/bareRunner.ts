@@ -3,12 +3,14 @@
 // traps, or reaches an instruction limit. The same ELF runs under `qemu-system-riscv32 -M virt -bios none`.
 import fs from 'node:fs';
 import path from 'node:path';
-import { D, createDiagnostic, fail, type Diagnostic } from '../schema/diagnostics.js';
+import { D, createDiagnostic, DiagnosticError, fail, type Diagnostic } from '../schema/diagnostics.js';
 import { readElf } from '../image/elf.js';
 import { packageDir } from '../image/packageFiles.js';
 import { DEFAULT_PLATFORM } from '../schema/platforms.js';
 import { causeName } from './machine/trap.js';
 import { createMachine, type Machine, type PlatformSource } from './machine/machine.js';
+import { startGdb, type GdbDebugger, type GdbOptions } from './gdb/index.js';
+import { bareDebugTarget } from './gdb/systemTarget.js';
 
 /** Exit codes of a bare run (the program's own code when it fails through the test device). */
 export const BareExitCode = {
@@ -41,6 +43,8 @@ export interface BareRunOptions {
   readonly file?: string;
   /** Most RAM to emulate (default 256 MiB). */
   readonly ramLimit?: number;
+  /** Serve gdb (`machine --gdb`); the ELF's own path is given to gdb for its symbols. */
+  readonly gdb?: GdbOptions;
 }
 
 export type BareOutcome = 'pass' | 'fail' | 'reset' | 'limit' | 'trap';
@@ -52,7 +56,12 @@ export interface BareRunResult {
   readonly instructions: number;
   /** The code the program passed with 0x3333 (only for 'fail'). */
   readonly failCode?: number;
-  readonly trap?: { readonly cause: number; readonly name: string; readonly pc: number; readonly tval: number };
+  readonly trap?: {
+    readonly cause: number;
+    readonly name: string;
+    readonly pc: number;
+    readonly tval: number;
+  };
   /** Warnings and the error that ended the run (trap, limit), in order. */
   readonly diagnostics: readonly Diagnostic[];
   readonly machine: Machine;
@@ -66,7 +75,10 @@ export function bundledPlatformDtb(): Uint8Array {
   try {
     return fs.readFileSync(file);
   } catch {
-    throw fail(D.fileNotFound, { file: `fixtures/platforms/${DEFAULT_PLATFORM}.dtb`, reason: 'not installed with the package' });
+    throw fail(D.fileNotFound, {
+      file: `fixtures/platforms/${DEFAULT_PLATFORM}.dtb`,
+      reason: 'not installed with the package',
+    });
   }
 }
 
@@ -78,13 +90,20 @@ export function bundledPlatformDtb(): Uint8Array {
 export function runBare(elfBytes: Uint8Array, options: BareRunOptions = {}): BareRunResult {
   const maxInstructions = options.maxInstructions ?? DEFAULT_MAX_INSTRUCTIONS;
   if (!Number.isSafeInteger(maxInstructions) || maxInstructions <= 0) {
-    throw fail(D.machineBadOption, { option: '--max-instructions', value: String(maxInstructions), reason: 'must be a positive integer' });
+    throw fail(D.machineBadOption, {
+      option: '--max-instructions',
+      value: String(maxInstructions),
+      reason: 'must be a positive integer',
+    });
   }
   const where = options.file === undefined ? {} : { file: options.file };
   const elf = readElf(elfBytes, options.file);
   const onUartByte = options.onUartByte;
   const machine = createMachine(options.platform ?? bundledPlatformDtb(), {
-    sink: { uartByte: (_device, byte) => onUartByte?.(byte), powerOff: () => {} },
+    sink: {
+      uartByte: (_device, byte) => onUartByte?.(byte),
+      powerOff: () => {},
+    },
     ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
     ...(options.pollInterval !== undefined ? { pollInterval: options.pollInterval } : {}),
     ...(options.ramLimit !== undefined ? { ramLimit: options.ramLimit } : {}),
@@ -98,7 +117,12 @@ export function runBare(elfBytes: Uint8Array, options: BareRunOptions = {}): Bar
     if (!ram.contains(segment.paddr, segment.memsz)) {
       throw fail(
         D.machineSegmentOutsideRam,
-        { address: hex(segment.paddr), size: segment.memsz, ramBase: hex(ram.base), ramEnd: hex(ramEnd - 1) },
+        {
+          address: hex(segment.paddr),
+          size: segment.memsz,
+          ramBase: hex(ram.base),
+          ramEnd: hex(ramEnd - 1),
+        },
         where,
       );
     }
@@ -112,7 +136,16 @@ export function runBare(elfBytes: Uint8Array, options: BareRunOptions = {}): Bar
   cpu.pc = elf.entry >>> 0;
   cpu.setSatp(0);
 
-  const stop = machine.run(maxInstructions);
+  let debug: GdbDebugger | undefined;
+  if (options.gdb) {
+    const name = options.file === undefined ? 'program' : path.basename(options.file);
+    const started = startGdb(options.gdb, () => bareDebugTarget(cpu, ram, name, options.gdb?.elfPath));
+    if (!started.ok) throw new DiagnosticError(started.diagnostic);
+    debug = started.debugger;
+  }
+  const stop = machine.run(maxInstructions, debug ? { sliceRunner: debug } : {});
+  if (stop.kind === 'trap')
+    debug?.fault(1, stop.cause, stop.tval, stop.pc, `${causeName(stop.cause)} at pc ${hex(stop.pc)}, tval ${hex(stop.tval)}`);
   const instructions = cpu.instret;
   const done = (outcome: BareOutcome, exitCode: number, extra: Partial<BareRunResult> = {}): BareRunResult => ({
     outcome,
@@ -122,24 +155,45 @@ export function runBare(elfBytes: Uint8Array, options: BareRunOptions = {}): Bar
     machine,
     ...extra,
   });
-  switch (stop.kind) {
-    case 'poweroff':
-      if (stop.power === 'pass') return done('pass', BareExitCode.pass);
-      if (stop.power === 'reset') {
-        diagnostics.push(createDiagnostic(D.machineResetRequested, { instructions }, where));
-        return done('reset', BareExitCode.reset);
+  const result = ((): BareRunResult => {
+    switch (stop.kind) {
+      case 'poweroff':
+        if (stop.power === 'pass') return done('pass', BareExitCode.pass);
+        if (stop.power === 'reset') {
+          diagnostics.push(createDiagnostic(D.machineResetRequested, { instructions }, where));
+          return done('reset', BareExitCode.reset);
+        }
+        // QEMU exits with the code; a process status keeps its low 8 bits.
+        return done('fail', stop.code & 0xff || BareExitCode.failWithoutCode, {
+          failCode: stop.code,
+        });
+      case 'trap': {
+        const name = causeName(stop.cause);
+        diagnostics.push(
+          createDiagnostic(
+            D.machineTrap,
+            {
+              cause: name,
+              code: stop.cause,
+              pc: hex(stop.pc),
+              tval: hex(stop.tval),
+            },
+            where,
+          ),
+        );
+        return done('trap', BareExitCode.trap, {
+          trap: { cause: stop.cause, name, pc: stop.pc, tval: stop.tval },
+        });
       }
-      // QEMU exits with the code; a process status keeps its low 8 bits.
-      return done('fail', stop.code & 0xff || BareExitCode.failWithoutCode, { failCode: stop.code });
-    case 'trap': {
-      const name = causeName(stop.cause);
-      diagnostics.push(
-        createDiagnostic(D.machineTrap, { cause: name, code: stop.cause, pc: hex(stop.pc), tval: hex(stop.tval) }, where),
-      );
-      return done('trap', BareExitCode.trap, { trap: { cause: stop.cause, name, pc: stop.pc, tval: stop.tval } });
+      default:
+        if (debug?.killed) {
+          diagnostics.push(createDiagnostic(D.gdbKilled, { instructions }, where));
+          return done('limit', BareExitCode.limit);
+        }
+        diagnostics.push(createDiagnostic(D.machineInstructionLimit, { limit: maxInstructions, pc: hex(cpu.pc) }, where));
+        return done('limit', BareExitCode.limit);
     }
-    default:
-      diagnostics.push(createDiagnostic(D.machineInstructionLimit, { limit: maxInstructions, pc: hex(cpu.pc) }, where));
-      return done('limit', BareExitCode.limit);
-  }
+  })();
+  debug?.finish(result.exitCode);
+  return result;
 }

@@ -114,6 +114,7 @@ export function runExitCode(result: RunResult, failOnFault: boolean): number {
       if (result.powerOffKind === 'fail') return RunExitCode.failedPowerOff;
       return RunExitCode.pass;
     case 'limit':
+    case 'killed':
       return RunExitCode.limit;
     case 'deadlock':
       return RunExitCode.deadlock;

@@ -12,11 +12,14 @@ import { activateThread, handleInterruptEntry, handleSyscall, handleUserFault } 
 import { satpFor } from './kernel/vspace.js';
 import { bootImage, type BootedSystem } from './boot/index.js';
 import { buildReport, ConsoleRecorder, runExitCode, RunExitCode, type RunReport } from './report.js';
+import { startGdb, type GdbDebugger, type GdbOptions } from './gdb/index.js';
+import { systemDebugTarget } from './gdb/systemTarget.js';
 import { Cause, causeName } from './machine/trap.js';
 import { FINISHER_PASS, FINISHER_REGISTER } from './machine/devices/sifiveTest.js';
+import type { SliceRunner } from './machine/machine.js';
 import { RTC_ALARM_HIGH, RTC_ALARM_LOW, RTC_ALARM_STATUS } from './machine/devices/goldfishRtc.js';
 
-export type RunOutcome = 'poweroff' | 'deadlock' | 'limit' | 'error';
+export type RunOutcome = 'poweroff' | 'deadlock' | 'limit' | 'killed' | 'error';
 
 /** A component's fault as the report lists it. */
 export interface FaultRecord {
@@ -42,6 +45,18 @@ export interface RunOptions {
   readonly trace?: (line: string) => void;
   /** seL4_DebugPutChar output. */
   readonly debugPutChar?: (byte: number) => void;
+  /** A debugger (runtime/gdb): it runs each slice and sees every fault first. */
+  readonly debugger?: RunDebugger;
+}
+
+/** What the run loop needs of a debugger (`GdbDebugger`); processes are components, pid = plan order + 1. */
+export interface RunDebugger extends SliceRunner {
+  /** The thread of process `pid` (-1: not a component) is about to run. */
+  enter(pid: number): void;
+  /** A component took a fault; the debugger may stop there before the kernel handles it. */
+  fault(pid: number, cause: number, tval: number, pc: number, text: string): void;
+  /** The debugger ended the run (gdb's `kill`). */
+  readonly killed: boolean;
 }
 
 export interface RunResult {
@@ -85,6 +100,23 @@ function nextDeviceEvent(system: BootedSystem, now: number): number | null {
 const accessOf = (fsr: number): Violation['access'] =>
   fsr === Cause.InstructionAccessFault ? 'execute' : fsr === Cause.LoadAccessFault ? 'read' : 'write';
 
+/** Kernel objects by the plan's names (for waits, traces and the debugger). */
+function objectNames(system: BootedSystem): Map<object, string> {
+  const names = new Map<object, string>();
+  for (const o of system.plan.objects) {
+    const cap = system.kernel.rootCNode.slots[o.rootSlot]?.cap;
+    if (cap && 'obj' in cap && !names.has(cap.obj)) names.set(cap.obj, o.name);
+  }
+  return names;
+}
+
+/** A thread's state for gdb's `info threads`: running, or what it waits on. */
+function describeThread(t: TcbObject, names: Map<object, string>): string {
+  if (t.state === 'running' || t.state === 'restart') return 'runnable';
+  if (t.state === 'inactive') return t.fault ? `stopped after a ${t.fault.type} fault` : 'stopped';
+  return describeWait(t, names).replace(`'${t.name}' `, '');
+}
+
 function describeWait(t: TcbObject, names: Map<object, string>): string {
   const on = t.blockingObject ? (names.get(t.blockingObject) ?? `${t.blockingObject.type}@${hex(t.blockingObject.paddr)}`) : '';
   switch (t.state) {
@@ -118,11 +150,7 @@ export function runSystem(system: BootedSystem, options: RunOptions = {}): RunRe
   let idle = 0;
   const executed = (): number => cpu.instret - idle;
   const trace = options.trace;
-  const names = new Map<object, string>();
-  for (const o of system.plan.objects) {
-    const cap = kernel.rootCNode.slots[o.rootSlot]?.cap;
-    if (cap && 'obj' in cap && !names.has(cap.obj)) names.set(cap.obj, o.name);
-  }
+  const names = objectNames(system);
 
   kernel.hooks.putChar = (byte) => options.debugPutChar?.(byte);
   kernel.hooks.halt = () => sbiShutdown(system);
@@ -206,6 +234,9 @@ export function runSystem(system: BootedSystem, options: RunOptions = {}): RunRe
   };
   const mmioAccesses = new Map<string, [number, number]>();
 
+  const debug = options.debugger;
+  const pids = new Map<TcbObject, number>(components.map((c, i) => [c.tcb, i + 1]));
+
   schedule(kernel);
   activateThread(kernel);
   const context = system.interruptContext;
@@ -216,6 +247,10 @@ export function runSystem(system: BootedSystem, options: RunOptions = {}): RunRe
   for (;;) {
     if (machine.powerOff) {
       outcome = 'poweroff';
+      break;
+    }
+    if (debug?.killed) {
+      outcome = 'killed';
       break;
     }
     if (executed() >= maxInstructions) {
@@ -248,7 +283,9 @@ export function runSystem(system: BootedSystem, options: RunOptions = {}): RunRe
     const before = cpu.instret;
     // Only the thread's own accesses count (not the kernel's PLIC claims between slices).
     machine.bus.accessCounts = countsOf(t);
-    const stop = context >= 0 ? machine.run(budget, { interruptContext: context }) : machine.run(budget);
+    debug?.enter(pids.get(t) ?? -1);
+    const runOptions = { ...(context >= 0 ? { interruptContext: context } : {}), ...(debug ? { sliceRunner: debug } : {}) };
+    const stop = machine.run(budget, runOptions);
     machine.bus.accessCounts = undefined;
     t.timeSlice -= cpu.instret - before;
     save(t);
@@ -268,6 +305,10 @@ export function runSystem(system: BootedSystem, options: RunOptions = {}): RunRe
         if (stop.cause === Cause.EcallFromU) {
           handleSyscall(kernel, t, t.regs[Reg.a7]!);
         } else {
+          const pid = pids.get(t);
+          if (debug && pid !== undefined) {
+            debug.fault(pid, stop.cause, stop.tval, stop.pc, `'${t.name}': ${causeName(stop.cause)} at pc ${hex(stop.pc)}, address ${hex(stop.tval)}`);
+          }
           handleUserFault(kernel, t, faultFromTrap(stop.cause, stop.tval, stop.pc));
         }
         kernelEntered();
@@ -288,6 +329,7 @@ export function runSystem(system: BootedSystem, options: RunOptions = {}): RunRe
   debugText?.flush();
   const power = machine.powerOff;
   if (outcome === 'limit') diagnostics.push(createDiagnostic(D.runLimitReached, { limit: maxInstructions }));
+  if (outcome === 'killed') diagnostics.push(createDiagnostic(D.gdbKilled, { instructions: executed() }));
   if (outcome === 'deadlock') {
     diagnostics.push(createDiagnostic(D.runDeadlock, { instructions: executed(), waits: waits.length > 0 ? waits.join('; ') : 'every component has stopped' }));
   }
@@ -396,7 +438,7 @@ class TextTrace {
   }
 }
 
-export interface RunImageOptions extends RunOptions {
+export interface RunImageOptions extends Omit<RunOptions, 'debugger'> {
   readonly file?: string;
   readonly stdin?: Uint8Array;
   /** Console UART bytes. */
@@ -407,6 +449,7 @@ export interface RunImageOptions extends RunOptions {
   readonly ramLimit?: number;
   /** Only images signed by one of these Ed25519 keys boot (bootImage's `trustedKeys`). */
   readonly trustedKeys?: readonly KeyObject[];
+  readonly gdb?: GdbOptions;
 }
 
 export interface RunImageResult {
@@ -446,15 +489,25 @@ export function runImage(bytes: Uint8Array, options: RunImageOptions = {}): RunI
   running = () => kernel.current?.name;
   now = () => machine.clock.nanoseconds();
   consolePath = machine.devices.find((d) => d.device === machine.uart)?.path;
-  const result = runSystem(booted.system, {
+  const system = booted.system;
+  let debug: GdbDebugger | undefined;
+  if (options.gdb) {
+    const names = objectNames(system);
+    const started = startGdb(options.gdb, (owner) => systemDebugTarget(system, owner, (t) => describeThread(t, names), options.gdb?.symbolsDir));
+    if (!started.ok) return { exitCode: RunExitCode.badImage, diagnostics: [started.diagnostic] };
+    debug = started.debugger;
+  }
+  const result = runSystem(system, {
     ...options,
     debugPutChar: (byte) => {
       console.debugByte(running(), byte);
       options.debugPutChar?.(byte);
     },
+    ...(debug ? { debugger: debug } : {}),
   });
   uartText?.flush();
   const exitCode = runExitCode(result, options.failOnFault ?? false);
+  debug?.finish(exitCode);
   const inputBytes = options.stdin?.length ?? 0;
   const unread = machine.uart?.pendingInput ?? 0;
   const consoleReport = console.report(booted.system.components.map((c) => c.plan.name), inputBytes, unread);

@@ -14,6 +14,7 @@ import { sel4Diagnostics } from './diagnostics/sel4.js';
 import { imageDiagnostics } from './diagnostics/image.js';
 import { bootDiagnostics } from './diagnostics/boot.js';
 import { machineDiagnostics } from './diagnostics/machine.js';
+import { debuggerDiagnostics } from './diagnostics/debugger.js';
 import { interopDiagnostics } from './diagnostics/interop.js';
 import { internalDiagnostics } from './diagnostics/internal.js';
 import { trustDiagnostics } from './diagnostics/trust.js';
@@ -46,6 +47,7 @@ export const D = {
   ...named(imageDiagnostics),
   ...named(bootDiagnostics),
   ...named(machineDiagnostics),
+  ...named(debuggerDiagnostics),
   ...named(interopDiagnostics),
   ...named(internalDiagnostics),
   ...named(trustDiagnostics),

@@ -9,8 +9,9 @@ import { maxInputSizeOption, readInputFile } from '../readInput.js';
 import { maxRamOption, maxRamProblem } from '../maxRam.js';
 import { lineBufferedOutput } from '../uartOutput.js';
 import { DEFAULT_PLATFORM } from '../../schema/platforms.js';
+import { gdbOptions, gdbOptionsFrom, type GdbArgs } from '../gdbOption.js';
 
-interface MachineArgs {
+interface MachineArgs extends GdbArgs {
   readonly program: string;
   readonly platform: string;
   readonly maxInstructions: number;
@@ -37,6 +38,7 @@ const machineCommand: CommandFactory = (context) => ({
       .option('stdin', { type: 'string', describe: 'a file whose bytes the UART receives' })
       .option('max-input-size', maxInputSizeOption)
       .option('max-ram', maxRamOption)
+      .options(gdbOptions)
       .epilog(EPILOG),
   handler: async (argv: ArgumentsCamelCase) => {
     const args = argv as unknown as MachineArgs;
@@ -47,6 +49,8 @@ const machineCommand: CommandFactory = (context) => ({
     }
     const ramProblem = args.maxRam === undefined ? undefined : maxRamProblem(args.maxRam);
     if (ramProblem !== undefined) throw fail(D.machineBadOption, { option: '--max-ram', value: String(args.maxRam), reason: ramProblem });
+    const gdb = gdbOptionsFrom(args, io, args.program);
+    if (gdb === null) throw fail(D.gdbBadAddress, { value: String(args.gdb) });
     const elf = readInputFile(io.cwd, args.program, 'ELF program', args.maxInputSize);
     const stdin = args.stdin === undefined ? undefined : readInputFile(io.cwd, args.stdin, 'stdin file', args.maxInputSize);
     const { loadPlatform } = await import('../../compiler/loadPlatform.js');
@@ -61,6 +65,7 @@ const machineCommand: CommandFactory = (context) => ({
       ...(args.maxRam !== undefined ? { ramLimit: args.maxRam } : {}),
       file: args.program,
       onUartByte: uart.byte,
+      ...(gdb !== undefined ? { gdb } : {}),
     });
     uart.flush();
     printDiagnostics(io, result.diagnostics);

@@ -13,8 +13,9 @@ import { INPUT_SIZE_LIMITS } from '../../image/inputLimits.js';
 import type { CliIo } from '../context.js';
 import { maxRamOption, maxRamProblem } from '../maxRam.js';
 import { lineBufferedOutput } from '../uartOutput.js';
+import { gdbOptions, gdbOptionsFrom, type GdbArgs } from '../gdbOption.js';
 
-interface RunArgs {
+interface RunArgs extends GdbArgs {
   readonly image: string;
   readonly maxInstructions: number;
   readonly stdin?: string;
@@ -46,6 +47,7 @@ const runCommand: CommandFactory = (context) => ({
       .option('max-input-size', maxInputSizeOption)
       .option('max-ram', maxRamOption)
       .option('trust-key', trustKeyOption)
+      .options(gdbOptions)
       .epilog(EPILOG),
   handler: async (argv: ArgumentsCamelCase) => {
     const args = argv as unknown as RunArgs;
@@ -59,6 +61,12 @@ const runCommand: CommandFactory = (context) => ({
     const ramProblem = args.maxRam === undefined ? undefined : maxRamProblem(args.maxRam);
     if (ramProblem !== undefined) {
       print([createDiagnostic(D.runBadOption, { option: '--max-ram', value: String(args.maxRam), reason: ramProblem })]);
+      context.exitCode = ExitCode.usage;
+      return;
+    }
+    const gdb = gdbOptionsFrom(args, io);
+    if (gdb === null) {
+      print([createDiagnostic(D.gdbBadAddress, { value: String(args.gdb) })]);
       context.exitCode = ExitCode.usage;
       return;
     }
@@ -77,6 +85,7 @@ const runCommand: CommandFactory = (context) => ({
       ...(args.maxRam !== undefined ? { ramLimit: args.maxRam } : {}),
       trustedKeys,
       ...(args.trace ? { trace: (line: string) => io.stderr.write(escapeTerminalText(line) + '\n') } : {}),
+      ...(gdb !== undefined ? { gdb } : {}),
     });
     uart.flush();
     print(result.diagnostics);

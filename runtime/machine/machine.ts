@@ -71,6 +71,13 @@ export type MachineStop =
 export interface RunOptions {
   /** Stop (kind 'interrupt') at the first poll at which this PLIC context has an interrupt. */
   readonly interruptContext?: number;
+  /** Runs each slice instead of `cpu.run` (the debugger: it may look at every instruction). */
+  readonly sliceRunner?: SliceRunner;
+}
+
+/** Executes one poll slice of up to `slice` instructions, with `Rv32Cpu.run`'s contract. */
+export interface SliceRunner {
+  runSlice(cpu: Rv32Cpu, slice: number): StopReason;
 }
 
 export interface Machine {
@@ -286,12 +293,13 @@ export function createMachine(source: Uint8Array | PlatformSource, options: Mach
     },
     run(budget, runOptions = {}) {
       const watch = runOptions.interruptContext;
+      const runner = runOptions.sliceRunner;
       let left = Math.max(0, Math.floor(budget));
       while (left > 0) {
         if (watch !== undefined && machine.externalInterruptPending(watch)) return { kind: 'interrupt', context: watch };
         const slice = Math.min(left, pollInterval);
         const before = theCpu.instret;
-        const reason = theCpu.run(slice);
+        const reason = runner ? runner.runSlice(theCpu, slice) : theCpu.run(slice);
         left -= theCpu.instret - before;
         if (reason === StopReason.Trap) {
           return { kind: 'trap', cause: theCpu.cause, tval: theCpu.tval >>> 0, pc: theCpu.pc >>> 0, insnLength: theCpu.trapInsnLength };

@@ -80,7 +80,7 @@ describe('buildSystem', () => {
     const emit = path.join(temp, 'emit');
     const result = await buildSystem('fixtures/systems/hello/hello.system.ts', { cwd: repo, emitDir: emit, toolchain: noCompiler });
     expect(result.diagnostics).toEqual([]);
-    expect(fs.readdirSync(emit).sort()).toEqual(['hello', 'plan.json', 'platform.dtb', 'platform.dts']);
+    expect(fs.readdirSync(emit).sort()).toEqual(['gdbinit', 'hello', 'plan.json', 'platform.dtb', 'platform.dts']);
     expect(fs.readdirSync(path.join(emit, 'hello')).sort()).toEqual(['hello.elf', 'hello.ld', 'kaal_system.h']);
     expect(JSON.parse(fs.readFileSync(path.join(emit, 'plan.json'), 'utf8'))).toEqual(result.plan);
     expect(fs.readFileSync(path.join(emit, 'hello/kaal_system.h'), 'utf8')).toMatch(/#define KAAL_MMIO_UART_VADDR 0x[0-9a-f]{8}u/);
