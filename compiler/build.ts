@@ -16,7 +16,7 @@ import {
 } from '../schema/diagnostics.js';
 import type { ComponentElfInfo, Plan } from '../schema/plan.js';
 import { findSymbol, readElf, type ElfFile } from '../image/elf.js';
-import { bootInfoFor, fileSha256, signImage, writeImage, type ComponentInput } from '../image/bootImage/index.js';
+import { bootInfoOfPlan, fileSha256, signImage, writeImage, type ComponentInput } from '../image/bootImage/index.js';
 import { printDts } from '../image/fdt/printDts.js';
 import { cannotWrite, nodeHost, type Host } from './host.js';
 import { findDescriptor } from './load.js';
@@ -179,7 +179,7 @@ async function runBuild(
     if (!entry) return placeholderElf();
     return elfInfoOf(entry.elf);
   };
-  const planWith = () => planSystem(model, platform.platform, Object.fromEntries(model.components.map((c) => [c.name, elfInfo(c.name)])), { platformName });
+  const planWith = () => planSystem(model, platform.platform, Object.fromEntries(model.components.map((c) => [c.name, elfInfo(c.name)])), { platformName, dtbSize: platform.dtb.length });
 
   // Step 3: compile what must be, against headers from a plan whose layout does not depend on code size.
   progress({ kind: 'stage', stage: 'plan' });
@@ -259,7 +259,7 @@ async function runBuild(
   // Step 5: pack and write.
   progress({ kind: 'stage', stage: 'pack' });
   const untyped = plan.untyped.map(({ paddr, sizeBits, isDevice }) => ({ paddr, sizeBits, isDevice }));
-  const { untypedList, ...bootInfo } = bootInfoFor(untyped, plan.rootTask.cnodeSizeBits);
+  const { untypedList, ...bootInfo } = bootInfoOfPlan(plan, untyped);
   const unsigned = writeImage({
     meta: { systemName: plan.system, toolVersion: packageVersion(), platformName },
     untyped: untypedList,

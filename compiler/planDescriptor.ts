@@ -80,7 +80,7 @@ export async function planChecked(checked: CheckedFile, host: Host, options: Pla
   }
   // Planned even when an ELF is unreadable (with the placeholder for it), so that every error shows at once.
   const platformName = source === loaded.system!.platform ? source : path.basename(source);
-  const planned = planSystem(model, platform, elfs, { platformName });
+  const planned = planSystem(model, platform, elfs, { platformName, dtbSize: loadedPlatform.dtb.length });
   found.push(...planned.diagnostics);
   if (!hasErrors(planned.diagnostics)) {
     for (const component of planned.plan.components) {

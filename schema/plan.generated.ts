@@ -36,6 +36,7 @@ export interface Plan {
   system: string;
   platform: PlanPlatform;
   rootTask: RootTaskLayout;
+  boot: BootPlan;
   /**
    * The untypeds the kernel hands out at boot, in bootinfo order (device first, then RAM, each by paddr).
    */
@@ -106,6 +107,126 @@ export interface SlotRegion {
    * First slot after the region.
    */
   end: number;
+}
+/**
+ * How the image boots (image/bootModel.ts, docs/boot.md): the kernel configuration, where the DTB and the root task's user image are placed, and the bootinfo and rootserver objects seL4's boot gives for them.
+ */
+export interface BootPlan {
+  kernelConfig: KernelConfig;
+  dtb: BootDtb;
+  userImage: BootUserImage;
+  bootInfo: BootInfoPrediction;
+  rootServer: RootServerObjects;
+}
+/**
+ * The kernel configuration the plan is for (image/kernelConfig.ts): every configuration-dependent number comes from it.
+ */
+export interface KernelConfig {
+  /**
+   * 'bundled' (kaal-compose's kernel) or 'sel4' (a real kernel ELF).
+   */
+  kernel: 'bundled' | 'sel4';
+  /**
+   * CONFIG_HAVE_FPU: seL4_TCBBits is 10 with it, 9 without.
+   */
+  fpu: boolean;
+  /**
+   * CONFIG_ROOT_CNODE_SIZE_BITS.
+   */
+  rootCNodeSizeBits: number;
+  /**
+   * CONFIG_MAX_NUM_BOOTINFO_UNTYPED_CAPS.
+   */
+  maxBootInfoUntypeds: number;
+  /**
+   * CONFIG_DEBUG_BUILD.
+   */
+  debugBuild: boolean;
+  /**
+   * CONFIG_PRINTING (seL4_DebugPutChar).
+   */
+  printing: boolean;
+  /**
+   * CONFIG_NUM_PRIORITIES.
+   */
+  numPriorities: number;
+  /**
+   * CONFIG_PADDR_USER_DEVICE_TOP: device untypeds end here.
+   */
+  paddrUserDeviceTop: number;
+  /**
+   * seL4 kernel_device_frames: each frame not userAvailable reserves 2^22 bytes.
+   */
+  kernelDevices: KernelDeviceFrame[];
+  kernelImage: KernelImageRegion;
+}
+export interface KernelDeviceFrame {
+  paddr: number;
+  userAvailable: boolean;
+}
+/**
+ * Physical range of the kernel image; [start, bootEnd) is boot code, reclaimed as RAM untyped.
+ */
+export interface KernelImageRegion {
+  start: number;
+  end: number;
+  bootEnd: number;
+}
+/**
+ * Where the loader places the DTB (passed on as extra bootinfo).
+ */
+export interface BootDtb {
+  paddr: number;
+  size: number;
+}
+/**
+ * The root task's user image: physical placement, virtual start, entry point.
+ */
+export interface BootUserImage {
+  paddr: number;
+  size: number;
+  vaddr: number;
+  entry: number;
+}
+/**
+ * The bootinfo the kernel hands the root task (besides the untyped list, which is `untyped`).
+ */
+export interface BootInfoPrediction {
+  untyped: SlotRegion;
+  empty: SlotRegion;
+  userImageFrames: SlotRegion;
+  userImagePaging: SlotRegion;
+  extraBIPages: SlotRegion;
+  /**
+   * Virtual address of the root task's IPC buffer.
+   */
+  ipcBuffer: number;
+  /**
+   * Virtual address of the bootinfo frame (a0 at entry).
+   */
+  bootInfoVaddr: number;
+  extraLen: number;
+  /**
+   * Untypeds beyond maxBootInfoUntypeds (no cap).
+   */
+  untypedsDropped: number;
+}
+/**
+ * Physical addresses of the objects seL4 creates for its initial thread.
+ */
+export interface RootServerObjects {
+  cnode: number;
+  vspace: number;
+  asidPool: number;
+  ipcBuffer: number;
+  bootInfo: number;
+  extraBootInfo: number;
+  tcb: number;
+  pageTables: RootServerPageTable[];
+}
+export interface RootServerPageTable {
+  paddr: number;
+  vaddr: number;
 }
 export interface PlanUntyped {
   /**

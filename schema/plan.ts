@@ -29,13 +29,6 @@ export const VSpaceLayout = {
   userTop: 0x8000_0000,
 } as const;
 
-/**
- * RAM the kernel keeps at the start of memory for its image, the root CNode, bootinfo and the
- * initial thread's IPC buffer; never handed out as untyped. 4 MiB = one Sv32 mega page.
- */
-export const KERNEL_RESERVED_BYTES = 0x40_0000;
-/** RV32 seL4 physical addresses are words: untypeds cover [0, 2^32). */
-export const PHYSICAL_TOP = 2 ** 32;
 /** The root CNode is at least seL4's default (KernelRootCNodeSizeBits = 12), larger when needed. */
 export const MIN_ROOT_CNODE_BITS = 12;
 export const MAX_ROOT_CNODE_BITS = 27;

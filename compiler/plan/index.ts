@@ -4,14 +4,12 @@
 import { DiagnosticBag, type Diagnostic } from '../../schema/diagnostics.js';
 import {
   CNODE_RADIX_BITS,
-  InitialSlot,
   NOTIFICATION_SIZE_BITS,
   ENDPOINT_SIZE_BITS,
   PAGE_BITS,
   PAGE_TABLE_BITS,
   SLOT_BITS,
   Slot,
-  TCB_SIZE_BITS,
   VSPACE_BITS,
   ASID_POOL_BITS,
   ASID_POOL_SIZE_BITS,
@@ -32,14 +30,15 @@ import {
 import type { Platform } from '../../image/platformModel.js';
 import type { ModelRegion, SystemModel } from '../resolvePlatform.js';
 import { mmioWindows, usableDevice } from '../check/mmio.js';
-import { predictUntypeds } from './untyped.js';
+import { defaultKernelConfig, kernelConfigRecord, predictBoot, type RootTaskImageInfo } from './untyped.js';
+import { tcbBits, type KernelConfig } from '../../image/kernelConfig.js';
 import { layoutVSpace, mmioFrameName, type VSpaceSpec } from './vspace.js';
 import { allocateObjects, type ObjectNeed } from './objects.js';
 import { buildCSpace, componentObjects } from './cspace.js';
 import { buildInvocations, INITIAL_POOL_FREE, POOL_SIZE, type ComponentRealization } from './invocations.js';
 import type { ElfFile } from '../../image/elf.js';
 
-export { predictUntypeds, splitRegion } from './untyped.js';
+export { predictBoot, defaultKernelConfig, type RootTaskImageInfo } from './untyped.js';
 
 export interface PlanResult {
   readonly plan: Plan;
@@ -49,7 +48,16 @@ export interface PlanResult {
 export interface PlanOptions {
   /** Shown in `plan.platform.name`: 'kaal-virt-rv32' or the DTB/DTS file name. */
   readonly platformName?: string;
+  /** The kernel the plan is for (default: the bundled kernel's configuration for this platform). */
+  readonly kernelConfig?: KernelConfig;
+  /** Bytes of the DTB the loader passes to the kernel (0: none). */
+  readonly dtbSize?: number;
+  /** The root task's user image (default: ROOT_TASK_PLACEHOLDER). */
+  readonly rootTask?: RootTaskImageInfo;
 }
+
+/** The user image planned for when the caller names none: 64 KiB at 0x1_0000. */
+export const ROOT_TASK_PLACEHOLDER: RootTaskImageInfo = { vaddr: 0x1_0000, size: 0x1_0000, entry: 0x1_0000 };
 
 /** Components with their own ASID: the initial pool's free ones plus 2^5 − 1 more pools. */
 export const MAX_COMPONENTS = INITIAL_POOL_FREE + (2 ** ASID_POOL_BITS - 1) * POOL_SIZE;
@@ -71,8 +79,24 @@ export function planSystem(
   elfs: Readonly<Record<string, ComponentElfInfo>>,
   options: PlanOptions = {},
 ): PlanResult {
+  const config = options.kernelConfig ?? defaultKernelConfig(platform);
+  const first = planAgainst(model, platform, elfs, options, config);
+  if (config.kernel !== 'bundled' || first.usedSlots <= 2 ** config.rootCNodeSizeBits) return first.result;
+  // The bundled kernel is configured per image: a root CNode big enough for the plan (seL4's limit 2^27).
+  const bits = rootCNodeBits(first.usedSlots) ?? MAX_ROOT_CNODE_BITS;
+  return planAgainst(model, platform, elfs, options, { ...config, rootCNodeSizeBits: bits }).result;
+}
+
+function planAgainst(
+  model: SystemModel,
+  platform: Platform,
+  elfs: Readonly<Record<string, ComponentElfInfo>>,
+  options: PlanOptions,
+  config: KernelConfig,
+): { result: PlanResult; usedSlots: number } {
   const bag = new DiagnosticBag();
-  const prediction = predictUntypeds(platform);
+  const prediction = predictBoot(platform, config, options.dtbSize ?? 0, options.rootTask ?? ROOT_TASK_PLACEHOLDER, bag);
+  if (!prediction) return { result: { plan: emptyPlan(model, platform, options, config), diagnostics: bag.sorted() }, usedSlots: 0 };
   const regions = new Map<string, ModelRegion>();
   for (const r of model.memoryRegions) if (!regions.has(r.name)) regions.set(r.name, r);
 
@@ -91,7 +115,7 @@ export function planSystem(
     const elf = elfs[c.name] ?? placeholderElf();
     const space = layoutVSpace(c, regions, elf, bag);
     const objects = objectsOf.get(c.name)!;
-    need({ name: objects.tcb, kind: 'tcb', sizeBits: TCB_SIZE_BITS, paddr: null, owner: c.name, purpose: 'tcb', path: c.path });
+    need({ name: objects.tcb, kind: 'tcb', sizeBits: tcbBits(config), paddr: null, owner: c.name, purpose: 'tcb', path: c.path });
     need({ name: objects.cnode, kind: 'cnode', sizeBits: CNODE_RADIX_BITS + SLOT_BITS, paddr: null, owner: c.name, purpose: 'cnode', path: c.path });
     need({ name: objects.vspace, kind: 'vspace', sizeBits: VSPACE_BITS, paddr: null, owner: c.name, purpose: 'vspace', path: c.path });
     need({ name: objects.notification, kind: 'notification', sizeBits: NOTIFICATION_SIZE_BITS, paddr: null, owner: c.name, purpose: 'input', path: c.path });
@@ -114,7 +138,7 @@ export function planSystem(
   for (const name of asidPools) need({ name, kind: 'asidPool', sizeBits: ASID_POOL_SIZE_BITS, paddr: null, owner: null, purpose: 'asidPool' });
 
   // Step 2: allocation from the untypeds.
-  const firstFree = InitialSlot.numInitialCaps + prediction.untyped.length;
+  const firstFree = prediction.model.slots.empty.start;
   const allocation = allocateObjects(prediction.untyped, [...needs.values()], firstFree, prediction.kernelReserved, prediction.ram, bag);
   const byName = new Map<string, PlanObject>(allocation.objects.map((o) => [o.name, o] as const));
 
@@ -150,30 +174,25 @@ export function planSystem(
 
   // Step 4: invocations and the root CNode they need.
   const { invocations, usedSlots } = buildInvocations(allocation.objects, realizations, asidPools, firstFree + allocation.objects.length);
-  let cnodeSizeBits = rootCNodeBits(usedSlots);
-  if (cnodeSizeBits === null) {
-    bag.add(D.rootSlotsExhausted, { slots: usedSlots, maxBits: MAX_ROOT_CNODE_BITS });
-    cnodeSizeBits = MAX_ROOT_CNODE_BITS;
+  const cnodeSizeBits = config.rootCNodeSizeBits;
+  const growable = config.kernel === 'bundled' && cnodeSizeBits < MAX_ROOT_CNODE_BITS;
+  if (usedSlots > 2 ** cnodeSizeBits && !growable) {
+    bag.add(D.rootSlotsExhausted, { slots: usedSlots, maxBits: cnodeSizeBits });
   }
 
   const untyped = prediction.untyped.map((u) => ({ ...u, usedBytes: allocation.usedBytes[u.index]! }));
   const plan: Plan = {
     formatVersion: PLAN_FORMAT_VERSION as 1,
     system: model.name,
-    platform: {
-      name: options.platformName ?? model.platformName,
-      model: platform.model,
-      ram: platform.ram.map((r) => ({ base: r.base, size: r.size })),
-      kernelReserved: { base: prediction.kernelReserved.base, size: prediction.kernelReserved.size },
-      physicalTop: 2 ** 32,
-    },
+    platform: platformSummary(model, platform, options, config),
     rootTask: {
       cnodeSizeBits,
-      untypedSlots: { start: InitialSlot.numInitialCaps, end: firstFree },
+      untypedSlots: { ...prediction.model.slots.untyped },
       firstFreeSlot: firstFree,
       usedSlots,
       cptrDepth: 32,
     },
+    boot: prediction.boot,
     untyped,
     objects: [...allocation.objects],
     components,
@@ -181,7 +200,42 @@ export function planSystem(
     invocations,
     utilisation: utilisation(untyped, allocation.objects, usedSlots),
   };
-  return { plan, diagnostics: bag.sorted() };
+  return { result: { plan, diagnostics: bag.sorted() }, usedSlots };
+}
+
+/** What the plan assumed about the board; `kernelReserved` is the kernel's image. */
+function platformSummary(model: SystemModel, platform: Platform, options: PlanOptions, config: KernelConfig): Plan['platform'] {
+  return {
+    name: options.platformName ?? model.platformName,
+    model: platform.model,
+    ram: platform.ram.map((r) => ({ base: r.base, size: r.size })),
+    kernelReserved: { base: config.kernelImage.start, size: config.kernelImage.end - config.kernelImage.start },
+    physicalTop: 2 ** 32,
+  };
+}
+
+/** The plan of a system seL4 would not boot: its diagnostics say why; nothing to realize. */
+function emptyPlan(model: SystemModel, platform: Platform, options: PlanOptions, config: KernelConfig): Plan {
+  const none = { start: 0, end: 0 };
+  return {
+    formatVersion: PLAN_FORMAT_VERSION as 1,
+    system: model.name,
+    platform: platformSummary(model, platform, options, config),
+    rootTask: { cnodeSizeBits: config.rootCNodeSizeBits, untypedSlots: none, firstFreeSlot: 0, usedSlots: 0, cptrDepth: 32 },
+    boot: {
+      kernelConfig: kernelConfigRecord(config),
+      dtb: { paddr: 0, size: 0 },
+      userImage: { paddr: 0, size: 0, vaddr: 0, entry: 0 },
+      bootInfo: { untyped: none, empty: none, userImageFrames: none, userImagePaging: none, extraBIPages: none, ipcBuffer: 0, bootInfoVaddr: 0, extraLen: 0, untypedsDropped: 0 },
+      rootServer: { cnode: 0, vspace: 0, asidPool: 0, ipcBuffer: 0, bootInfo: 0, extraBootInfo: 0, tcb: 0, pageTables: [] },
+    },
+    untyped: [],
+    objects: [],
+    components: [],
+    grants: [],
+    invocations: [],
+    utilisation: utilisation([], [], 0),
+  };
 }
 
 const pageTableName = (component: string, vaddr: number) => `pt_${component}_${vaddr.toString(16).padStart(8, '0')}`;

@@ -1,9 +1,10 @@
-// Predicts the untypeds seL4's boot hands out on a platform (as Microkit's `emulate_kernel_boot`
-// does): RAM minus the kernel's reserved start, and device memory for the rest of [0, 2^32), each
-// region cut like the kernel's `create_untypeds_for_region` into naturally aligned power-of-two
-// blocks of at most 2^29 bytes. Order as in bootinfo: device untypeds, then RAM, each by address.
-import { InitialSlot, MAX_UNTYPED_BITS, MIN_UNTYPED_BITS } from '../../schema/abi.js';
-import { KERNEL_RESERVED_BYTES, PHYSICAL_TOP } from '../../schema/plan.js';
+// Predicts the bootinfo seL4's boot hands the root task on a platform, with the shared boot model
+// (image/bootModel.ts): the kernel configuration, the DTB and the root task's user image placed
+// as the loaders place them (placeBootImages). The untyped caps sit at bootinfo `untyped.start`.
+import { D, type DiagnosticBag } from '../../schema/diagnostics.js';
+import type { BootPlan } from '../../schema/plan.js';
+import { availableMemory, BootModelError, emulateBoot, placeBootImages, type BootModel } from '../../image/bootModel.js';
+import { bundledKernelConfig, type KernelConfig } from '../../image/kernelConfig.js';
 import type { AddressRange, Platform } from '../../image/platformModel.js';
 
 export interface UntypedSpec {
@@ -11,15 +12,26 @@ export interface UntypedSpec {
   readonly paddr: number;
   readonly sizeBits: number;
   readonly isDevice: boolean;
-  /** Root CNode slot of its cap: 16 + index. */
+  /** Root CNode slot of its cap: bootinfo untyped.start + index. */
   readonly slot: number;
 }
 
-export interface UntypedPrediction {
+/** The root task's user image as the planner sees it: where it links, how big, its entry. */
+export interface RootTaskImageInfo {
+  readonly vaddr: number;
+  /** Bytes, page-rounded (ELF segments plus the plan data). */
+  readonly size: number;
+  readonly entry: number;
+}
+
+export interface BootPrediction {
   readonly untyped: readonly UntypedSpec[];
+  /** The kernel image's physical range (what a fixed object may not overlap). */
   readonly kernelReserved: AddressRange;
-  /** RAM handed out as untyped (usable RAM minus the kernel's part), sorted. */
+  /** RAM handed out as untyped, sorted. */
   readonly ram: readonly AddressRange[];
+  readonly model: BootModel;
+  readonly boot: BootPlan;
 }
 
 /** Count of trailing zero bits; 2^52 for 0 so that address 0 is aligned to everything. */
@@ -30,68 +42,69 @@ export function alignmentBits(address: number): number {
   return bits;
 }
 
-/** [start, end) cut into maximal naturally aligned power-of-two blocks ≤ 2^maxBits (dropping < 2^4). */
-export function splitRegion(start: number, end: number, maxBits = MAX_UNTYPED_BITS): { paddr: number; sizeBits: number }[] {
-  const blocks: { paddr: number; sizeBits: number }[] = [];
-  let at = start;
-  while (end - at >= 2 ** MIN_UNTYPED_BITS) {
-    const fitBits = Math.floor(Math.log2(end - at));
-    const bits = Math.min(alignmentBits(at), fitBits, maxBits);
-    if (bits < MIN_UNTYPED_BITS) {
-      at += 2 ** alignmentBits(at);
-      continue;
-    }
-    blocks.push({ paddr: at, sizeBits: bits });
-    at += 2 ** bits;
-  }
-  return blocks;
+/** The kernel configuration a plan uses when none is given: the bundled kernel's for this platform. */
+export function defaultKernelConfig(platform: Platform): KernelConfig {
+  const first = availableMemory(platform.ram)[0];
+  return bundledKernelConfig(first ? first.start : 0);
 }
 
-/** Subtracts sorted, disjoint `holes` from [start, end). */
-function subtract(start: number, end: number, holes: readonly AddressRange[]): AddressRange[] {
-  const result: AddressRange[] = [];
-  let at = start;
-  for (const hole of holes) {
-    const holeEnd = hole.base + hole.size;
-    if (holeEnd <= at || hole.base >= end) continue;
-    if (hole.base > at) result.push({ base: at, size: hole.base - at });
-    at = Math.max(at, holeEnd);
-  }
-  if (at < end) result.push({ base: at, size: end - at });
-  return result;
+/** The configuration as the plan records it (JSON-shaped, its own arrays). */
+export function kernelConfigRecord(config: KernelConfig): BootPlan['kernelConfig'] {
+  return { ...config, kernelDevices: config.kernelDevices.map((f) => ({ ...f })), kernelImage: { ...config.kernelImage } };
 }
 
-export function predictUntypeds(platform: Platform): UntypedPrediction {
-  const usable = [...platform.ram].filter((r) => r.base < PHYSICAL_TOP).sort((a, b) => a.base - b.base);
-  const first = usable[0];
-  const kernelReserved: AddressRange = first
-    ? { base: first.base, size: Math.min(KERNEL_RESERVED_BYTES, first.size) }
-    : { base: 0, size: 0 };
-  const ram = usable.flatMap((r) => subtract(r.base, Math.min(r.base + r.size, PHYSICAL_TOP), [kernelReserved]));
-  // Device memory: everything below 2^32 that is not memory (reserved-memory stays out of both).
-  const memoryHoles = [...platform.memory, kernelReserved].sort((a, b) => a.base - b.base);
-  const device = subtract(0, PHYSICAL_TOP, mergeRanges(memoryHoles));
-  const untyped: UntypedSpec[] = [];
-  const add = (regions: readonly AddressRange[], isDevice: boolean) => {
-    for (const region of regions) {
-      for (const block of splitRegion(region.base, region.base + region.size)) {
-        const index = untyped.length;
-        untyped.push({ index, paddr: block.paddr, sizeBits: block.sizeBits, isDevice, slot: InitialSlot.numInitialCaps + index });
-      }
-    }
+/** Runs the boot model for this platform and root task; a boot seL4 would refuse is KC4100. */
+export function predictBoot(
+  platform: Platform,
+  config: KernelConfig,
+  dtbSize: number,
+  rootTask: RootTaskImageInfo,
+  bag: DiagnosticBag,
+): BootPrediction | null {
+  const placed = placeBootImages(config.kernelImage.end, dtbSize);
+  let model: BootModel;
+  try {
+    model = emulateBoot({
+      config,
+      available: availableMemory(platform.ram),
+      dtb: dtbSize > 0 ? { paddr: placed.dtbPaddr, size: dtbSize } : null,
+      userImage: { paddr: placed.userImagePaddr, size: rootTask.size, vaddr: rootTask.vaddr },
+    });
+  } catch (error) {
+    if (!(error instanceof BootModelError)) throw error;
+    bag.add(D.bootModelRefused, { reason: error.message });
+    return null;
+  }
+  const start = model.slots.untyped.start;
+  const untyped = model.untypeds.map((u, index) => ({ index, paddr: u.paddr, sizeBits: u.sizeBits, isDevice: u.isDevice, slot: start + index }));
+  const ram = untyped.filter((u) => !u.isDevice).map((u) => ({ base: u.paddr, size: 2 ** u.sizeBits })).sort((a, b) => a.base - b.base);
+  const rs = model.rootServer;
+  const boot: BootPlan = {
+    kernelConfig: kernelConfigRecord(config),
+    dtb: { paddr: dtbSize > 0 ? placed.dtbPaddr : 0, size: dtbSize },
+    userImage: { paddr: placed.userImagePaddr, size: rootTask.size, vaddr: rootTask.vaddr, entry: rootTask.entry },
+    bootInfo: {
+      untyped: { ...model.slots.untyped },
+      empty: { ...model.slots.empty },
+      userImageFrames: { ...model.slots.userImageFrames },
+      userImagePaging: { ...model.slots.userImagePaging },
+      extraBIPages: { ...model.slots.extraBIPages },
+      ipcBuffer: model.ipcBufferVaddr,
+      bootInfoVaddr: model.bootInfoVaddr,
+      extraLen: model.extraLen,
+      untypedsDropped: model.untypedsDropped,
+    },
+    rootServer: {
+      cnode: rs.cnode,
+      vspace: rs.vspace,
+      asidPool: rs.asidPool,
+      ipcBuffer: rs.ipcBuffer,
+      bootInfo: rs.bootInfo,
+      extraBootInfo: rs.extraBootInfo,
+      tcb: rs.tcb,
+      pageTables: rs.pageTables.map((p) => ({ ...p })),
+    },
   };
-  add(device, true);
-  add(ram, false);
-  return { untyped, kernelReserved, ram };
-}
-
-function mergeRanges(ranges: readonly AddressRange[]): AddressRange[] {
-  const merged: AddressRange[] = [];
-  for (const r of ranges) {
-    const last = merged[merged.length - 1];
-    if (last && r.base <= last.base + last.size) {
-      merged[merged.length - 1] = { base: last.base, size: Math.max(last.base + last.size, r.base + r.size) - last.base };
-    } else merged.push({ base: r.base, size: r.size });
-  }
-  return merged;
+  const image = config.kernelImage;
+  return { untyped, kernelReserved: { base: image.start, size: image.end - image.start }, ram, model, boot };
 }

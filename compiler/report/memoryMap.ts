@@ -159,15 +159,32 @@ export function memoryMap(plan: Plan, platform: Platform | null): MemoryBlock[] 
     });
     pendingUnused.length = 0;
   };
+  const kernelDevices = plan.boot.kernelConfig.kernelDevices.filter((f) => !f.userAvailable).map((f) => f.paddr);
   const uncovered = (start: number, end: number) => {
     const reserved = plan.platform.kernelReserved;
     const isKernel = reserved.base < end && reserved.base + reserved.size > start;
+    // seL4 reserves each kernel device frame (a mega page): the devices inside are the kernel's.
+    const isKernelDevice = kernelDevices.some((p) => p < end && p + 0x40_0000 > start);
+    const inside = (platform?.devices ?? []).filter((d) => d.reg.some((r) => r.base >= start && r.base < end)).map((d) => d.path);
+    const boot = plan.boot;
+    const rs = boot.rootServer;
+    const rootServerEnd = Math.max(rs.cnode, rs.vspace, rs.asidPool, rs.ipcBuffer, rs.bootInfo, rs.extraBootInfo, rs.tcb, ...rs.pageTables.map((p) => p.paddr)) + 0x1000;
+    const parts = (
+      [
+        ['kernel image', reserved.base, reserved.base + reserved.size],
+        ['DTB', boot.dtb.paddr, boot.dtb.paddr + boot.dtb.size],
+        ['root task image', boot.userImage.paddr, boot.userImage.paddr + boot.userImage.size],
+        ['root task objects', rs.cnode, rootServerEnd],
+      ] as const
+    ).filter(([, s0, e0]) => e0 > s0 && s0 < end && e0 > start).map(([name]) => name);
+    const title = isKernel ? 'kernel reserved (no untyped)' : isKernelDevice ? 'kernel devices (no untyped)' : 'not handed out as untyped';
+    const label = isKernelDevice ? `kernel device ${inside.map((p) => p.slice(p.lastIndexOf('/') + 1)).join(', ')}` : parts.length > 0 ? parts.join(', ') : 'no untyped';
     blocks.push({
-      title: isKernel ? 'kernel reserved (no untyped)' : 'not handed out as untyped',
+      title,
       start,
       size: end - start,
       usage: null,
-      rows: [{ start, size: end - start, kind: 'reserved', label: isKernel ? 'kernel image and boot data' : 'no untyped', detail: '', owner: null, ownerIndex: null, mappedBy: [] }],
+      rows: [{ start, size: end - start, kind: 'reserved', label, detail: isKernelDevice ? inside.join(', ') : '', owner: null, ownerIndex: null, mappedBy: [] }],
     });
   };
 

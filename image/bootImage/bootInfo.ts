@@ -2,6 +2,8 @@
 // (a count and the same seL4_UntypedDesc list): encoders, decoders and the consistency rules both
 // the writer and the reader apply.
 import { MAX_UNTYPED_BITS, MIN_UNTYPED_BITS } from '../../schema/abi.js';
+import type { Plan } from '../../schema/plan.generated.js';
+import type { BootModel } from '../bootModel.js';
 import type { BootInfoData, SlotRegion, UntypedDescriptor } from './types.js';
 import {
   ADDRESS_SPACE_END,
@@ -57,6 +59,40 @@ export function bootInfoFor(
   };
 }
 
+/** Slot regions and IPC buffer as the boot model computes them (the model itself or a plan's record). */
+interface BootSlots {
+  readonly untyped: SlotRegion;
+  readonly empty: SlotRegion;
+  readonly userImageFrames: SlotRegion;
+  readonly userImagePaging: SlotRegion;
+  readonly extraBIPages: SlotRegion;
+}
+
+/** seL4_BootInfo after bi_finalise: the frame is cleared first, so regions never filled read {0, 0}. */
+function bootInfoWith(untyped: readonly UntypedDescriptor[], cnodeSizeBits: number, slots: BootSlots, ipcBuffer: number): BootInfoData {
+  const none = { start: 0, end: 0 };
+  return {
+    ...bootInfoFor(untyped, cnodeSizeBits),
+    sharedFrames: none,
+    ioSpaceCaps: none,
+    ipcBuffer,
+    empty: { ...slots.empty },
+    userImageFrames: { ...slots.userImageFrames },
+    userImagePaging: { ...slots.userImagePaging },
+    extraBIPages: slots.extraBIPages.start < slots.extraBIPages.end ? { ...slots.extraBIPages } : none,
+    untyped: { ...slots.untyped },
+  };
+}
+
+/** The bootinfo the boot model gives (what the kernel writes into the bootinfo frame). */
+export function bootInfoOfModel(model: BootModel, cnodeSizeBits: number): BootInfoData {
+  return bootInfoWith(model.untypeds, cnodeSizeBits, model.slots, model.ipcBufferVaddr);
+}
+
+/** The bootinfo a plan predicts (its boot model's slot regions, IPC buffer and root CNode size). */
+export function bootInfoOfPlan(plan: Pick<Plan, 'boot' | 'rootTask'>, untyped: readonly UntypedDescriptor[]): BootInfoData {
+  return bootInfoWith(untyped, plan.rootTask.cnodeSizeBits, plan.boot.bootInfo, plan.boot.bootInfo.ipcBuffer);
+}
 
 /** Why an untyped list cannot be booted, or undefined. Rules: sizes in seL4's range, aligned, disjoint. */
 export function untypedListProblem(list: readonly UntypedDescriptor[]): string | undefined {

@@ -3,7 +3,7 @@ export * from './types.js';
 export { writeImage } from './writeImage.js';
 export { readImage } from './readImage.js';
 export { fileSha256 } from './inspectImage.js';
-export { bootInfoFor } from './bootInfo.js';
+export { bootInfoFor, bootInfoOfModel, bootInfoOfPlan, encodeBootInfo } from './bootInfo.js';
 export { pageAlignSegments } from './component.js';
 export { sealImage, imageSha256 } from './seal.js';
 export { signImage, parseKey, keyFingerprint, trustProblem } from './signature.js';

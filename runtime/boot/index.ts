@@ -2,10 +2,12 @@
 // untyped caps as BOOTINFO/UNTYPED say, runs the plan's invocations as the root task, loads each
 // component's segments through its own page tables, then proves the grants (verify.ts).
 import type { KeyObject } from 'node:crypto';
-import { readImage, trustProblem, type BootImage } from '../../image/bootImage/index.js';
+import { bootInfoOfModel, encodeBootInfo, readImage, trustProblem, type BootImage } from '../../image/bootImage/index.js';
+import { availableMemory, BootModelError, emulateBoot, placeBootImages, type BootModel } from '../../image/bootModel.js';
+import { tcbBits } from '../../image/kernelConfig.js';
 import { createDiagnostic, D, DiagnosticError, type Diagnostic } from '../../schema/diagnostics.js';
 import type { Plan } from '../../schema/plan.generated.js';
-import { bootstrapRootTask } from '../kernel/bootstrap.js';
+import { createInitialThread } from '../kernel/bootstrap.js';
 import { Kernel, type InterruptController, type KernelHooks } from '../kernel/kernel.js';
 import type { PageTableObject, TcbObject } from '../kernel/objects.js';
 import { lookupPtSlot, PTE_V, pteIsLeaf, ptePaddr } from '../kernel/vspace.js';
@@ -89,8 +91,23 @@ function planDiagnostic(plan: Record<string, unknown>, where: { file?: string })
   return shape ? createDiagnostic(D.bootPlanMalformed, shape, { ...where, path: shape.path }) : undefined;
 }
 
-/** BOOTINFO/UNTYPED against the platform and the plan: RAM untypeds in RAM, device untypeds outside it. */
-function bootInfoProblems(image: BootImage, machine: Machine, plan: Plan, where: { file?: string }): Diagnostic[] {
+/**
+ * seL4's boot for this image (image/bootModel.ts): the kernel configuration the plan records, the
+ * platform's memory from the image's DTB, the DTB and the user image placed as the loader places them.
+ */
+function bootModelOf(image: BootImage, machine: Machine, plan: Plan): BootModel {
+  const config = plan.boot.kernelConfig;
+  const placed = placeBootImages(config.kernelImage.end, image.dtb.length);
+  return emulateBoot({
+    config,
+    available: availableMemory(machine.platform.ram),
+    dtb: image.dtb.length > 0 ? { paddr: placed.dtbPaddr, size: image.dtb.length } : null,
+    userImage: { paddr: placed.userImagePaddr, size: plan.boot.userImage.size, vaddr: plan.boot.userImage.vaddr },
+  });
+}
+
+/** BOOTINFO/UNTYPED against the platform, the plan and the kernel's own boot: RAM untypeds in RAM, device untypeds outside it. */
+function bootInfoProblems(image: BootImage, machine: Machine, plan: Plan, model: BootModel, where: { file?: string }): Diagnostic[] {
   const out: Diagnostic[] = [];
   const ram = machine.platform.ram;
   const inRam = (base: number, size: number): boolean => ram.some((r) => base >= r.base && base + size <= r.base + r.size);
@@ -99,6 +116,7 @@ function bootInfoProblems(image: BootImage, machine: Machine, plan: Plan, where:
   if (info.untyped.end - info.untyped.start !== image.untyped.length) {
     out.push(createDiagnostic(D.bootInfoMismatch, { detail: `bootinfo lists ${info.untyped.end - info.untyped.start} untyped slots for ${image.untyped.length} untypeds` }, where));
   }
+  // The image's UNTYPED section states the bootinfo its plan expects: it must fit the platform.
   image.untyped.forEach((u, i) => {
     const size = 2 ** u.sizeBits;
     if (!u.isDevice && !inRam(u.paddr, size)) {
@@ -107,29 +125,36 @@ function bootInfoProblems(image: BootImage, machine: Machine, plan: Plan, where:
     if (u.isDevice && touchesRam(u.paddr, size)) {
       out.push(createDiagnostic(D.bootInfoMismatch, { detail: `device untyped ${i} at '${hex(u.paddr)}' (2^${u.sizeBits} bytes) overlaps the platform's RAM` }, where));
     }
+  });
+  // The kernel's own boot hands out exactly the untypeds the plan was made for.
+  model.untypeds.forEach((u, i) => {
     const p = plan.untyped[i];
-    const actual = `${hex(u.paddr)} 2^${u.sizeBits}${u.isDevice ? ' device' : ''} slot ${info.untyped.start + i}`;
+    const actual = `${hex(u.paddr)} 2^${u.sizeBits}${u.isDevice ? ' device' : ''} slot ${model.slots.untyped.start + i}`;
     const planned = p ? `${hex(p.paddr)} 2^${p.sizeBits}${p.isDevice ? ' device' : ''} slot ${p.slot}` : 'absent';
     if (planned !== actual) out.push(createDiagnostic(D.bootUntypedMismatch, { index: i, planned, actual }, where));
   });
-  if (plan.untyped.length > image.untyped.length) {
-    out.push(createDiagnostic(D.bootUntypedMismatch, { index: image.untyped.length, planned: 'present', actual: 'absent' }, where));
+  if (plan.untyped.length > model.untypeds.length) {
+    out.push(createDiagnostic(D.bootUntypedMismatch, { index: model.untypeds.length, planned: 'present', actual: 'absent' }, where));
   }
   // The machine may emulate less RAM than the platform has (its ramLimit): name the first object
   // that lies beyond, rather than fault on the kernel's first write there.
   const emulated = machine.ram;
-  const beyond = plan.objects
-    .filter((o) => plan.untyped[o.untyped]?.isDevice === false && o.paddr + 2 ** o.sizeBits > emulated.base + emulated.size)
-    .sort((a, b) => a.paddr - b.paddr)[0];
+  // The kernel's own objects for the root task sit at the top of RAM (seL4 init_freemem).
+  const rs = model.rootServer.region;
+  const placed = [
+    ...plan.objects.filter((o) => plan.untyped[o.untyped]?.isDevice === false).map((o) => ({ name: o.name, paddr: o.paddr, end: o.paddr + 2 ** o.sizeBits })),
+    { name: 'rootserver_objects', paddr: rs.start, end: rs.end },
+  ];
+  const beyond = placed.filter((o) => o.end > emulated.base + emulated.size).sort((a, b) => a.paddr - b.paddr)[0];
   if (beyond) {
-    const needed = Math.max(...plan.objects.filter((o) => plan.untyped[o.untyped]?.isDevice === false).map((o) => o.paddr + 2 ** o.sizeBits)) - emulated.base;
+    const needed = Math.max(...placed.map((o) => o.end)) - emulated.base;
     out.push(
       createDiagnostic(
         D.bootBeyondEmulatedRam,
         {
           object: beyond.name,
           paddr: hex(beyond.paddr),
-          end: hex(beyond.paddr + 2 ** beyond.sizeBits - 1),
+          end: hex(beyond.end - 1),
           ramBase: hex(emulated.base),
           ramEnd: hex(emulated.base + emulated.size - 1),
           needed: hex(Math.ceil(needed / 0x1000) * 0x1000),
@@ -177,7 +202,7 @@ function loadSegments(system: { kernel: Kernel; image: BootImage }, c: BootedCom
  * DTB describes, bootinfo against that platform, and the system rules (planRules). `inspect` runs
  * it too, so it reads the DTB and the plan as deeply as `check` does.
  */
-export function prepareBoot(image: BootImage, options: BootOptions = {}): { readonly ok: true; readonly plan: Plan; readonly machine: Machine } | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] } {
+export function prepareBoot(image: BootImage, options: BootOptions = {}): { readonly ok: true; readonly plan: Plan; readonly machine: Machine; readonly model: BootModel } | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] } {
   const where = options.file !== undefined ? { file: options.file } : {};
   const untrusted = options.trustedKeys?.length ? trustProblem(image.signature, options.trustedKeys, where) : undefined;
   if (untrusted) return { ok: false, diagnostics: [untrusted] };
@@ -199,10 +224,17 @@ export function prepareBoot(image: BootImage, options: BootOptions = {}): { read
     if (error instanceof DiagnosticError) return { ok: false, diagnostics: [error.diagnostic] };
     throw error;
   }
+  let model: BootModel;
+  try {
+    model = bootModelOf(image, machine, plan);
+  } catch (error) {
+    if (!(error instanceof BootModelError)) throw error;
+    return { ok: false, diagnostics: [createDiagnostic(D.bootKernelRefused, { reason: error.message }, where)] };
+  }
   // The plan must fit the platform and obey the system rules (a re-sealed image could grant what no descriptor may).
-  const refused = [...bootInfoProblems(image, machine, plan, where), ...planRuleDiagnostics({ plan, components: image.components, platform: machine.platform }, where)];
+  const refused = [...bootInfoProblems(image, machine, plan, model, where), ...planRuleDiagnostics({ plan, components: image.components, platform: machine.platform }, where)];
   if (refused.length > 0) return { ok: false, diagnostics: refused };
-  return { ok: true, plan, machine };
+  return { ok: true, plan, machine, model };
 }
 
 /**
@@ -220,7 +252,8 @@ export function bootImage(input: Uint8Array | BootImage, options: BootOptions = 
   }
   const prepared = prepareBoot(image, options);
   if (!prepared.ok) return prepared;
-  const { plan, machine } = prepared;
+  const { plan, machine, model } = prepared;
+  const config = plan.boot.kernelConfig;
 
   const plic = machine.plic;
   const interruptContext = plic ? plic.contextTargets.indexOf(IRQ_S_EXT) : -1;
@@ -232,9 +265,18 @@ export function bootImage(input: Uint8Array | BootImage, options: BootOptions = 
       tlbFlush: () => machine.cpu.flushTlb(),
     },
     ...(options.timeSlice !== undefined ? { timeSlice: options.timeSlice } : {}),
-    rootCNodeSizeBits: image.bootInfo.initThreadCNodeSizeBits,
+    rootCNodeSizeBits: config.rootCNodeSizeBits,
+    rootServer: model.rootServer,
+    tcbBits: tcbBits(config),
   });
-  bootstrapRootTask(kernel, image.untyped, image.bootInfo.untyped.start);
+  // The loader's part: the DTB at its place in RAM (seL4 copies it into the extra bootinfo).
+  const placed = placeBootImages(config.kernelImage.end, image.dtb.length);
+  if (image.dtb.length > 0) machine.ram.writeBytes(placed.dtbPaddr, image.dtb);
+  createInitialThread(kernel, model, {
+    bootInfo: encodeBootInfo(bootInfoOfModel(model, config.rootCNodeSizeBits)),
+    dtb: image.dtb.length > 0 ? image.dtb : null,
+    entry: plan.boot.userImage.entry,
+  });
 
   const failed = realizePlan(kernel, plan, options.file);
   if (failed.length > 0) return { ok: false, diagnostics: failed };

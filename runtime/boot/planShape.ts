@@ -82,8 +82,28 @@ const invocation: Check = (v, p) => {
 
 const rights = record({ read: flag, write: flag, grant: flag, grantReply: flag });
 
+const region = record({ start: word, end: word });
+const boot = record({
+  kernelConfig: record({
+    kernel: oneOf('bundled', 'sel4'),
+    fpu: flag,
+    rootCNodeSizeBits: word,
+    maxBootInfoUntypeds: word,
+    debugBuild: flag,
+    printing: flag,
+    numPriorities: word,
+    paddrUserDeviceTop: (v, p) => (v === 2 ** 32 ? undefined : word(v, p)),
+    kernelDevices: list(record({ paddr: word, userAvailable: flag })),
+    kernelImage: record({ start: word, end: word, bootEnd: word }),
+  }),
+  dtb: record({ paddr: word, size: word }),
+  userImage: record({ paddr: word, size: word, vaddr: word, entry: word }),
+  bootInfo: record({ untyped: region, empty: region, userImageFrames: region, userImagePaging: region, extraBIPages: region, ipcBuffer: word, bootInfoVaddr: word }),
+});
+
 const planShape = record({
   rootTask: record({ cnodeSizeBits: word }),
+  boot,
   untyped: list(record({ paddr: word, sizeBits: word, isDevice: flag, slot: word })),
   objects: list(record({ name: text, kind: oneOf('untyped', 'tcb', 'endpoint', 'notification', 'cnode', 'frame', 'pageTable', 'vspace', 'asidPool'), rootSlot: word, paddr: word, owner: orNull(text), purpose: text })),
   components: list(

@@ -72,6 +72,10 @@ export interface KernelOptions {
    * kernel (and seL4's default build) has it.
    */
   readonly debug?: boolean;
+  /** Physical addresses of the root task's CNode and TCB (the boot model's rootserver objects). */
+  readonly rootServer?: { readonly cnode: number; readonly tcb: number };
+  /** seL4_TCBBits of the configuration (9 without the FPU, 10 with it). */
+  readonly tcbBits?: number;
 }
 
 /** seL4 ksSchedulerAction. */
@@ -115,6 +119,7 @@ export class Kernel {
   /** The root task: its TCB (never scheduled) and CNode. */
   readonly rootTcb: TcbObject;
   readonly rootCNode: CNodeObject;
+  readonly tcbBits: number;
 
   constructor(options: KernelOptions) {
     this.memory = options.memory;
@@ -129,9 +134,10 @@ export class Kernel {
     this.irqAcks = new Uint32Array(this.maxIrq + 1);
     this.irqSlots = Array.from({ length: this.maxIrq + 1 }, (_, i) => newSlot(null, i));
     const radix = options.rootCNodeSizeBits ?? 12;
+    this.tcbBits = options.tcbBits ?? 9;
     // The root task's objects come from the kernel's boot region, not from any untyped (seL4 boot.c).
-    this.rootCNode = createCNodeObject(0, radix, null);
-    this.rootTcb = createTcbObject(0, null, 'root', this.timeSlice);
+    this.rootCNode = createCNodeObject(options.rootServer?.cnode ?? 0, radix, null);
+    this.rootTcb = createTcbObject(options.rootServer?.tcb ?? 0, null, 'root', this.timeSlice, this.tcbBits);
     this.rootTcb.mcp = NUM_PRIORITIES - 1;
     this.rootTcb.priority = NUM_PRIORITIES - 1;
     this.rootTcb.debugName = 'rootserver';
@@ -162,11 +168,11 @@ export function createCNodeObject(paddr: number, radixBits: number, untyped: Unt
   return obj;
 }
 
-export function createTcbObject(paddr: number, untyped: UntypedObject | null, name: string, timeSlice: number): TcbObject {
+export function createTcbObject(paddr: number, untyped: UntypedObject | null, name: string, timeSlice: number, sizeBits = 9): TcbObject {
   const tcb = {
     type: 'tcb',
     paddr,
-    sizeBits: 9,
+    sizeBits,
     untyped,
     capCount: 0,
     live: true,

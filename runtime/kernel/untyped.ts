@@ -28,13 +28,13 @@ import type { Cap, CSlot, KernelObject, UntypedObject } from './objects.js';
 
 const OBJECT_TYPE_COUNT = 8;
 
-/** seL4 getObjectSize (log2 bytes) for an RV32 non-MCS, no-FPU build. */
-export function objectSizeBits(type: number, userSize: number): number {
+/** seL4 getObjectSize (log2 bytes) for an RV32 non-MCS build; `tcbBits` from the configuration. */
+export function objectSizeBits(type: number, userSize: number, tcbBits = TCB_SIZE_BITS): number {
   switch (type) {
     case ObjectType.Untyped:
       return userSize;
     case ObjectType.Tcb:
-      return TCB_SIZE_BITS;
+      return tcbBits;
     case ObjectType.Endpoint:
       return ENDPOINT_SIZE_BITS;
     case ObjectType.Notification:
@@ -69,7 +69,7 @@ export function decodeUntypedInvocation(
   if (mrs.length < 6 || extraCaps.length < 1) throw truncatedMessage();
   const [newType, userObjSize, nodeIndex, nodeDepth, nodeOffset, nodeWindow] = mrs as [number, number, number, number, number, number];
   if (newType >= OBJECT_TYPE_COUNT) throw invalidArgument(0);
-  const objectSize = objectSizeBits(newType, userObjSize);
+  const objectSize = objectSizeBits(newType, userObjSize, kernel.tcbBits);
   if (userObjSize >= 32 || objectSize > MAX_UNTYPED_BITS) throw rangeError(0, MAX_UNTYPED_BITS);
   if (newType === ObjectType.CNode && userObjSize === 0) throw invalidArgument(1);
   if (newType === ObjectType.Untyped && userObjSize < MIN_UNTYPED_BITS) throw invalidArgument(1);
@@ -115,7 +115,7 @@ function createObject(kernel: Kernel, type: number, paddr: number, userSize: num
       break;
     }
     case ObjectType.Tcb: {
-      const t = createTcbObject(paddr, parent, `tcb@0x${paddr.toString(16)}`, kernel.timeSlice);
+      const t = createTcbObject(paddr, parent, `tcb@0x${paddr.toString(16)}`, kernel.timeSlice, kernel.tcbBits);
       obj = t;
       cap = { kind: 'tcb', obj: t };
       break;

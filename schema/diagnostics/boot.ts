@@ -2,6 +2,12 @@
 import { diagnostic } from '../diagnosticDefinition.js';
 
 export const bootDiagnostics = {
+  bootKernelRefused: diagnostic(
+    'KC7100',
+    'error',
+    'the kernel stops its boot: {reason}',
+    'rebuild the image for this platform and kernel configuration (docs/boot.md)',
+  ),
   bootInfoMismatch: diagnostic(
     'KC7001',
     'error',

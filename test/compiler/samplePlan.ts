@@ -2,6 +2,7 @@
 // and a client calling it over PPC) for the emit and SDK tests, independent of the planner.
 import type { ComponentPlan, Plan } from '../../schema/plan.generated.js';
 import type { HeaderNames } from '../../compiler/emit.js';
+import { bundledKernelConfig } from '../../image/kernelConfig.js';
 
 const rights = { read: true, write: true, grant: false, grantReply: false };
 
@@ -26,6 +27,23 @@ export const samplePlan: Plan = {
   system: 'sample',
   platform: { name: 'kaal-virt-rv32', model: null, ram: [{ base: 0x8000_0000, size: 0x800_0000 }], kernelReserved: { base: 0x8000_0000, size: 0x20_0000 }, physicalTop: 2 ** 32 },
   rootTask: { cnodeSizeBits: 12, untypedSlots: { start: 16, end: 20 }, firstFreeSlot: 20, usedSlots: 20, cptrDepth: 32 },
+  boot: {
+    kernelConfig: bundledKernelConfig(0x8000_0000) as Plan['boot']['kernelConfig'],
+    dtb: { paddr: 0x8002_0000, size: 0x1000 },
+    userImage: { paddr: 0x8002_1000, size: 0x1_0000, vaddr: 0x1_0000, entry: 0x1_0000 },
+    bootInfo: {
+      untyped: { start: 16, end: 20 },
+      empty: { start: 20, end: 4096 },
+      userImageFrames: { start: 16, end: 16 },
+      userImagePaging: { start: 16, end: 16 },
+      extraBIPages: { start: 16, end: 16 },
+      ipcBuffer: 0x2_0000,
+      bootInfoVaddr: 0x2_1000,
+      extraLen: 0,
+      untypedsDropped: 0,
+    },
+    rootServer: { cnode: 0x87ff_0000, vspace: 0x87fe_f000, asidPool: 0x87fe_e000, ipcBuffer: 0x87fe_d000, bootInfo: 0x87fe_c000, extraBootInfo: 0, tcb: 0x87fe_b000, pageTables: [] },
+  },
   untyped: [],
   objects: [],
   components: [

@@ -180,6 +180,18 @@ describe('boot refuses an image whose plan does not hold (valid checksums)', () 
     expect(messages(unmapped)).toContain("component 'hello': its segment page at '0x10000' is not mapped");
   });
 
+  it('KC7100: a boot the kernel itself would stop (its user image past USER_TOP) is refused with the kernel\'s reason', async () => {
+    const r = bootImage(withPlan(await exampleImage('hello'), (plan) => void (plan.boot.userImage.vaddr = 0x7fff_0000)));
+    expect(codes(r)).toEqual(['KC7100']);
+    expect(messages(r)).toMatch(/^the kernel stops its boot: userland image virt \[0x7fff0000\.\.0x[0-9a-f]+\) exceeds USER_TOP \(0x80000000\)$/);
+  });
+
+  it('a kernel configuration that gives other untypeds than the plan expects is refused at the first that differs', async () => {
+    const r = bootImage(withPlan(await exampleImage('hello'), (plan) => void (plan.boot.kernelConfig.kernelDevices = [])));
+    expect(codes(r)[0]).toBe('KC7003');
+    expect(messages(r)).toContain("the plan's untyped 0 (0x0 2^25 device slot");
+  });
+
   it('bootinfo that does not match the platform is refused', async () => {
     const image = withUntyped(await exampleImage('hello'), (list) => {
       const ram = list.find((u) => !u.isDevice)!;

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { Ajv } from 'ajv';
 import { Slot, faultBadge, notificationBadge, ppcBadge, ppcSlot, notifySlot, irqSlot, InitialSlot } from '../../../schema/abi.js';
 import { VSpaceLayout, invocationsOf, type Plan } from '../../../schema/plan.js';
-import { planSystem, rootCNodeBits } from '../../../compiler/plan/index.js';
+import { defaultKernelConfig, planSystem, rootCNodeBits } from '../../../compiler/plan/index.js';
 import { repoRoot } from '../../helpers/files.js';
 import { exampleSystems, planFile } from './planFile.js';
 
@@ -118,6 +118,30 @@ describe('planning failures shown by unit tests', () => {
     expect(rootCNodeBits(5000)).toBe(13);
     expect(rootCNodeBits(2 ** 27)).toBe(27);
     expect(rootCNodeBits(2 ** 27 + 1)).toBeNull();
+  });
+
+  it('KC4100: a platform seL4 cannot boot on is refused with the kernel\'s reason', async () => {
+    const { model, platform } = await planFile('fixtures/systems/hello/hello.system.ts');
+    const tiny = { ...platform, ram: [{ base: 0x8000_0000, size: 0x4_0000 }] };
+    const result = planSystem(model, tiny, {}, { dtbSize: 0x1000 });
+    expect(result.diagnostics.map((d) => d.code)).toEqual(['KC4100']);
+    expect(result.diagnostics[0]!.message).toBe(
+      'seL4 would not boot this image: no free memory region is big enough for root server objects, need size/alignment of 2^16',
+    );
+    expect(result.plan.invocations).toEqual([]);
+  });
+
+  it('KC4004: a real kernel\'s root CNode too small for the plan is refused; the bundled one grows', async () => {
+    const { model, platform } = await planFile('fixtures/systems/timer/timer.system.ts');
+    const bundled = defaultKernelConfig(platform);
+    const small = planSystem(model, platform, {}, { kernelConfig: { ...bundled, rootCNodeSizeBits: 7 } });
+    expect(small.diagnostics).toEqual([]);
+    expect(small.plan.rootTask.cnodeSizeBits).toBe(12);
+    expect(small.plan.boot.kernelConfig.rootCNodeSizeBits).toBe(12);
+    const sel4 = planSystem(model, platform, {}, { kernelConfig: { ...bundled, kernel: 'sel4', rootCNodeSizeBits: 7 } });
+    expect(sel4.plan.rootTask.usedSlots).toBeGreaterThan(128);
+    expect(sel4.diagnostics.map((d) => d.code)).toEqual(['KC4004']);
+    expect(sel4.diagnostics[0]!.message).toBe(`the plan needs ${sel4.plan.rootTask.usedSlots} root CNode slots, more than 2^7`);
   });
 
   it('KC4007: an ELF segment inside the automatic areas is rejected', async () => {

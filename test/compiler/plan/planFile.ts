@@ -22,9 +22,9 @@ export async function planFile(relative: string): Promise<PlannedFile> {
   const file = path.join(repoRoot, relative);
   const loaded = await loadDescriptor(file, nodeHost);
   if (!loaded.system) throw new Error(`${relative}: ${loaded.diagnostics.map((d) => d.message).join('; ')}`);
-  const { platform } = await loadPlatform(loaded.system.platform, path.dirname(file));
+  const { platform, dtb } = await loadPlatform(loaded.system.platform, path.dirname(file));
   const checked = checkDescriptor(loaded.system, platform);
-  const planned = planSystem(checked.model, platform, {});
+  const planned = planSystem(checked.model, platform, {}, { dtbSize: dtb.length });
   return { plan: planned.plan, model: checked.model, platform, diagnostics: [...checked.diagnostics, ...planned.diagnostics] };
 }
 

@@ -57,7 +57,8 @@ describe('renderHtmlReport', () => {
 
   it('shows every object of the plan in the object table and the map names the device regions', () => {
     for (const o of planned.plan.objects) expect(html).toContain(`<td class="mono">${o.name}</td>`);
-    expect(html).toContain('plic@c000000 (not granted)');
+    expect(html).toContain('rtc@101000 (not granted)');
+    expect(html).toContain('kernel device plic@c000000');
     expect(html).toContain('MMIO serial@10000000');
     expect(html).toContain('uart-driver rw @0x6000_0000');
     expect(html).toContain('kernel reserved (no untyped)');
