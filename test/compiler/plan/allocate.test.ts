@@ -86,7 +86,7 @@ describe('allocateObjects: fixed-address objects', () => {
       ['KC4002', 'needs.first'],
       ['KC4002', 'needs.last'],
     ]);
-    expect(result.diagnostics[1]![1]).toBe("frame 'last' at 0x803f_f000..0x8040_0000 overlaps the kernel's reserved RAM 0x8000_0000..0x8040_0000");
+    expect(result.diagnostics[1]![1]).toBe("frame 'last' at 0x803f_f000..0x8040_0000 overlaps the kernel's image 0x8000_0000..0x8040_0000");
   });
 
   it('names the RAM in the hint of KC4001', () => {
