@@ -32,6 +32,13 @@ const inspectCommand: CommandFactory = (context) => ({
     // A bad image throws a DiagnosticError, which `main` renders with exit code 1.
     // An ELF (at least a whole ELF32 header of 52 bytes) is read as a --target sel4 output.
     if (bytes.length >= 52 && bytes[0] === 0x7f && bytes[1] === 0x45 && bytes[2] === 0x4c && bytes[3] === 0x46) {
+      // Such an ELF carries no kaal-compose signature: with --trust-key it is an unsigned image.
+      if (args.trustKey?.length) {
+        const { trustProblem } = await import('../../image/bootImage/signature.js');
+        printDiagnostics(io, [trustProblem(undefined, await readKeys(io.cwd, args.trustKey, 'public'), { file: args.image })!]);
+        context.exitCode = ExitCode.inputErrors;
+        return;
+      }
       const { inspectSel4Image, formatSel4ImageSummary } = await import('../../image/inspectSel4Image.js');
       const summary = inspectSel4Image(bytes, args.image);
       io.stdout.write(args.json ? escapeJsonText(JSON.stringify(summary, null, 2)) + '\n' : formatSel4ImageSummary(summary));

@@ -81,6 +81,14 @@ describe('signed images', () => {
     if (command !== 'inspect') expect(r.stdout).toBe('');
   });
 
+  it('inspect --trust-key refuses an ELF (a --target sel4 output carries no signature) with KC6701', async () => {
+    fs.copyFileSync(path.join(example.dir, 'hello.elf'), at('sel4.elf'));
+    const r = await cli('inspect', 'sel4.elf', '--trust-key', 'key.pub.pem');
+    expect(r.stderr).toContain(`error[KC6701]: the image is not signed, but only images signed by '${fingerprint}' are trusted`);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+  });
+
   it.each(['check', 'run', 'inspect'])('%s --trust-key refuses a signer it does not trust with KC6703 naming both fingerprints', async (command) => {
     const r = await cli(command, 'signed.img', '--trust-key', 'other.pub.pem');
     expect(r.stderr).toContain(`error[KC6703]: the image is signed by key '${fingerprint}', which is not trusted (trusted: '${otherFingerprint}')`);
