@@ -117,7 +117,11 @@ export function ppcProblems<E extends PpcEdge>(priority: ReadonlyMap<string, num
   return out;
 }
 
-/** Tarjan's strongly connected components; returns component → SCC number for SCCs with a cycle. */
+/**
+ * Tarjan's strongly connected components; returns component → SCC number for SCCs with a cycle.
+ * Iterative (an explicit stack of [vertex, next successor]), so a PPC chain of 20 000 components
+ * does not overflow the call stack.
+ */
 function cycleComponents(edges: readonly PpcEdge[]): Map<string, number> {
   const next = new Map<string, string[]>();
   for (const e of edges) {
@@ -131,27 +135,41 @@ function cycleComponents(edges: readonly PpcEdge[]): Map<string, number> {
   const result = new Map<string, number>();
   let counter = 0;
   let scc = 0;
-  const visit = (v: string): void => {
+  const enter = (v: string, work: [string, number][]) => {
     index.set(v, counter);
     low.set(v, counter++);
     stack.push(v);
     onStack.add(v);
-    for (const w of next.get(v) ?? []) {
-      if (!index.has(w)) {
-        visit(w);
-        low.set(v, Math.min(low.get(v)!, low.get(w)!));
-      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
-    }
-    if (low.get(v) === index.get(v)) {
-      const members: string[] = [];
-      let w: string;
-      do {
-        w = stack.pop()!;
-        onStack.delete(w);
-        members.push(w);
-      } while (w !== v);
-      if (members.length > 1) for (const m of members) result.set(m, scc);
-      scc++;
+    work.push([v, 0]);
+  };
+  const visit = (root: string): void => {
+    const work: [string, number][] = [];
+    enter(root, work);
+    while (work.length > 0) {
+      const frame = work[work.length - 1]!;
+      const [v, i] = frame;
+      const successors = next.get(v) ?? [];
+      if (i < successors.length) {
+        frame[1] = i + 1;
+        const w = successors[i]!;
+        if (!index.has(w)) enter(w, work);
+        else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+        continue;
+      }
+      work.pop();
+      const parent = work[work.length - 1];
+      if (parent) low.set(parent[0], Math.min(low.get(parent[0])!, low.get(v)!));
+      if (low.get(v) === index.get(v)) {
+        const members: string[] = [];
+        let w: string;
+        do {
+          w = stack.pop()!;
+          onStack.delete(w);
+          members.push(w);
+        } while (w !== v);
+        if (members.length > 1) for (const m of members) result.set(m, scc);
+        scc++;
+      }
     }
   };
   for (const e of edges) if (!index.has(e.from)) visit(e.from);
