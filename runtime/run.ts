@@ -43,8 +43,8 @@ export interface RunOptions {
   readonly maxInstructions?: number;
   /** Called with each trace line (syscalls, IPC, interrupts, faults), prefixed by the virtual time in ns. */
   readonly trace?: (line: string) => void;
-  /** seL4_DebugPutChar output. */
-  readonly debugPutChar?: (byte: number) => void;
+  /** seL4_DebugPutChar output, with the component that called it. */
+  readonly debugPutChar?: (byte: number, component?: string) => void;
   /** A debugger (runtime/gdb): it runs each slice and sees every fault first. */
   readonly debugger?: RunDebugger;
 }
@@ -441,8 +441,8 @@ class TextTrace {
 export interface RunImageOptions extends Omit<RunOptions, 'debugger'> {
   readonly file?: string;
   readonly stdin?: Uint8Array;
-  /** Console UART bytes. */
-  readonly uartByte?: (byte: number) => void;
+  /** Console UART bytes, with the component that was running when it wrote them. */
+  readonly uartByte?: (byte: number, component?: string) => void;
   readonly failOnFault?: boolean;
   readonly timeSlice?: number;
   /** Most RAM to emulate (default 256 MiB). */
@@ -480,7 +480,7 @@ export function runImage(bytes: Uint8Array, options: RunImageOptions = {}): RunI
           console.uartByte(running(), byte);
           uartText?.byte(running() ?? 'boot', byte);
         }
-        options.uartByte?.(byte);
+        options.uartByte?.(byte, running());
       },
     },
   });
@@ -501,7 +501,7 @@ export function runImage(bytes: Uint8Array, options: RunImageOptions = {}): RunI
     ...options,
     debugPutChar: (byte) => {
       console.debugByte(running(), byte);
-      options.debugPutChar?.(byte);
+      options.debugPutChar?.(byte, running());
     },
     ...(debug ? { debugger: debug } : {}),
   });

@@ -20,6 +20,7 @@ interface RunArgs extends GdbArgs {
   readonly maxInstructions: number;
   readonly stdin?: string;
   readonly trace: boolean;
+  readonly label?: boolean;
   readonly report?: string;
   readonly failOnFault: boolean;
   readonly maxInputSize?: number;
@@ -41,6 +42,7 @@ const runCommand: CommandFactory = (context) => ({
       .positional('image', { type: 'string', demandOption: true, describe: 'a boot image written by kaal-compose build' })
       .option('max-instructions', { type: 'number', default: 1_000_000_000, describe: 'stop (exit 3) after this many instructions' })
       .option('stdin', { type: 'string', requiresArg: true, describe: "a file whose bytes the console UART receives ('-': standard input; a pipe or file on stdin is read without it)" })
+      .option('label', { type: 'boolean', describe: "start each console line with '[component] ' (default: when stdout is a terminal; --no-label turns it off)" })
       .option('trace', { type: 'boolean', default: false, describe: 'print system calls, IPC, interrupts and faults (stderr)' })
       .option('report', { type: 'string', describe: 'write the JSON run report to this file' })
       .option('fail-on-fault', { type: 'boolean', default: false, describe: 'exit 4 when any component faulted' })
@@ -74,7 +76,7 @@ const runCommand: CommandFactory = (context) => ({
     const stdin = consoleInput(io, args);
     const { runImage } = await import('../../runtime/run.js');
     const trustedKeys = await readKeys(io.cwd, args.trustKey ?? [], 'public');
-    const uart = lineBufferedOutput(io.stdout);
+    const uart = lineBufferedOutput(io.stdout, { label: args.label ?? Boolean(io.stdout.isTTY) });
     const result = runImage(bytes, {
       file: args.image,
       maxInstructions: args.maxInstructions,

@@ -117,6 +117,21 @@ describe('kaal-compose run', () => {
     expect(stderr).toMatch(/^\[\d+ ns\] server: syscall Recv cptr 1 \(input endpoint 'ep_server'\)$/m);
   });
 
+  it('--label starts each console line with its component; a terminal gets labels unless --no-label', async () => {
+    const labelled = await cli('run', 'fault.bin', '--label');
+    expect(labelled.stdout).toContain('[rogue] rogue: writing to the UART I was not granted\n');
+    expect(labelled.stdout).toContain('[survivor] survivor: still running\n');
+    const plain = await cli('run', 'fault.bin');
+    expect(plain.stdout).not.toContain('[survivor]');
+    let tty = '';
+    const io = { stdout: { write: (s: string | Uint8Array) => void (tty += typeof s === 'string' ? s : Buffer.from(s).toString('latin1')), isTTY: true }, stderr: { write: () => true }, cwd: dir, env: { NO_COLOR: '1' } };
+    await main(['run', 'hello.bin'], io);
+    expect(tty).toBe("[hello] hello, world from 'hello' of system 'hello'\n");
+    tty = '';
+    await main(['run', 'hello.bin', '--no-label'], io);
+    expect(tty).toBe("hello, world from 'hello' of system 'hello'\n");
+  });
+
   it('refuses a tampered image, naming the component and the grant, exit 1', async () => {
     const { code, stdout, stderr } = await cli('run', 'tampered.bin');
     expect(stdout).toBe('');

@@ -19,6 +19,17 @@ describe('lineBufferedOutput', () => {
     expect(writes).toEqual(['hi\n', 'there']);
   });
 
+  it('with label, starts each line with the component that wrote its first byte', () => {
+    const { writes, stdout } = recorder();
+    const uart = lineBufferedOutput(stdout, { label: true });
+    for (const c of 'one\n') uart.byte(c.charCodeAt(0), 'a');
+    for (const c of 'two') uart.byte(c.charCodeAt(0), 'b');
+    uart.byte(0x0a, 'a');
+    uart.byte(0x21);
+    uart.flush();
+    expect(writes.join('')).toBe('[a] one\n[b] two\n[kernel] !');
+  });
+
   it('writes 4 KiB at a time when no newline comes', () => {
     const { writes, stdout } = recorder();
     const uart = lineBufferedOutput(stdout);
