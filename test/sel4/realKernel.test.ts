@@ -2,15 +2,18 @@
 // optionally, KAAL_SEL4_KERNEL_CONFIG its gen_config.json); none can be in the repository. The
 // kernel is checked, packed with the loader, the platform DTB and a probe root task
 // (fixtures/loader/probe-roottask.c) and booted under qemu-system-riscv32 -bios none; the probe
-// prints what the kernel handed it and whether IRQControl_Get works (docs/sel4.md, the CLINT issue).
+// prints what the kernel handed it, compared entry by entry with the boot model's prediction, and
+// whether IRQControl_Get works (docs/sel4.md, the CLINT issue).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { sel4BootInput } from '../../compiler/sel4/bootInput.js';
 import { buildSel4Image, loaderDevices } from '../../compiler/sel4/image.js';
 import { readPrebuiltLoader } from '../../compiler/sel4/loader.js';
 import { loadSel4Kernel } from '../../compiler/sel4/loadKernel.js';
 import { toolVersion } from '../../compiler/toolchain.js';
+import { emulateBoot } from '../../image/bootModel.js';
 import { decodeFdt } from '../../image/fdt/index.js';
 import { platformFromFdt } from '../../image/platform.js';
 import { bootUnderQemu, buildProbeRootTask, haveQemu } from '../helpers/qemu.js';
@@ -33,13 +36,15 @@ describe.skipIf(why !== undefined)('a real seL4 kernel booted by the kaal loader
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'kaal-sel4-real-'));
   afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
   let output = '';
+  let predicted: ReturnType<typeof emulateBoot> | undefined;
 
   it('passes the kernel checks, boots to user space and hands the root task its bootinfo and the DTB', () => {
     const dtb = new Uint8Array(fs.readFileSync(path.join(repoRoot, 'fixtures/platforms/kaal-virt-rv32.dtb')));
     const platform = platformFromFdt(decodeFdt(dtb));
     const checked = loadSel4Kernel({ cwd: process.cwd(), kernel: kernel!, ...(kernelConfig ? { kernelConfig } : {}), platform: 'kaal-virt-rv32', memoryStart: platform.memory[0]!.base });
     expect(checked.diagnostics).toEqual([]);
-    const { elf } = buildSel4Image({ loader: readPrebuiltLoader(), kernel: checked.kernel!, dtb, rootTask: buildProbeRootTask(work), devices: loaderDevices(platform) });
+    const { elf, layout } = buildSel4Image({ loader: readPrebuiltLoader(), kernel: checked.kernel!, dtb, rootTask: buildProbeRootTask(work), devices: loaderDevices(platform) });
+    predicted = emulateBoot(sel4BootInput(checked.kernel!, checked.config!, layout, platform));
     fs.writeFileSync(path.join(work, 'probe.elf'), elf);
     const run = bootUnderQemu(path.join(work, 'probe.elf'), { timeoutMs: 20_000 });
     output = run.output;
@@ -61,6 +66,14 @@ describe.skipIf(why !== undefined)('a real seL4 kernel booted by the kaal loader
       // (seL4 treats RAM it cannot map, from 0xff800000 physical here, as device memory).
       if (!u.device) expect(inRam, `0x${u.paddr.toString(16)} ram`).toBe(true);
     }
+  });
+
+  it('hands out exactly the bootinfo the boot model predicts for this kernel and layout, entry by entry', () => {
+    const untypedSlots = /probe: untyped slots (\d+)\.\.(\d+), empty from (\d+)/.exec(output)!.slice(1).map(Number);
+    expect(untypedSlots).toEqual([predicted!.slots.untyped.start, predicted!.slots.untyped.end, predicted!.slots.empty.start]);
+    const real = [...output.matchAll(/probe: untyped (0x[0-9a-f]{8}) 2\^(\d+) (ram|device)\n/g)].map((m) => `${m[1]} 2^${m[2]} ${m[3]}`);
+    const model = predicted!.untypeds.map((u) => `0x${u.paddr.toString(16).padStart(8, '0')} 2^${u.sizeBits} ${u.isDevice ? 'device' : 'ram'}`);
+    expect(real).toEqual(model);
   });
 
   it('IRQControl_Get succeeds (a kernel with the CLINT among its kernel devices faults here: docs/sel4.md)', () => {
