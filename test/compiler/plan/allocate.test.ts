@@ -154,4 +154,49 @@ describe('allocateObjects: the other objects', () => {
     const shared = allocate(u, [need('r', 5, null, null), need('s', 5, null, 'z')]);
     expect(shared.diagnostics[0]![1]).toBe("out of RAM untyped: 1 object of the system, 1 object of 'z' (0x40 bytes) do not fit in the 0x10 bytes of RAM untyped");
   });
+
+  it('exactly three owners are all named; the pages of a region are counted as pages of it', () => {
+    const u = untyped([[0x8040_0000, 4, false]]);
+    const three = allocate(u, [need('p', 5, null, 'w'), need('q', 5, null, 'x'), need('r', 5, null, 'y')]);
+    expect(three.diagnostics[0]![1]).toBe("out of RAM untyped: 1 object of 'w', 1 object of 'x', 1 object of 'y' (0x60 bytes) do not fit in the 0x10 bytes of RAM untyped");
+    const page = (name: string, owner: string | null): ObjectNeed => ({ ...need(name, 12, null, owner), purpose: 'region:buf' });
+    const region = allocate(untyped([[0x8040_0000, 12, false]]), [page('b0', null), page('b1', null), page('b2', null), { ...need('fixedpage', 12, 0x8040_0000, null), purpose: 'region:buf' }]);
+    expect(region.diagnostics[0]![1]).toBe("out of RAM untyped: 3 pages of memory region 'buf' (0x3000 bytes) do not fit in the 0x1000 bytes of RAM untyped");
+  });
 });
+
+describe('allocateObjects: untypeds in bootinfo order', () => {
+  // Bootinfo lists device untypeds first, then RAM: not by address.
+  const u = untyped([[0x9000_0000, 12, true], [0x1000_0000, 12, true], [0x8060_0000, 12, false], [0x8040_0000, 12, false]]);
+
+  it('finds each fixed frame in its own untyped, and fills RAM from the lowest address', () => {
+    const result = allocate(u, [need('high', 12, 0x9000_0000), need('low', 12, 0x1000_0000), need('e', 4)]);
+    expect(result.placed).toEqual([
+      ['low', 0x1000_0000, 12, 1, 17],
+      ['high', 0x9000_0000, 12, 0, 16],
+      ['e', 0x8040_0000, 4, 3, 19],
+    ]);
+    expect(result.objects.map((o) => o.fixed)).toEqual([true, true, false]);
+    expect(result.usedBytes).toEqual([0x1000, 0x1000, 0, 0x10]);
+  });
+
+  it('places one object for two needs of the same page (the checks report the conflict)', () => {
+    const result = allocate(u, [need('b', 12, 0x1000_0000), need('a', 12, 0x1000_0000)]);
+    expect(result.placed).toEqual([['a', 0x1000_0000, 12, 1, 17]]);
+    expect(result.diagnostics).toEqual([]);
+  });
+
+  it("tells a frame just after or just before the kernel's reserved RAM (KC4001) from one in it (KC4002), and lists every RAM range", () => {
+    const result = allocate(untyped([[0x8060_0000, 12, false]]), [need('after', 12, 0x8040_0000), need('at', 12, 0x803f_f000), need('before', 12, 0x7fff_f000)]);
+    expect(result.diagnostics.map(([code, , path]) => [code, path])).toEqual([
+      ['KC4001', 'needs.after'],
+      ['KC4001', 'needs.before'],
+      ['KC4002', 'needs.at'],
+    ]);
+    const bag = new DiagnosticBag();
+    const ram = [{ base: 0x8040_0000, size: 0x1000 }, { base: 0x8060_0000, size: 0x1000 }];
+    allocateObjects(u, [need('x', 12, 0x8040_0000 + 0x40_0000)], 100, kernelReserved, ram, bag);
+    expect(bag.sorted().map((d) => d.hint)).toEqual(['untypeds cover RAM 0x8040_0000..0x8040_1000, 0x8060_0000..0x8060_1000 and device memory below 0x1_0000_0000']);
+  });
+});
+
