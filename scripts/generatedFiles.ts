@@ -4,7 +4,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { allDiagnostics } from '../schema/diagnostics.js';
 import { renderDiagnosticsDoc } from '../schema/diagnosticsDoc.js';
-import { DESCRIPTOR_SCHEMA_FILE, descriptorJsonSchemaText } from '../schema/descriptorJsonSchema.js';
+import { DESCRIPTOR_SCHEMA_FILE, descriptorJsonSchema, descriptorJsonSchemaText } from '../schema/descriptorJsonSchema.js';
+import { renderDescriptorReference } from '../schema/descriptorReference.js';
 
 export const DIAGNOSTICS_DOC_FILE = 'docs/diagnostics.md';
 
@@ -12,6 +13,7 @@ export function generatedFiles(root: string): { file: string; text: string }[] {
   return [
     { file: DIAGNOSTICS_DOC_FILE, text: renderDiagnosticsDoc(allDiagnostics, exampleFixtures(root)) },
     { file: DESCRIPTOR_SCHEMA_FILE, text: descriptorJsonSchemaText() },
+    { file: 'docs/descriptor.md', text: renderDescriptorReference(descriptorJsonSchema()) },
   ];
 }
 
