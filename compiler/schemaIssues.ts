@@ -66,6 +66,10 @@ function describeIssue(issue: Issue, path: Segment[], value: unknown, file: stri
       }
       return at(createDiagnostic(D.wrongType, { property, expected: article(issue.expected), received: describeValue(value) }, location));
     case 'invalid_union': {
+      // A required address or size left out (or misspelled: `sise`) is missing, not a bad address.
+      if (value === undefined && typeof path[path.length - 1] === 'string') {
+        return at(createDiagnostic(D.missingProperty, { property }, location), 'object');
+      }
       if (unionMentions(issue, ADDRESS_PATTERN_SOURCE) || isAddressAt(path)) return at(createDiagnostic(D.badAddress, { value: show(value) }, location));
       const expected = unionExpectedTypes(issue);
       if (expected) return at(createDiagnostic(D.wrongType, { property, expected, received: describeValue(value) }, location));
@@ -184,6 +188,7 @@ function describeValue(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'object') return 'an object';
   if (typeof value === 'string') return `a string ('${value}')`;
+  if (typeof value === 'number' && !Number.isFinite(value)) return `'${value}'`;
   if (typeof value === 'number' && !Number.isInteger(value)) return `a fraction ('${value}')`;
   return `${article(typeof value)} ('${String(value)}')`;
 }

@@ -109,6 +109,26 @@ describe('validateFiles', () => {
   });
 });
 
+describe('validateFiles: messages (issue 15)', () => {
+  it("NaN and Infinity are named as such, not as 'a fraction'; a misspelled size is a missing 'size' beside the unknown 'sise'", async () => {
+    const cwd = files({
+      'n.system.ts': ts`export default {
+  name: 'n',
+  components: [{ name: 'a', code: { elf: 'a.elf' }, priority: NaN }, { name: 'b', code: { elf: 'a.elf' }, priority: Infinity }],
+  memoryRegions: [{ name: 'r', sise: 0x1000 }],
+};
+`,
+    });
+    const result = await validateFiles(['n.system.ts'], nodeHost, { cwd });
+    expect(result.files[0]!.diagnostics.map((d) => [d.code, d.message])).toEqual([
+      ['KC1004', "'priority' must be a number, not 'NaN'"],
+      ['KC1004', "'priority' must be a number, not 'Infinity'"],
+      ['KC1005', "missing required property 'size'"],
+      ['KC1003', "unknown property 'sise'; did you mean 'size'?"],
+    ]);
+  });
+});
+
 describe('validateFiles on hostile input', () => {
   it('never throws: getters that throw, cycles, bigints, symbols, empty files and null', async () => {
     const cwd = files({
