@@ -191,6 +191,11 @@ async function importModule(file: string, absoluteFile: string, text: string, cw
 
 const TIMED_OUT = Symbol('timed out');
 
+/** The text with comments blanked (offsets kept), for the guesses below. */
+function withoutComments(text: string): string {
+  return text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, (c) => ' '.repeat(c.length));
+}
+
 function isVmTimeout(error: unknown): boolean {
   // jiti may rethrow the vm's error as a plain object with its message.
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
@@ -199,8 +204,7 @@ function isVmTimeout(error: unknown): boolean {
 
 /** The first `await` outside comments at the start of a statement or after `=`/`(`: a guess good enough to point at. */
 function firstTopLevelAwait(text: string): Span | undefined {
-  const code = text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, (c) => ' '.repeat(c.length));
-  const match = /(^|[=(;,]\s*)(await)\b/m.exec(code);
+  const match = /(^|[=(;,]\s*)(await)\b/m.exec(withoutComments(text));
   return match ? { start: match.index + match[1]!.length, length: 5 } : undefined;
 }
 
@@ -209,7 +213,7 @@ function firstTopLevelAwait(text: string): Span | undefined {
  * syntax errors as `… <file>:<line>:<column>`, and a throw's stack names the descriptor's frames.
  */
 async function importFailure(error: unknown, file: string, absoluteFile: string, text: string, cwd: string, host: Host): Promise<Diagnostic> {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = error instanceof Error ? error.message : describeThrown(error);
   const stack = error instanceof Error ? (error.stack ?? '') : '';
   const firstLine = message.split('\n')[0]!.trim();
   const reason = lowerFirst(firstLine.replace(/^(ParseError|SyntaxError): /, '').replace(/\s+\S+:\d+:\d+$/, '').trim());
@@ -237,9 +241,28 @@ async function importFailure(error: unknown, file: string, absoluteFile: string,
     // An import that cannot be resolved has no frame: point at the specifier when it is quoted.
     const specifier = /(?:module|resolve|find) ['"]([^'"]+)['"]/i.exec(message)?.[1];
     const index = specifier ? text.indexOf(specifier) : -1;
-    placeAt(diagnostic, text, index >= 0 ? { start: index - 1, length: specifier!.length + 2 } : { start: 0, length: 0 });
+    // A thrown non-Error carries no stack: point at the descriptor's one `throw` when it has one.
+    const throws = error instanceof Error ? [] : [...withoutComments(text).matchAll(/\bthrow\b/g)];
+    if (index >= 0) placeAt(diagnostic, text, { start: index - 1, length: specifier!.length + 2 });
+    else placeAt(diagnostic, text, throws.length === 1 ? { start: throws[0]!.index!, length: 5 } : { start: 0, length: 0 });
   }
   return diagnostic;
+}
+
+/** A thrown value that is not an Error, as the user would recognise it ('{ code: 3 }', not '[object Object]'). */
+function describeThrown(value: unknown): string {
+  if (value !== null && typeof value === 'object') {
+    const { message } = value as { message?: unknown };
+    if (typeof message === 'string') return message;
+    try {
+      const json = JSON.stringify(value);
+      if (json !== undefined) return `it threw a non-Error value ${json.length > 80 ? `${json.slice(0, 77)}...` : json}`;
+    } catch {
+      // A cycle or a bigint: fall through to the tag.
+    }
+    return `it threw a non-Error value (${Object.prototype.toString.call(value)})`;
+  }
+  return typeof value === 'string' ? value : `it threw ${String(value)}`;
 }
 
 /**

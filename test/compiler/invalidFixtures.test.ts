@@ -16,6 +16,7 @@ const expected: Record<string, [string, number, number][]> = {
   'KC0006-not-a-descriptor.system.yaml': [['KC0006', 1, 1]],
   'KC1001-syntax-error.system.ts': [['KC1001', 6, 28]],
   'KC1001-throw-while-loading.system.ts': [['KC1001', 5, 9]],
+  'KC1001-throw-non-error.system.ts': [['KC1001', 5, 26]],
   'KC1002-default-export-not-object.system.ts': [['KC1002', 4, 16]],
   'KC1003-unknown-property.system.ts': [['KC1003', 9, 7]],
   'KC1004-wrong-type.system.ts': [['KC1004', 6, 39]],
