@@ -22,6 +22,18 @@ export interface ImageSummary {
   readonly sections: readonly { kind: string; name?: string; offset: number; size: number; alignment: number; crc32: string }[];
   readonly bootInfo: Readonly<Record<string, unknown>>;
   readonly untyped: readonly { slot: number; paddr: string; sizeBits: number; device: boolean }[];
+  /** The bootinfo the image's plan expects the kernel to hand its root task (what the root task checks). */
+  readonly bootinfo: {
+    readonly untypedStart: number;
+    readonly emptyStart: number;
+    readonly untypeds: readonly { paddr: string; sizeBits: number; device: boolean }[];
+  };
+  /** The root task: who realizes the plan, for which kernel, from which user image (plan.boot). */
+  readonly rootTask: {
+    readonly name: string;
+    readonly kernel: string;
+    readonly userImage: { readonly paddr: string; readonly vaddr: string; readonly size: number; readonly entry: string };
+  };
   readonly components: readonly {
     name: string;
     entry: string;
@@ -73,6 +85,12 @@ export function summarizeImage(image: BootImage, fileSha256: string): ImageSumma
       sizeBits: u.sizeBits,
       device: u.isDevice,
     })),
+    bootinfo: {
+      untypedStart: image.bootInfo.untyped.start,
+      emptyStart: image.bootInfo.empty.start,
+      untypeds: image.untyped.map((u) => ({ paddr: hex(u.paddr), sizeBits: u.sizeBits, device: u.isDevice })),
+    },
+    rootTask: rootTaskSummary(image.plan),
     components: image.components.map((c) => ({
       name: c.name,
       entry: hex(c.entry),
@@ -86,6 +104,21 @@ export function summarizeImage(image: BootImage, fileSha256: string): ImageSumma
 const arrayOr = (value: unknown): readonly unknown[] => (Array.isArray(value) ? value : []);
 const record = (value: unknown): Readonly<Record<string, unknown>> =>
   typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+
+/**
+ * The root task as the plan's `boot` record names it. Until roottask/ is in the image the bundled
+ * runtime realizes the plan itself (runtime/boot/realize.ts) for the initial thread.
+ */
+function rootTaskSummary(plan: BootImage['plan']): ImageSummary['rootTask'] {
+  const boot = record(plan.boot);
+  const image = record(boot.userImage);
+  const word = (v: unknown): string => (typeof v === 'number' ? hex(v) : '?');
+  return {
+    name: 'kaal-compose boot (runtime/boot/realize.ts)',
+    kernel: String(record(boot.kernelConfig).kernel ?? '?'),
+    userImage: { paddr: word(image.paddr), vaddr: word(image.vaddr), size: typeof image.size === 'number' ? image.size : 0, entry: word(image.entry) },
+  };
+}
 
 /** The plan's per-component `cspace`/`vspace` (or `slots`/`mappings`) and its `grants`, if present. */
 function planSummary(plan: BootImage['plan']): ImageSummary['plan'] {
@@ -178,6 +211,9 @@ export function formatImageSummary(summary: ImageSummary): string {
     const name = s.name !== undefined ? `  ${s.name}` : '';
     out.push(`  ${s.kind.padEnd(10)}  ${hex8(s.offset)}  ${String(s.size).padStart(8)}  ${s.crc32}${name}`);
   }
+  const rt = summary.rootTask;
+  out.push('', `root task  ${rt.name}, for the ${rt.kernel} kernel; user image ${rt.userImage.size} bytes at ${rt.userImage.paddr} (vaddr ${rt.userImage.vaddr}, entry ${rt.userImage.entry})`);
+  out.push(`bootinfo   untyped slots from ${summary.bootinfo.untypedStart}, empty slots from ${summary.bootinfo.emptyStart}`);
   out.push('', `untyped (${summary.untyped.length}):`);
   for (const u of summary.untyped) {
     const size = 2 ** u.sizeBits;

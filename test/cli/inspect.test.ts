@@ -9,7 +9,9 @@ import { main } from '../../cli/main.js';
 import { writeImage } from '../../image/bootImage/index.js';
 import { input, edited, sectionOf, Kind } from '../image/bootImage/sampleImage.js';
 import { readImage } from '../../image/bootImage/index.js';
-import { exampleImage, withPlan } from '../runtime/exampleImages.js';
+import { exampleImage, repoRoot, withPlan } from '../runtime/exampleImages.js';
+import { Ajv } from 'ajv';
+import type { Plan } from '../../schema/plan.generated.js';
 
 let dir = '';
 const image = writeImage(input);
@@ -69,11 +71,50 @@ describe('kaal-compose inspect --json', () => {
 
   it('has exactly the documented keys at the top level and in each entry', async () => {
     const json = JSON.parse((await run('inspect', 'demo.img', '--json')).stdout);
-    expect(Object.keys(json)).toEqual(['formatVersion', 'sha256', 'headerSha256', 'totalSize', 'meta', 'signer', 'sections', 'bootInfo', 'untyped', 'components', 'plan']);
+    expect(Object.keys(json)).toEqual(['formatVersion', 'sha256', 'headerSha256', 'totalSize', 'meta', 'signer', 'sections', 'bootInfo', 'untyped', 'bootinfo', 'rootTask', 'components', 'plan']);
+    expect(Object.keys(json.bootinfo)).toEqual(['untypedStart', 'emptyStart', 'untypeds']);
+    expect(Object.keys(json.rootTask)).toEqual(['name', 'kernel', 'userImage']);
     expect(Object.keys(json.sections[0])).toEqual(['kind', 'offset', 'size', 'alignment', 'crc32']);
     expect(Object.keys(json.components[0])).toEqual(['name', 'entry', 'segments', 'symbols']);
     expect(Object.keys(json.untyped[0])).toEqual(['slot', 'paddr', 'sizeBits', 'device']);
     expect(Object.keys(json.meta)).toEqual(['systemName', 'toolVersion', 'platformName', 'inputsSha256']);
+  });
+});
+
+describe('inspect --json: the bootinfo the plan expects and the root task (schema/inspect.schema.json)', () => {
+  it('of an example image: the boot model\'s bootinfo, entry by entry, valid against the schema', async () => {
+    const hello = await exampleImage('hello');
+    put('hello.img', hello);
+    const { code, stdout } = await run('inspect', 'hello.img', '--json');
+    expect(code).toBe(0);
+    const json = JSON.parse(stdout);
+    const schema = JSON.parse(fs.readFileSync(path.join(repoRoot, 'schema/inspect.schema.json'), 'utf8'));
+    const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+    expect(validate(json), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+    const plan = JSON.parse(readImage(hello).planJson) as Plan;
+    expect(json.bootinfo.untypedStart).toBe(plan.boot.bootInfo.untyped.start);
+    expect(json.bootinfo.emptyStart).toBe(plan.boot.bootInfo.empty.start);
+    expect(json.bootinfo.untypeds).toEqual(plan.untyped.map((u) => ({ paddr: `0x${u.paddr.toString(16)}`, sizeBits: u.sizeBits, device: u.isDevice })));
+    // The bundled platform: 16 initial caps, one page table, the DTB's extra bootinfo frames and the user image's frames first.
+    const b = plan.boot.bootInfo;
+    expect(json.bootinfo.untypedStart).toBe(16 + (b.userImagePaging.end - b.userImagePaging.start) + (b.extraBIPages.end - b.extraBIPages.start) + plan.boot.userImage.size / 4096);
+    expect(json.bootinfo.emptyStart).toBe(json.bootinfo.untypedStart + plan.untyped.length);
+    expect(json.bootinfo.untypeds[0]).toEqual({ paddr: '0x0', sizeBits: 25, device: true });
+    expect(json.rootTask).toMatchObject({ kernel: 'bundled', userImage: { paddr: `0x${plan.boot.userImage.paddr.toString(16)}`, size: plan.boot.userImage.size } });
+    const text = (await run('inspect', 'hello.img')).stdout;
+    expect(text).toContain(`bootinfo   untyped slots from ${json.bootinfo.untypedStart}, empty slots from ${json.bootinfo.emptyStart}\n`);
+    expect(text).toContain('root task  kaal-compose boot (runtime/boot/realize.ts), for the bundled kernel;');
+  });
+
+  it('the schema rejects a bootinfo without its untyped list or with a paddr that is not hex', () => {
+    const schema = JSON.parse(fs.readFileSync(path.join(repoRoot, 'schema/inspect.schema.json'), 'utf8'));
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    ajv.addSchema(schema);
+    const validate = ajv.getSchema(`${schema.$id}#/properties/bootinfo`)!;
+    expect(validate({ untypedStart: 33, emptyStart: 75, untypeds: [{ paddr: '0x0', sizeBits: 25, device: true }] })).toBe(true);
+    expect(validate({ untypedStart: 33, emptyStart: 75 })).toBe(false);
+    expect(validate({ untypedStart: 33, emptyStart: 75, untypeds: [{ paddr: '4096', sizeBits: 12, device: false }] })).toBe(false);
+    expect(validate({ untypedStart: 33, emptyStart: 75, untypeds: [{ paddr: '0x1000', sizeBits: 3, device: false }] })).toBe(false);
   });
 });
 
