@@ -34,6 +34,9 @@ export function checkMmio(model: SystemModel, platform: Platform, bag: Diagnosti
       if (first !== undefined) {
         bag.add(D.deviceGrantedTwiceToComponent, { component: c.name, path: d.node.path, first, second: di }, { path: d.path });
       } else seen.set(d.node.path, di);
+      if (!d.mmioExplicit && d.mmio === null && d.irqRequest === 'none') {
+        bag.add(D.grantOfNothing, { component: c.name, device: d.ref }, { path: d.path });
+      }
       checkGrant(c, d, platform, bag);
     });
   }

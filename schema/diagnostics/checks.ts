@@ -59,4 +59,5 @@ export const checksDiagnostics = {
   virtualOverlap: diagnostic('KC3077', 'error', "in '{component}', {what} at {start}..{end} overlaps {other} at {otherStart}..{otherEnd}", 'move one of them'),
   regionEmpty: diagnostic('KC3078', 'error', "memory region '{name}' has size 0", 'give it at least one page (0x1000)'),
   sharedRegionWritableExecutable: diagnostic('KC3079', 'warning', "'{component}' maps shared region '{name}' writable and executable", 'a component writing code another executes crosses isolation: drop w or x'),
+  grantOfNothing: diagnostic('KC3100', 'error', "'{component}' is granted '{device}' with neither MMIO nor IRQ ('mmio: false, irq: false')", 'remove the grant, or grant its registers or its interrupt'),
 } as const;

@@ -59,6 +59,7 @@ const expected: Record<string, string> = {
   KC3077: 'components.0.memory.1.vaddr',
   KC3078: 'memoryRegions.0.size',
   KC3079: 'components.0.memory.0.perms',
+  KC3100: 'components.0.devices.0',
   KC4001: 'memoryRegions.0.paddr',
   KC4002: 'memoryRegions.0.paddr',
   KC4003: 'memoryRegions.0',
