@@ -24,7 +24,8 @@ const regOf = (p: Platform, ref: string) => {
 
 describe('ranges windows at their edges', () => {
   // Window 1: child 0x1000..0x1100 → 0x4000_1000; window 2: child 0x2000..0x2010 → 0x5000_0000.
-  const p = platformOf(
+  // Made inside each test, so that the code under test runs while the test does (mutation testing).
+  const edges = () => platformOf(
     'edges',
     `bus { compatible = "simple-bus"; #address-cells = <1>; #size-cells = <1>;
        ranges = <0x1000 0x40001000 0x100 0x2000 0x50000000 0x10>;
@@ -39,6 +40,7 @@ describe('ranges windows at their edges', () => {
   );
 
   it("translates the first and the last byte of each window", () => {
+    const p = edges();
     expect(regOf(p, '/bus/first@1000')).toEqual([{ base: 0x4000_1000, size: 4 }]);
     expect(regOf(p, '/bus/last@10ff')).toEqual([{ base: 0x4000_10ff, size: 1 }]);
     expect(regOf(p, '/bus/second@2000')).toEqual([{ base: 0x5000_0000, size: 4 }]);
@@ -46,6 +48,7 @@ describe('ranges windows at their edges', () => {
   });
 
   it("does not translate an address exactly at a window's end, one below its start, or between windows (KC2201)", () => {
+    const p = edges();
     for (const ref of ['/bus/end@1100', '/bus/below@fff', '/bus/secondend@2010', '/bus/between@1800']) expect(findDevice(p, ref).kind, ref).toBe('notFound');
     expect(p.diagnostics.map((d) => d.message).sort()).toEqual([
       "'reg' of '/bus/below@fff' cannot be translated to CPU addresses: address 0xfff is outside every 'ranges' entry of '/bus'",

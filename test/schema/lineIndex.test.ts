@@ -12,38 +12,40 @@ const files = useFiles();
 
 describe('LineIndex', () => {
   const text = 'ab\ncd\r\nef\rg\n\nh';
-  const index = new LineIndex(text);
+  // A getter, so that the index is built while each test runs (mutation testing sees it).
+  const at = { get index() { return new LineIndex(text); } };
 
   it('gives column 1 at the first character of every line, whatever ends the line before', () => {
-    expect(index.position(0)).toEqual({ line: 1, column: 1 });
-    expect(index.position(text.indexOf('c'))).toEqual({ line: 2, column: 1 });
-    expect(index.position(text.indexOf('e'))).toEqual({ line: 3, column: 1 });
-    expect(index.position(text.indexOf('g'))).toEqual({ line: 4, column: 1 });
-    expect(index.position(text.indexOf('\n\n') + 1)).toEqual({ line: 5, column: 1 });
-    expect(index.position(text.indexOf('h'))).toEqual({ line: 6, column: 1 });
-    expect(index.lineCount).toBe(6);
+    expect(at.index.position(0)).toEqual({ line: 1, column: 1 });
+    expect(at.index.position(text.indexOf('c'))).toEqual({ line: 2, column: 1 });
+    expect(at.index.position(text.indexOf('e'))).toEqual({ line: 3, column: 1 });
+    expect(at.index.position(text.indexOf('g'))).toEqual({ line: 4, column: 1 });
+    expect(at.index.position(text.indexOf('\n\n') + 1)).toEqual({ line: 5, column: 1 });
+    expect(at.index.position(text.indexOf('h'))).toEqual({ line: 6, column: 1 });
+    expect(at.index.lineCount).toBe(6);
   });
 
   it('counts a line terminator as the last column of its own line', () => {
-    expect(index.position(1)).toEqual({ line: 1, column: 2 });
-    expect(index.position(2)).toEqual({ line: 1, column: 3 });
-    expect(index.position(text.indexOf('\r\n'))).toEqual({ line: 2, column: 3 });
-    expect(index.position(text.indexOf('\r\n') + 1)).toEqual({ line: 2, column: 4 });
-    expect(index.position(text.length)).toEqual({ line: 6, column: 2 });
+    expect(at.index.position(1)).toEqual({ line: 1, column: 2 });
+    expect(at.index.position(2)).toEqual({ line: 1, column: 3 });
+    expect(at.index.position(text.indexOf('\r\n'))).toEqual({ line: 2, column: 3 });
+    expect(at.index.position(text.indexOf('\r\n') + 1)).toEqual({ line: 2, column: 4 });
+    expect(at.index.position(text.length)).toEqual({ line: 6, column: 2 });
   });
 
   it('gives each line without its terminator, and an empty string outside the text', () => {
-    expect([1, 2, 3, 4, 5, 6].map((l) => index.lineText(l))).toEqual(['ab', 'cd', 'ef', 'g', '', 'h']);
-    expect(index.lineText(0)).toBe('');
-    expect(index.lineText(7)).toBe('');
+    expect([1, 2, 3, 4, 5, 6].map((l) => at.index.lineText(l))).toEqual(['ab', 'cd', 'ef', 'g', '', 'h']);
+    expect(at.index.lineText(0)).toBe('');
+    expect(at.index.lineText(7)).toBe('');
   });
 
   it('turns a line and column back into the offset', () => {
+    const index = at.index;
     for (let offset = 0; offset <= text.length; offset++) {
       const { line, column } = index.position(offset);
       expect(index.offset(line, column), `offset ${offset}`).toBe(offset);
     }
-    expect(index.offset(9, 1)).toBe(text.length);
+    expect(at.index.offset(9, 1)).toBe(text.length);
   });
 
   it('has one line for empty text and for text without a terminator', () => {

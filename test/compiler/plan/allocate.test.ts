@@ -181,9 +181,11 @@ describe('allocateObjects: untypeds in bootinfo order', () => {
   });
 
   it('places one object for two needs of the same page (the checks report the conflict)', () => {
-    const result = allocate(u, [need('b', 12, 0x1000_0000), need('a', 12, 0x1000_0000)]);
-    expect(result.placed).toEqual([['a', 0x1000_0000, 12, 1, 17]]);
-    expect(result.diagnostics).toEqual([]);
+    for (const needs of [[need('b', 12, 0x1000_0000), need('a', 12, 0x1000_0000)], [need('a', 12, 0x1000_0000), need('b', 12, 0x1000_0000)]]) {
+      const result = allocate(u, needs);
+      expect(result.placed).toEqual([['a', 0x1000_0000, 12, 1, 17]]);
+      expect(result.diagnostics).toEqual([]);
+    }
   });
 
   it("tells a frame just after or just before the kernel's reserved RAM (KC4001) from one in it (KC4002), and lists every RAM range", () => {
@@ -192,6 +194,11 @@ describe('allocateObjects: untypeds in bootinfo order', () => {
       ['KC4001', 'needs.after'],
       ['KC4001', 'needs.before'],
       ['KC4002', 'needs.at'],
+    ]);
+    const named = allocate(u, [{ ...need('f', 12, 0x2000_0000), purpose: 'region:buf' }, { ...need('g', 12, 0x2000_1000), purpose: 'mmio:/soc/x' }]);
+    expect(named.diagnostics.map(([, message]) => message)).toEqual([
+      "memory region 'buf' (frame 'f') at 0x2000_0000..0x2000_1000 is not inside any untyped the kernel hands out",
+      "the registers of '/soc/x' at 0x2000_1000..0x2000_2000 is not inside any untyped the kernel hands out",
     ]);
     const bag = new DiagnosticBag();
     const ram = [{ base: 0x8040_0000, size: 0x1000 }, { base: 0x8060_0000, size: 0x1000 }];
