@@ -249,4 +249,44 @@ describe('the boot proof: nothing beyond the plan', () => {
     expect(found.map(([code]) => code)).toEqual(['KC7025']);
     expect(found[0]![1]).toMatch(new RegExp(`^component 'client': its thread has ${field} 0x[0-9a-f]{8}, the plan says 0x[0-9a-f]{8}$`));
   });
+
+  it('reports at the image file when given one, and names the broken kernel invariant', async () => {
+    const system = await booted();
+    slot(system, 'uart-driver', 200).cap = { kind: 'tcb', obj: component(system, 'client').tcb };
+    const ram = system.machine.platform.ram;
+    const lookup = { deviceAt: (paddr: number) => system.machine.deviceAt(paddr), isRam: (paddr: number) => ram.some((r) => paddr >= r.base && paddr < r.base + r.size) };
+    const withFile = verifyBoot(system.kernel, system.plan, system.components, lookup, 'sys.img');
+    expect(withFile.map((d) => d.file)).toEqual(withFile.map(() => 'sys.img'));
+    expect(verifyBoot(system.kernel, system.plan, system.components, lookup).map((d) => d.file)).toEqual(withFile.map(() => undefined));
+    const invariant = withFile.find((d) => d.code === 'KC7030');
+    expect(invariant?.message).toMatch(/^kernel invariant broken after boot: .*tcb/);
+  });
+
+  it('ignores a page-table entry without its valid bit, as the MMU does', async () => {
+    const system = await booted();
+    writeLeaf(system, 'client', 0x7fff_e000, 0x8040_6000, PTE_R | PTE_W | PTE_U | PTE_A | PTE_D);
+    expect(proof(system)).toEqual([]);
+  });
+
+  it('words of a grant not realized, or realized cached', async () => {
+    const system = await booted();
+    const uart = (plan: Plan) => plan.grants.find((g) => g.kind === 'mmio' && g.device === '/soc/serial@10000000')!;
+    expect(proof(system, (plan) => (uart(plan).vaddr = 0x6000_4000))[0]).toEqual([
+      'KC7020',
+      "component 'uart-driver': mmio grant '/soc/serial@10000000 0x10000000+0x00001000' is not realized: nothing is mapped at '0x60004000'",
+    ]);
+    expect(proof(system, (plan) => (uart(plan).cached = true))).toEqual([
+      ['KC7021', "component 'uart-driver': mmio grant '/soc/serial@10000000 0x10000000+0x00001000' is realized differently: planned '0x10000000' rw cached at '0x60000000', found '0x10000000' rw uncached at '0x60000000'"],
+    ]);
+  });
+
+  it('checks the binding of each granted IRQ, whatever other bindings the component plan lists, and a handler slot never used', async () => {
+    const system = await booted();
+    const driver = (plan: Plan) => plan.components.find((c) => c.name === 'uart-driver')!;
+    expect(proof(system, (plan) => driver(plan).irqs.unshift({ ...driver(plan).irqs[0]!, irq: 11, handlerSlot: 150 }))).toEqual([]);
+    expect(proof(system, (plan) => (driver(plan).irqs[0]!.handlerSlot = 150)).map(([code, message]) => [code, message.split('is not realized: ')[1]])).toEqual([
+      ['KC7020', 'slot 150 does not hold the IRQ 10 handler'],
+    ]);
+  });
 });
+
