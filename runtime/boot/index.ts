@@ -268,6 +268,7 @@ export function bootImage(input: Uint8Array | BootImage, options: BootOptions = 
     rootCNodeSizeBits: config.rootCNodeSizeBits,
     rootServer: model.rootServer,
     tcbBits: tcbBits(config),
+    debug: config.debugBuild,
   });
   // The loader's part: the DTB at its place in RAM (seL4 copies it into the extra bootinfo).
   const placed = placeBootImages(config.kernelImage.end, image.dtb.length);

@@ -192,6 +192,19 @@ describe('boot refuses an image whose plan does not hold (valid checksums)', () 
     expect(messages(r)).toContain("the plan's untyped 0 (0x0 2^25 device slot");
   });
 
+  it('the kernel configuration recorded in the image sets the kernel: debug system calls, TCB size', async () => {
+    const hello = await exampleImage('hello');
+    const debug = bootImage(hello);
+    expect(debug.ok && debug.system.kernel.debug).toBe(true);
+    expect(debug.ok && debug.system.kernel.tcbBits).toBe(9);
+    const release = bootImage(withPlan(hello, (plan) => void (plan.boot.kernelConfig.debugBuild = false)));
+    expect(release.ok && release.system.kernel.debug).toBe(false);
+    // With the FPU, seL4's TCB is 2^10: the rootserver block grows and the untypeds move, so a plan
+    // made for the FPU-less kernel is refused at the first untyped that differs.
+    const fpu = bootImage(withPlan(hello, (plan) => void (plan.boot.kernelConfig.fpu = true)));
+    expect(codes(fpu)[0]).toBe('KC7003');
+  });
+
   it('bootinfo that does not match the platform is refused', async () => {
     const image = withUntyped(await exampleImage('hello'), (list) => {
       const ram = list.find((u) => !u.isDevice)!;
