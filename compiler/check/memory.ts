@@ -52,6 +52,10 @@ function checkPlacements(c: ModelComponent, regionSize: ReadonlyMap<string, numb
       bag.add(D.vaddrNotAligned, { vaddr: hex(vaddr), what, component: c.name }, { path });
       return;
     }
+    if (vaddr < 0x1000) {
+      bag.add(D.vaddrInNullPage, { what, component: c.name, vaddr: hex(vaddr) }, { path });
+      return;
+    }
     if (vaddr + size > VSpaceLayout.userTop) {
       bag.add(D.vaddrBeyondUserTop, { what, component: c.name, start: hex(vaddr), end: hex(vaddr + size), top: hex(VSpaceLayout.userTop) }, { path });
       return;

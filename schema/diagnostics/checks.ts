@@ -60,4 +60,5 @@ export const checksDiagnostics = {
   regionEmpty: diagnostic('KC3078', 'error', "memory region '{name}' has size 0", 'give it at least one page (0x1000)'),
   sharedRegionWritableExecutable: diagnostic('KC3079', 'warning', "'{component}' maps shared region '{name}' writable and executable", 'a component writing code another executes crosses isolation: drop w or x'),
   grantOfNothing: diagnostic('KC3100', 'error', "'{component}' is granted '{device}' with neither MMIO nor IRQ ('mmio: false, irq: false')", 'remove the grant, or grant its registers or its interrupt'),
+  vaddrInNullPage: diagnostic('KC3101', 'error', "{what} in '{component}' is mapped at {vaddr}, in the first page", 'page 0 stays unmapped so that a null pointer faults: place it at 0x1000 or above'),
 } as const;

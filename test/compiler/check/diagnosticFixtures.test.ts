@@ -60,6 +60,7 @@ const expected: Record<string, string> = {
   KC3078: 'memoryRegions.0.size',
   KC3079: 'components.0.memory.0.perms',
   KC3100: 'components.0.devices.0',
+  KC3101: 'components.0.memory.0.vaddr',
   KC4001: 'memoryRegions.0.paddr',
   KC4002: 'memoryRegions.0.paddr',
   KC4003: 'memoryRegions.0',
