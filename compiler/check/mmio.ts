@@ -68,7 +68,10 @@ function checkGrant(c: ModelComponent, d: ModelDevice, platform: Platform, bag: 
     mmio.ranges.forEach((r, i) => {
       const at = { path: `${mmio.path}.ranges.${i}` };
       const args = { start: hex(r.base), end: hex(r.base + r.size), component: c.name };
-      if (!node.reg.some((reg) => r.base >= reg.base && r.base + r.size <= reg.base + reg.size)) {
+      const first = mmio.ranges.findIndex((o) => o.base === r.base && o.size === r.size);
+      if (r.size === 0) bag.add(D.mmioRangeEmpty, { start: hex(r.base), component: c.name }, at);
+      else if (first < i) bag.add(D.mmioRangeRepeated, { ...args, first, second: i }, at);
+      else if (!node.reg.some((reg) => r.base >= reg.base && r.base + r.size <= reg.base + reg.size)) {
         const reg = node.reg.map((g) => `${hex(g.base)}..${hex(g.base + g.size)}`).join(', ') || 'none';
         bag.add(D.mmioRangeOutsideDevice, { ...args, path: node.path, reg }, at);
       } else if (r.base % 0x1000 !== 0 || r.size % 0x1000 !== 0) {

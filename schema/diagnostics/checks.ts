@@ -61,4 +61,6 @@ export const checksDiagnostics = {
   sharedRegionWritableExecutable: diagnostic('KC3079', 'warning', "'{component}' maps shared region '{name}' writable and executable", 'a component writing code another executes crosses isolation: drop w or x'),
   grantOfNothing: diagnostic('KC3100', 'error', "'{component}' is granted '{device}' with neither MMIO nor IRQ ('mmio: false, irq: false')", 'remove the grant, or grant its registers or its interrupt'),
   vaddrInNullPage: diagnostic('KC3101', 'error', "{what} in '{component}' is mapped at {vaddr}, in the first page", 'page 0 stays unmapped so that a null pointer faults: place it at 0x1000 or above'),
+  mmioRangeEmpty: diagnostic('KC3102', 'error', "the MMIO range at {start} granted to '{component}' has size 0 and maps nothing", 'give its size in bytes (a multiple of 0x1000), or remove it'),
+  mmioRangeRepeated: diagnostic('KC3103', 'error', "the MMIO range {start}..{end} is granted to '{component}' twice in one grant (ranges {first} and {second})", 'remove one of them'),
 } as const;

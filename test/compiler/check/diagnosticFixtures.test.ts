@@ -61,6 +61,8 @@ const expected: Record<string, string> = {
   KC3079: 'components.0.memory.0.perms',
   KC3100: 'components.0.devices.0',
   KC3101: 'components.0.memory.0.vaddr',
+  KC3102: 'components.0.devices.0.mmio.ranges.0',
+  KC3103: 'components.0.devices.0.mmio.ranges.1',
   KC4001: 'memoryRegions.0.paddr',
   KC4002: 'memoryRegions.0.paddr',
   KC4003: 'memoryRegions.0',
