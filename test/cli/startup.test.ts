@@ -73,7 +73,7 @@ describe.skipIf(!fs.existsSync(bin))('kaal-compose start-up', () => {
 
   it('a loop that never ends is stopped at --load-timeout with KC1100, and the next file is still checked', () => {
     const cwd = files({ 'loop.system.ts': `import { defineSystem } from 'kaal-compose';\nwhile (Date.now() > 0) {}\n${validDescriptor}`, 'ok.system.ts': validDescriptor, 'a.elf': sampleElf });
-    const run = spawnSync(process.execPath, [bin, 'validate', 'loop.system.ts', 'ok.system.ts', '--load-timeout', '1', '--format', 'json'], { cwd, encoding: 'utf8', timeout: 60_000 });
+    const run = spawnSync(process.execPath, [bin, 'validate', 'loop.system.ts', 'ok.system.ts', '--load-timeout', '4', '--format', 'json'], { cwd, encoding: 'utf8', timeout: 60_000 });
     expect([run.signal, run.status]).toEqual([null, 1]);
     const report = JSON.parse(run.stdout);
     expect(report.files.map((f: { file: string; valid: boolean; diagnostics: { code: string }[] }) => [f.file, f.valid, f.diagnostics.map((d) => d.code)])).toEqual([
