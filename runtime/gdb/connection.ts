@@ -129,6 +129,15 @@ export class GdbConnection {
     }
   }
 
+  /** Waits up to `timeoutMs` for the client to close its side (what it still sends is dropped). */
+  waitForClose(timeoutMs: number): void {
+    const deadline = Date.now() + timeoutMs;
+    while (this.connected) {
+      const left = deadline - Date.now();
+      if (left <= 0 || this.receive(left) === null) return;
+    }
+  }
+
   send(bytes: Uint8Array): void {
     this.port.postMessage({ type: 'send', data: bytes });
   }

@@ -257,6 +257,9 @@ export class GdbDebugger implements SliceRunner, CpuOwnership {
   finish(exitCode: number): void {
     if (this.attached) {
       this.send(`W${(exitCode & 0xff).toString(16).padStart(2, '0')};process:${this.session.lastStop.pid.toString(16)}`);
+    } else {
+      // gdb detached and is hanging up: let it finish before the socket goes.
+      this.connection.waitForClose(2000);
     }
     this.connection.close();
   }

@@ -124,6 +124,8 @@ export class GdbSession {
   /** Breakpoints per process (vaddr set); pid 0 holds those set for every process. */
   readonly breakpoints = new Map<number, Set<number>>();
   readonly watchpoints: Watchpoint[] = [];
+  /** Inferiors gdb has detached from one by one (`D;pid`). */
+  private readonly detachedPids = new Set<number>();
   /** The last stop, for `?`. */
   lastStop: StopEvent;
 
@@ -178,6 +180,23 @@ export class GdbSession {
     return this.watchpoints.length > 0;
   }
 
+  /**
+   * `D` detaches everything; `D;pid` (multiprocess) one inferior, and gdb sends one per inferior:
+   * the system stays stopped until the last one has gone, so it cannot run off while gdb still
+   * holds the others.
+   */
+  private detachPacket(packet: string): SessionAction {
+    const pid = packet.startsWith('D;') ? parseInt(packet.slice(2), 16) : NaN;
+    if (Number.isFinite(pid)) {
+      this.detachedPids.add(pid);
+      this.breakpoints.delete(pid);
+      this.watchpoints.splice(0, this.watchpoints.length, ...this.watchpoints.filter((w) => w.pid !== pid));
+      if (this.target.processes.some((p) => !this.detachedPids.has(p.pid))) return { kind: 'reply', reply: 'OK' };
+    }
+    this.clearAll();
+    return { kind: 'detach', reply: 'OK' };
+  }
+
   /** Forgets every breakpoint and watchpoint (detach). */
   clearAll(): void {
     this.breakpoints.clear();
@@ -223,8 +242,7 @@ export class GdbSession {
       case 's':
         return { kind: 'resume', stepPid: this.general?.pid ?? null };
       case 'D':
-        this.clearAll();
-        return { kind: 'detach', reply: 'OK' };
+        return this.detachPacket(packet);
       case 'k':
         return { kind: 'kill', reply: null };
       case 'q':

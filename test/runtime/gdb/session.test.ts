@@ -168,6 +168,12 @@ describe('GdbSession over a booted system', () => {
     expect(session.handle(packet('vKill;1'))).toEqual({ kind: 'kill', reply: 'OK' });
     ask('Z0,10000,2');
     expect(session.handle(packet('D'))).toEqual({ kind: 'detach', reply: 'OK' });
+    // gdb detaches multiprocess inferiors one by one: the system stays stopped until the last.
+    ask('Hgp1.1');
+    ask('Z0,10000,2');
+    expect(session.handle(packet('D;1'))).toEqual({ kind: 'reply', reply: 'OK' });
+    expect(session.hasBreakpoint(1, 0x10000)).toBe(false);
+    expect(session.handle(packet('D;2'))).toEqual({ kind: 'detach', reply: 'OK' });
     expect(session.needsInstructionChecks).toBe(false);
     expect(ask('QStartNoAckMode')).toBe('OK');
     expect(session.noAck).toBe(true);
