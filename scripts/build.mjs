@@ -49,14 +49,46 @@ function builtDigest() {
   }
 }
 
-/** Replaces `target` by `next` with two renames: `target` is absent only between them. */
+/**
+ * Replaces `target` by `next` without a moment in which the CLI is missing: every file of `next` is
+ * renamed over its counterpart (one atomic rename each), the launcher last, then what the new build
+ * no longer has is removed and `next` goes. Renaming the whole directory away and the new one in
+ * left `target` absent between the two renames, which a concurrent `npx kaal-compose` could hit.
+ */
 export function swapInto(next, target) {
-  const old = `${path.join(path.dirname(target), '.dist-old-')}${process.pid}`;
-  const hadTarget = fs.existsSync(target);
-  if (hadTarget) fs.renameSync(target, old);
-  fs.renameSync(next, target);
-  if (hadTarget) fs.rmSync(old, { recursive: true, force: true });
+  const files = treeFiles(next).sort((a, b) => Number(a === LAUNCHER) - Number(b === LAUNCHER));
+  const wanted = new Set(files);
+  for (const file of files) {
+    const dest = path.join(target, file);
+    if (fs.existsSync(dest) && fs.statSync(dest).isDirectory()) fs.rmSync(dest, { recursive: true, force: true });
+    fs.mkdirSync(path.dirname(dest), { recursive: true });
+    fs.renameSync(path.join(next, file), dest);
+  }
+  for (const file of treeFiles(target)) if (!wanted.has(file)) fs.rmSync(path.join(target, file), { force: true });
+  removeEmptyDirs(target);
+  fs.rmSync(next, { recursive: true, force: true });
 }
+
+/** Every file under `dir`, relative to it. */
+function treeFiles(dir, prefix = '') {
+  return fs.readdirSync(path.join(dir, prefix), { withFileTypes: true }).flatMap((entry) => {
+    const rel = path.join(prefix, entry.name);
+    return entry.isDirectory() ? treeFiles(dir, rel) : [rel];
+  });
+}
+
+/** Removes directories under `dir` left empty by stale files. */
+function removeEmptyDirs(dir) {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    const sub = path.join(dir, entry.name);
+    removeEmptyDirs(sub);
+    if (fs.readdirSync(sub).length === 0) fs.rmdirSync(sub);
+  }
+}
+
+/** dist-relative path of the package's bin, renamed into place last. */
+const LAUNCHER = path.join('cli', 'launch.js');
 
 async function build(digest) {
   const next = path.join(root, `.dist-build-${process.pid}`);
