@@ -145,7 +145,7 @@ export function runBare(elfBytes: Uint8Array, options: BareRunOptions = {}): Bar
   }
   const stop = machine.run(maxInstructions, debug ? { sliceRunner: debug } : {});
   if (stop.kind === 'trap')
-    debug?.fault(1, stop.cause, stop.tval, stop.pc, `${causeName(stop.cause)} at pc ${hex(stop.pc)}, tval ${hex(stop.tval)}`);
+    debug?.fault(1, stop.cause, `${causeName(stop.cause)} at pc ${hex(stop.pc)}, tval ${hex(stop.tval)}`);
   const instructions = cpu.instret;
   const done = (outcome: BareOutcome, exitCode: number, extra: Partial<BareRunResult> = {}): BareRunResult => ({
     outcome,

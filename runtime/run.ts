@@ -54,7 +54,7 @@ export interface RunDebugger extends SliceRunner {
   /** The thread of process `pid` (-1: not a component) is about to run. */
   enter(pid: number): void;
   /** A component took a fault; the debugger may stop there before the kernel handles it. */
-  fault(pid: number, cause: number, tval: number, pc: number, text: string): void;
+  fault(pid: number, cause: number, text: string): void;
   /** The debugger ended the run (gdb's `kill`). */
   readonly killed: boolean;
 }
@@ -307,7 +307,7 @@ export function runSystem(system: BootedSystem, options: RunOptions = {}): RunRe
         } else {
           const pid = pids.get(t);
           if (debug && pid !== undefined) {
-            debug.fault(pid, stop.cause, stop.tval, stop.pc, `'${t.name}': ${causeName(stop.cause)} at pc ${hex(stop.pc)}, address ${hex(stop.tval)}`);
+            debug.fault(pid, stop.cause, `'${t.name}': ${causeName(stop.cause)} at pc ${hex(stop.pc)}, address ${hex(stop.tval)}`);
           }
           handleUserFault(kernel, t, faultFromTrap(stop.cause, stop.tval, stop.pc));
         }

@@ -243,13 +243,11 @@ export class GdbDebugger implements SliceRunner, CpuOwnership {
   }
 
   /** A thread took a fault (page fault, illegal instruction …): gdb sees it before the kernel does. */
-  fault(pid: number, cause: number, tval: number, pc: number, text: string): void {
+  fault(pid: number, cause: number, text: string): void {
     if (!this.attached) this.poll();
     if (!this.attached) return;
     if (this.stepPid === pid) this.stepTrapped = false;
     this.console(`${text}\n`);
-    void tval;
-    void pc;
     this.stop({ signal: signalOf(cause), pid });
   }
 

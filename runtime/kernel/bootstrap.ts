@@ -4,7 +4,7 @@
 // the shared boot model (image/bootModel.ts): every rootserver object at its physical address.
 import type { BootModel, BootUntyped } from '../../image/bootModel.js';
 import { BootInfoField } from '../../image/bootImage/format.js';
-import { InitialSlot } from './abi.js';
+import { InitialSlot, Reg } from './abi.js';
 import { installRootCap, type Kernel } from './kernel.js';
 import type { Cap, FrameObject, PageTableObject, UntypedObject } from './objects.js';
 import { createUntypedObject } from './untyped.js';
@@ -15,7 +15,6 @@ const IT_ASID = 1;
 const PAGE = 0x1000;
 /** SEL4_BOOTINFO_HEADER_FDT. */
 const BOOTINFO_HEADER_FDT = 6;
-const REG_A0 = 10;
 
 /** What the loader put in memory besides the kernel: the DTB and the user image are already in RAM. */
 export interface InitialThreadImage {
@@ -112,7 +111,7 @@ export function createInitialThread(kernel: Kernel, model: BootModel, image: Ini
   tcb.bufferFrame.cap = { ...ipcCap };
   if (ipcCap.kind === 'frame') ipcCap.obj.capCount++;
   tcb.ipcBuffer = model.ipcBufferVaddr;
-  tcb.regs[REG_A0] = model.bootInfoVaddr;
+  tcb.regs[Reg.a0] = model.bootInfoVaddr;
   tcb.pc = image.entry;
   tcb.name = 'roottask';
   installRootCap(kernel, InitialSlot.initThreadTcb, { kind: 'tcb', obj: tcb });
