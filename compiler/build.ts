@@ -83,6 +83,8 @@ export interface BuildResult {
   /** The resolved system and its platform, with the plan (for the HTML report). */
   readonly model?: SystemModel;
   readonly platform?: Platform;
+  /** The platform's DTB, as the image carries it. */
+  readonly dtb?: Uint8Array;
   readonly components: readonly BuiltComponent[];
 }
 
@@ -284,7 +286,7 @@ async function runBuild(
       return done({ plan, model, platform: platform.platform });
     }
   }
-  return done({ image, sha256, plan, model, platform: platform.platform });
+  return done({ image, sha256, plan, model, platform: platform.platform, dtb: platform.dtb });
 }
 
 /**

@@ -32,6 +32,7 @@ import type { ModelRegion, SystemModel } from '../resolvePlatform.js';
 import { mmioWindows, usableDevice } from '../check/mmio.js';
 import { defaultKernelConfig, kernelConfigRecord, predictBoot, type RootTaskImageInfo } from './untyped.js';
 import { tcbBits, type KernelConfig } from '../../image/kernelConfig.js';
+import type { Region } from '../../image/bootModel.js';
 import { layoutVSpace, mmioFrameName, type VSpaceSpec } from './vspace.js';
 import { allocateObjects, type ObjectNeed } from './objects.js';
 import { buildCSpace, componentObjects } from './cspace.js';
@@ -54,6 +55,8 @@ export interface PlanOptions {
   readonly dtbSize?: number;
   /** The root task's user image (default: ROOT_TASK_PLACEHOLDER). */
   readonly rootTask?: RootTaskImageInfo;
+  /** The RAM the kernel manages (seL4 `avail_p_regs`; default: the platform's RAM below 4 GiB). */
+  readonly availableMemory?: readonly Region[];
 }
 
 /** The user image planned for when the caller names none: 64 KiB at 0x1_0000. */
@@ -95,7 +98,7 @@ function planAgainst(
   config: KernelConfig,
 ): { result: PlanResult; usedSlots: number } {
   const bag = new DiagnosticBag();
-  const prediction = predictBoot(platform, config, options.dtbSize ?? 0, options.rootTask ?? ROOT_TASK_PLACEHOLDER, bag);
+  const prediction = predictBoot(platform, config, options.dtbSize ?? 0, options.rootTask ?? ROOT_TASK_PLACEHOLDER, bag, options.availableMemory);
   if (!prediction) return { result: { plan: emptyPlan(model, platform, options, config), diagnostics: bag.sorted() }, usedSlots: 0 };
   const regions = new Map<string, ModelRegion>();
   for (const r of model.memoryRegions) if (!regions.has(r.name)) regions.set(r.name, r);

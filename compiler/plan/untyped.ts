@@ -3,7 +3,7 @@
 // as the loaders place them (placeBootImages). The untyped caps sit at bootinfo `untyped.start`.
 import { D, type DiagnosticBag } from '../../schema/diagnostics.js';
 import type { BootPlan } from '../../schema/plan.js';
-import { availableMemory, BootModelError, emulateBoot, placeBootImages, type BootModel } from '../../image/bootModel.js';
+import { availableMemory, BootModelError, emulateBoot, placeBootImages, type BootModel, type Region } from '../../image/bootModel.js';
 import { bundledKernelConfig, type KernelConfig } from '../../image/kernelConfig.js';
 import type { AddressRange, Platform } from '../../image/platformModel.js';
 
@@ -53,20 +53,24 @@ export function kernelConfigRecord(config: KernelConfig): BootPlan['kernelConfig
   return { ...config, kernelDevices: config.kernelDevices.map((f) => ({ ...f })), kernelImage: { ...config.kernelImage } };
 }
 
-/** Runs the boot model for this platform and root task; a boot seL4 would refuse is KC4100. */
+/**
+ * Runs the boot model for this platform and root task; a boot seL4 would refuse is KC4100.
+ * `available`: the RAM the kernel manages (a real seL4 kernel's is fixed by its build).
+ */
 export function predictBoot(
   platform: Platform,
   config: KernelConfig,
   dtbSize: number,
   rootTask: RootTaskImageInfo,
   bag: DiagnosticBag,
+  available: readonly Region[] = availableMemory(platform.ram),
 ): BootPrediction | null {
   const placed = placeBootImages(config.kernelImage.end, dtbSize);
   let model: BootModel;
   try {
     model = emulateBoot({
       config,
-      available: availableMemory(platform.ram),
+      available,
       dtb: dtbSize > 0 ? { paddr: placed.dtbPaddr, size: dtbSize } : null,
       userImage: { paddr: placed.userImagePaddr, size: rootTask.size, vaddr: rootTask.vaddr },
     });

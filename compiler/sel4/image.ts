@@ -8,6 +8,7 @@ import { PAGE_BITS } from '../../schema/abi.js';
 import { writeSel4Image, type LoaderRegion } from '../../image/sel4Image.js';
 import type { Platform } from '../../image/platformModel.js';
 import { isEnabled } from '../../image/platform.js';
+import type { RootTaskImageInfo } from '../plan/untyped.js';
 
 const PAGE_SIZE = 2 ** PAGE_BITS;
 const alignDown = (value: number, align: number): number => Math.floor(value / align) * align;
@@ -27,14 +28,20 @@ export interface Sel4BootLayout {
 export function layoutSel4Boot(kernel: Sel4Kernel, dtbSize: number, rootTask: ElfFile): Sel4BootLayout {
   const dtbStart = kernel.physEnd;
   const rootStart = alignUp(dtbStart + dtbSize, PAGE_SIZE);
-  const loaded = rootTask.segments.filter((s) => s.memsz > 0);
-  const vstart = alignDown(Math.min(...loaded.map((s) => s.vaddr)), PAGE_SIZE);
-  const vend = alignUp(Math.max(...loaded.map((s) => s.vaddr + s.memsz)), PAGE_SIZE);
+  const image = rootTaskImage(rootTask);
   return {
     kernel: { start: kernel.physStart, end: kernel.physEnd, vbase: kernel.virtStart, entry: kernel.entry },
     dtb: { start: dtbStart, size: dtbSize },
-    rootTask: { start: rootStart, end: rootStart + (vend - vstart), vstart, pvOffset: (rootStart - vstart) >>> 0, entry: rootTask.entry },
+    rootTask: { start: rootStart, end: rootStart + image.size, vstart: image.vaddr, pvOffset: (rootStart - image.vaddr) >>> 0, entry: image.entry },
   };
+}
+
+/** The root task's user image as the planner sees it: its whole virtual extent, in pages. */
+export function rootTaskImage(rootTask: Pick<ElfFile, 'segments' | 'entry'>): RootTaskImageInfo {
+  const loaded = rootTask.segments.filter((s) => s.memsz > 0);
+  const vaddr = alignDown(Math.min(...loaded.map((s) => s.vaddr)), PAGE_SIZE);
+  const vend = alignUp(Math.max(...loaded.map((s) => s.vaddr + s.memsz)), PAGE_SIZE);
+  return { vaddr, size: vend - vaddr, entry: rootTask.entry };
 }
 
 /** The devices the loader drives, from the platform: console, timer, power-off. */

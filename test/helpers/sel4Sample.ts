@@ -16,22 +16,24 @@ export const rootTask = writeElf({
 
 /** A kernel-shaped ELF (read as one) whose image ends at `physEnd`. */
 export function kernelLike(physEnd: number) {
+  return readSel4Kernel(kernelLikeElf(physEnd), 'kernel.elf');
+}
+
+/** The bytes of `kernelLike`'s ELF. */
+export function kernelLikeElf(physEnd: number): Uint8Array {
   const text = new Uint8Array(0x200);
   new DataView(text.buffer).setUint32(0x100, 0x8020_0000, true);
   new DataView(text.buffer).setUint32(0x104, 0xffff_ffff, true);
-  return readSel4Kernel(
-    writeElf({
-      entry: 0xffa0_0000,
-      flags: 1,
-      segments: [
-        { vaddr: 0xffa0_0000, paddr: 0x8020_0000, memsz: 0x200, flags: 5, data: text },
-        { vaddr: 0xffa0_1000, paddr: 0x8020_1000, memsz: physEnd - 0x8020_1000 - 0x10, flags: 6, data: new Uint8Array(0) },
-      ],
-      symbols: [
-        { name: 'avail_p_regs', value: 0xffa0_0100, size: 8 },
-        { name: 'ki_boot_end', value: 0xffa0_1000, size: 0 },
-      ],
-    }),
-    'kernel.elf',
-  );
+  return writeElf({
+    entry: 0xffa0_0000,
+    flags: 1,
+    segments: [
+      { vaddr: 0xffa0_0000, paddr: 0x8020_0000, memsz: 0x200, flags: 5, data: text },
+      { vaddr: 0xffa0_1000, paddr: 0x8020_1000, memsz: physEnd - 0x8020_1000 - 0x10, flags: 6, data: new Uint8Array(0) },
+    ],
+    symbols: [
+      { name: 'avail_p_regs', value: 0xffa0_0100, size: 8 },
+      { name: 'ki_boot_end', value: 0xffa0_1000, size: 0 },
+    ],
+  });
 }
