@@ -243,6 +243,7 @@ export function runSystem(system: BootedSystem, options: RunOptions = {}): RunRe
   let outcome: RunOutcome = 'limit';
   let waits: string[] = [];
   let idleSpins = 0;
+  const runOptions = { ...(context >= 0 ? { interruptContext: context } : {}), ...(debug ? { sliceRunner: debug } : {}) };
 
   for (;;) {
     if (machine.powerOff) {
@@ -284,7 +285,6 @@ export function runSystem(system: BootedSystem, options: RunOptions = {}): RunRe
     // Only the thread's own accesses count (not the kernel's PLIC claims between slices).
     machine.bus.accessCounts = countsOf(t);
     debug?.enter(pids.get(t) ?? -1);
-    const runOptions = { ...(context >= 0 ? { interruptContext: context } : {}), ...(debug ? { sliceRunner: debug } : {}) };
     const stop = machine.run(budget, runOptions);
     machine.bus.accessCounts = undefined;
     t.timeSlice -= cpu.instret - before;

@@ -19,8 +19,8 @@ import { cancelBadgedSends } from './endpoint.js';
 
 /** CPtrs are one machine word (seL4_WordBits). */
 const WORD_BITS_32 = 32;
-const mask = (bits: number): number => (bits >= 32 ? 0xffff_ffff : ((1 << bits) >>> 0) - 1);
-const shr = (value: number, bits: number): number => (bits >= 32 ? 0 : value >>> bits);
+export const mask = (bits: number): number => (bits >= 32 ? 0xffff_ffff : ((1 << bits) >>> 0) - 1);
+export const shr = (value: number, bits: number): number => (bits >= 32 ? 0 : value >>> bits);
 
 export type ResolveResult =
   | { readonly ok: true; readonly slot: CSlot; readonly bitsRemaining: number }

@@ -95,6 +95,8 @@ export class Kernel {
   readonly debug: boolean;
   /** Set by seL4_DebugHalt: the kernel schedules nothing any more. */
   halted = false;
+  /** Call and ReplyRecv take the fast path when they can (fastpath.ts); false: always the slow path (tests compare). */
+  fastpath = true;
   /** ksReadyQueues, one per priority; index 0 of each array is the head. */
   readonly readyQueues: TcbObject[][];
   /** One bit per priority whose ready queue is not empty (seL4's ksReadyQueuesL1/L2Bitmap). */

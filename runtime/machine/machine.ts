@@ -132,6 +132,9 @@ export interface PlatformSource {
 }
 
 const hex = (n: number): string => '0x' + (n >>> 0).toString(16);
+/** The stops without data are shared (a kernel run stops once per system call). */
+const BUDGET_STOP: MachineStop = Object.freeze({ kind: 'budget' });
+const STOPPED_STOP: MachineStop = Object.freeze({ kind: 'stopped' });
 
 /** Decodes a DTB (throws a KC2xxx DiagnosticError when it is malformed) into a platform source. */
 export function platformSourceFromDtb(dtb: Uint8Array, file?: string): PlatformSource {
@@ -306,12 +309,12 @@ export function createMachine(source: Uint8Array | PlatformSource, options: Mach
         }
         if (reason === StopReason.Stopped) {
           if (powerOff !== null) return { kind: 'poweroff', power: powerOff.power, code: powerOff.code };
-          return { kind: 'stopped' };
+          return STOPPED_STOP;
         }
         poll();
       }
       if (watch !== undefined && machine.externalInterruptPending(watch)) return { kind: 'interrupt', context: watch };
-      return { kind: 'budget' };
+      return BUDGET_STOP;
     },
   };
   return machine;

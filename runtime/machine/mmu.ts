@@ -60,6 +60,12 @@ export class Sv32Mmu {
    * no page walks, as an ASID-tagged TLB behaves. Any flush (sfence.vma) drops them all.
    */
   private readonly saved = new Map<number, Int32Array>();
+  /**
+   * The saved entries brought back by the last `satp` write and how many there were: while no entry
+   * was added since and no flush came, they need not be saved again when the space is left.
+   */
+  private restored: Int32Array | undefined = undefined;
+  private restoredCount = 0;
   /** Exception code of the last failed `translate`. */
   faultCause = 0;
   /** Page walks done (for benchmarks and the report). */
@@ -81,19 +87,22 @@ export class Sv32Mmu {
     if (value === this.satpValue) return;
     const old = this.satpValue;
     if (old >>> 31 === 1 && this.filledCount <= TLB_FILL_LIMIT) {
-      // One array per space, reused while it is large enough (a switch allocates nothing then).
-      let entries = this.saved.get(old);
-      if (entries === undefined || entries.length < 1 + this.filledCount * 4) {
-        entries = new Int32Array(1 + Math.max(this.filledCount, 16) * 8);
-        this.saved.set(old, entries);
-      }
-      entries[0] = this.filledCount;
-      for (let i = 0; i < this.filledCount; i++) {
-        const vpn = this.filled[i]!;
-        entries[1 + 4 * i] = vpn;
-        entries[2 + 4 * i] = this.tlbRead[vpn]!;
-        entries[3 + 4 * i] = this.tlbWrite[vpn]!;
-        entries[4 + 4 * i] = this.tlbExec[vpn]!;
+      // Entries brought back at the last switch and not added to since are still saved as they are.
+      if (this.restored === undefined || this.restoredCount !== this.filledCount) {
+        // One array per space, reused while it is large enough (a switch allocates nothing then).
+        let entries = this.saved.get(old);
+        if (entries === undefined || entries.length < 1 + this.filledCount * 4) {
+          entries = new Int32Array(1 + Math.max(this.filledCount, 16) * 8);
+          this.saved.set(old, entries);
+        }
+        entries[0] = this.filledCount;
+        for (let i = 0; i < this.filledCount; i++) {
+          const vpn = this.filled[i]!;
+          entries[1 + 4 * i] = vpn;
+          entries[2 + 4 * i] = this.tlbRead[vpn]!;
+          entries[3 + 4 * i] = this.tlbWrite[vpn]!;
+          entries[4 + 4 * i] = this.tlbExec[vpn]!;
+        }
       }
     } else {
       this.saved.delete(old);
@@ -101,6 +110,7 @@ export class Sv32Mmu {
     this.clearEntries();
     this.satpValue = value;
     const entries = this.saved.get(value);
+    this.restored = entries;
     if (entries !== undefined) {
       const count = entries[0]!;
       for (let i = 0; i < count; i++) {
@@ -111,6 +121,7 @@ export class Sv32Mmu {
         this.tlbExec[vpn] = entries[4 + 4 * i]!;
       }
       this.filledCount = count;
+      this.restoredCount = count;
     }
   }
 
@@ -121,6 +132,7 @@ export class Sv32Mmu {
   /** `sfence.vma` with rs1 = x0: forgets every translation, of every address space. */
   flushTlb(): void {
     this.saved.clear();
+    this.restored = undefined;
     this.clearEntries();
   }
 
@@ -145,6 +157,7 @@ export class Sv32Mmu {
   /** `sfence.vma` with rs1 = vaddr: forgets the translation of one page (in every address space). */
   flushTlbPage(vaddr: number): void {
     this.saved.clear();
+    this.restored = undefined;
     const vpn = vaddr >>> 12;
     this.tlbRead[vpn] = TLB_MISS;
     this.tlbWrite[vpn] = TLB_MISS;

@@ -217,6 +217,26 @@ describe('software TLB', () => {
     expect(~m.cpu.mmu.tlbRead[DATA_VA >>> 12]! + RAM_BASE).toBe(OTHER_PA);
     expect(m.cpu.mmu.tlbExec[CODE_VA >>> 12]).toBe(TLB_MISS);
   });
+  it('a page first touched after switching back is kept at the next switch too (and the kept ones stay)', () => {
+    const m = paged([A.lw(a0, a1, 0)]);
+    m.cpu.x[a1] = DATA_VA;
+    m.run();
+    const space1 = m.cpu.mmu.satp;
+    const space2 = (SATP_MODE_SV32 | (1 << 22) | ((RAM_BASE + 0x20_0000) >>> 12)) >>> 0;
+    m.cpu.setSatp(space2);
+    m.cpu.setSatp(space1);
+    // Brought back unchanged, left unchanged: still kept.
+    m.cpu.setSatp(space2);
+    m.cpu.setSatp(space1);
+    expect(~m.cpu.mmu.tlbRead[DATA_VA >>> 12]! + RAM_BASE).toBe(DATA_PA);
+    const otherVa = 0x3000;
+    m.ram.writeU32(LEAF_TABLE + (otherVa >>> 12) * 4, pte(OTHER_PA, URW));
+    expect(m.cpu.mmu.translate(otherVa, ACCESS_LOAD)).toBe(OTHER_PA);
+    m.cpu.setSatp(space2);
+    m.cpu.setSatp(space1);
+    expect(~m.cpu.mmu.tlbRead[otherVa >>> 12]! + RAM_BASE).toBe(OTHER_PA);
+    expect(~m.cpu.mmu.tlbRead[DATA_VA >>> 12]! + RAM_BASE).toBe(DATA_PA);
+  });
   it('a flush drops the kept translations of every space: a changed PTE of a space switched away from takes effect', () => {
     for (const flush of ['all', 'page'] as const) {
       const m = paged([A.lw(a0, a1, 0)]);
