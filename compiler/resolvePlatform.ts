@@ -4,7 +4,7 @@
 import type { ValidatedSystem, ValidatedDeviceGrant } from '../schema/descriptor.js';
 import { MAX_CHANNEL_ID } from '../schema/abi.js';
 import { D, DiagnosticBag, type Diagnostic } from '../schema/diagnostics.js';
-import type { AddressRange, Platform, PlatformDevice } from '../image/platformModel.js';
+import type { AddressRange, OtherNodeKind, Platform, PlatformDevice } from '../image/platformModel.js';
 import { findDevice } from '../image/platform.js';
 
 /** The registers of a device a component may touch. */
@@ -200,7 +200,12 @@ function resolveDevice(
   const irqRequest = grant.irq === undefined ? 'default' : grant.irq === false ? 'none' : 'explicit';
   const mmioExplicit = typeof grant.mmio === 'object';
   if (lookup.kind !== 'found') {
-    if (lookup.kind === 'notFound') {
+    const other = lookup.kind === 'notFound' ? otherNode(platform, grant.device) : undefined;
+    if (other) {
+      const { what, why } = OTHER_NODES[other.kind];
+      const ref = other.path === grant.device ? `'${other.path}'` : `'${grant.device}' ('${other.path}')`;
+      bag.add(D.nodeNotADevice, { component, ref, what, why }, { path: `${path}.device` });
+    } else if (lookup.kind === 'notFound') {
       bag.add(D.deviceNotFound, { component, ref: grant.device }, { path: `${path}.device` });
     } else {
       const paths = lookup.candidates.map((p) => `'${p}'`).join(', ');
@@ -239,6 +244,24 @@ function resolveDevice(
   }
   return { path, ref: grant.device, name, node, mmio, mmioExplicit, irqs, irqRequest };
 }
+
+/** A reference (path, alias or label) to a node of the tree that is not a device. */
+function otherNode(platform: Platform, ref: string): { path: string; kind: OtherNodeKind } | undefined {
+  // A path may end in '/' ('/soc/'); the root is '/'.
+  const path = ref.startsWith('/') ? (ref.length > 1 ? ref.replace(/\/+$/, '') : ref) : (platform.aliases[ref] ?? platform.labels[ref]);
+  const kind = path === undefined ? undefined : platform.otherNodes[path];
+  return kind === undefined ? undefined : { path: path!, kind };
+}
+
+/** What each kind of non-device node is, and why it cannot be granted (KC3110). */
+const OTHER_NODES: Record<OtherNodeKind, { what: string; why: string }> = {
+  root: { what: 'the root node', why: "grant one of the devices below it ('kaal-compose dt' lists them)" },
+  cpu: { what: "a CPU ('device_type = \"cpu\"')", why: 'harts belong to the kernel, which schedules components on them: they are never granted' },
+  unmappedBus: { what: "a node on a bus without memory-mapped addresses ('#size-cells = <0>')", why: 'its \'reg\' is a bus address, not registers a component could map' },
+  memory: { what: 'RAM (a memory node)', why: "RAM is not granted as a device: declare a 'memoryRegions' entry and map it with the component's 'memory'" },
+  reservedMemory: { what: "reserved memory (a child of '/reserved-memory')", why: 'reserved memory is kept from the kernel and every component' },
+  noResources: { what: "a node without 'reg' or 'interrupts'", why: 'it has no registers and no interrupt to grant: grant one of its children that has them' },
+};
 
 /** `serial@10000000` → `serial`; `ns16550a` → `ns16550a`; characters outside C identifiers → `_`. */
 function defaultDeviceName(ref: string): string {

@@ -76,9 +76,9 @@ export interface CheckedFile {
 export async function checkFile(file: string, host: Host, cwd: string, loadTimeoutMs?: number): Promise<CheckedFile> {
   const loaded = await loadDescriptor(file, host, { cwd, loadTimeoutMs });
   const diagnostics = [...loaded.diagnostics];
-  const semantic = loaded.system ? await runSemanticChecks(loaded.system, loaded, host) : undefined;
+  const semantic = loaded.system ? await runSemanticChecks(loaded.system, loaded, host, cwd) : undefined;
   if (semantic) diagnostics.push(...(await placeByPath(semantic.diagnostics, loaded, host, cwd)));
-  else if (loaded.partial) diagnostics.push(...(await placeByPath(await checkPartial(loaded, loaded.partial, host), loaded, host, cwd)));
+  else if (loaded.partial) diagnostics.push(...(await placeByPath(await checkPartial(loaded, loaded.partial, host, cwd), loaded, host, cwd)));
   diagnostics.sort(compareDiagnostics);
   return {
     validation: { file, valid: !hasErrors(diagnostics), diagnostics },
@@ -96,6 +96,7 @@ async function runSemanticChecks(
   system: ValidatedSystem,
   loaded: LoadedDescriptor,
   host: Host,
+  cwd: string,
 ): Promise<{ diagnostics: Diagnostic[]; model?: SystemModel; platform?: LoadedPlatform }> {
   const [{ loadPlatform }, { checkDescriptor }] = await Promise.all([import('./loadPlatform.js'), import('./check/index.js')]);
   let platform: LoadedPlatform;
@@ -106,7 +107,10 @@ async function runSemanticChecks(
     throw error;
   }
   const { model, diagnostics } = checkDescriptor(system, platform.platform);
-  return { diagnostics, model, platform };
+  // What the device tree's model could not use (KC22xx warnings), as `dt` shows it, at the tree's file.
+  const treeFile = path.isAbsolute(platform.source) ? path.relative(cwd, platform.source) : undefined;
+  const tree = platform.platform.diagnostics.map((d) => (treeFile === undefined || d.file !== undefined ? d : { ...d, file: treeFile }));
+  return { diagnostics: [...tree, ...diagnostics], model, platform };
 }
 
 /**
@@ -114,8 +118,8 @@ async function runSemanticChecks(
  * issues: paths mapped back to the file's, and nothing about what was taken out (a check at or
  * below a path with a schema issue, or naming a removed element, would only echo it).
  */
-async function checkPartial(loaded: LoadedDescriptor, partial: PartialSystem, host: Host): Promise<Diagnostic[]> {
-  const { diagnostics } = await runSemanticChecks(partial.system, loaded, host);
+async function checkPartial(loaded: LoadedDescriptor, partial: PartialSystem, host: Host, cwd: string): Promise<Diagnostic[]> {
+  const { diagnostics } = await runSemanticChecks(partial.system, loaded, host, cwd);
   const within = (p: string, broken: string) => p === broken || p.startsWith(`${broken}.`);
   return diagnostics
     .map((d) => (d.path === undefined ? d : { ...d, path: partial.originalPath(d.path) }))

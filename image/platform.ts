@@ -14,7 +14,7 @@ import {
   type FdtNode,
   type FdtTree,
 } from './fdt/fdtTree.js';
-import type { AddressRange, InterruptTarget, Platform, PlatformDevice } from './platformModel.js';
+import type { AddressRange, InterruptTarget, OtherNodeKind, Platform, PlatformDevice } from './platformModel.js';
 
 /** Defaults when a bus node has no `#address-cells` / `#size-cells` (spec §2.3.5). */
 const DEFAULT_ADDRESS_CELLS = 2;
@@ -339,6 +339,7 @@ export function platformFromFdt(tree: FdtTree): Platform {
   const memory: AddressRange[] = [];
   const reserved: AddressRange[] = [];
   const devices: PlatformDevice[] = [];
+  const otherNodes: Record<string, OtherNodeKind> = { '/': 'root' };
   for (const reservation of tree.reservations) {
     const range = toRange(reservation.address, reservation.size, '/memreserve/', context, true);
     if (range !== undefined) reserved.push(range);
@@ -347,17 +348,24 @@ export function platformFromFdt(tree: FdtTree): Platform {
     if (info.parent === null || info.node.name === '__symbols__' || info.node.name === '__fixups__' || info.node.name === '__local_fixups__') continue;
     if (isMemoryNode(info)) {
       memory.push(...translatedReg(info, context));
+      otherNodes[info.path] = 'memory';
       continue;
     }
     if (info.parent.path === '/reserved-memory') {
       reserved.push(...translatedReg(info, context, true));
+      otherNodes[info.path] = 'reservedMemory';
       continue;
     }
     if (info.path.startsWith('/reserved-memory/') || info.path.startsWith('/__symbols__')) continue;
+    const warned = context.diagnostics.length;
     const reg = translatedReg(info, context);
+    const regProblem = context.diagnostics[warned]?.message ?? null;
     const hasInterrupts =
       propertyValue(info.node, 'interrupts') !== undefined || propertyValue(info.node, 'interrupts-extended') !== undefined;
-    if (reg.length === 0 && !hasInterrupts) continue;
+    if (reg.length === 0 && !hasInterrupts) {
+      otherNodes[info.path] = otherNodeKind(info);
+      continue;
+    }
     const { targets, parent } = hasInterrupts ? resolveInterrupts(info, context) : { targets: [], parent: null };
     devices.push({
       path: info.path,
@@ -367,6 +375,7 @@ export function platformFromFdt(tree: FdtTree): Platform {
       compatible: stringsOf(propertyValue(info.node, 'compatible') ?? new Uint8Array()),
       status: stringProperty(info.node, 'status') ?? 'okay',
       reg,
+      regProblem,
       interrupts: targets.map((t) => t.interrupt),
       interruptParent: parent,
       isInterruptController: propertyValue(info.node, 'interrupt-controller') !== undefined,
@@ -394,8 +403,16 @@ export function platformFromFdt(tree: FdtTree): Platform {
     stdoutPath: stdout ? resolvePathOrAlias(root, aliases, stdout.split(':')[0]!) : null,
     timebaseFrequency: frequencyOf(cpus) ?? frequencyOf(firstCpu) ?? null,
     labels,
+    otherNodes,
     diagnostics: context.diagnostics,
   };
+}
+
+/** What a node without translatable `reg` or `interrupts` is (not a memory node). */
+function otherNodeKind(info: NodeInfo): OtherNodeKind {
+  if (stringProperty(info.node, 'device_type') === 'cpu') return 'cpu';
+  const hasReg = propertyValue(info.node, 'reg') !== undefined;
+  return hasReg && info.parent !== null && sizeCells(info.parent) === 0 ? 'unmappedBus' : 'noResources';
 }
 
 function frequencyOf(node: FdtNode | undefined): number | undefined {

@@ -24,6 +24,11 @@ export interface PlatformDevice {
   readonly status: string;
   /** `reg` translated through every parent `ranges` to CPU physical addresses. */
   readonly reg: readonly AddressRange[];
+  /**
+   * Why `reg` is not the whole property (the KC22xx warning's message: a length that is not whole
+   * entries, an entry that does not translate or lies past 2^53), or null when it is.
+   */
+  readonly regProblem: string | null;
   /** The controller's interrupt numbers (PLIC: the source id; GIC: SPI + 32, PPI + 16). */
   readonly interrupts: readonly number[];
   /** Path of the interrupt controller these interrupts go to, or null. */
@@ -45,6 +50,13 @@ export interface InterruptTarget {
   readonly interrupt: number;
 }
 
+/**
+ * A node that is not a device: the root, a CPU (or another node addressed on a bus without
+ * memory-mapped addresses, `#size-cells = <0>`), RAM, reserved memory, or a node with neither
+ * `reg` nor `interrupts` (buses, `/chosen`, `/aliases`).
+ */
+export type OtherNodeKind = 'root' | 'cpu' | 'unmappedBus' | 'memory' | 'reservedMemory' | 'noResources';
+
 export interface Platform {
   readonly model: string | null;
   readonly compatible: readonly string[];
@@ -64,6 +76,11 @@ export interface Platform {
   readonly timebaseFrequency: number | null;
   /** Labels from `/__symbols__` (blobs compiled with `dtc -@`): label → path. */
   readonly labels: Readonly<Record<string, string>>;
+  /**
+   * Every other node of the tree (not in `devices`) by path, with what it is: so that a grant of
+   * `/`, `/cpus/cpu@0` or `/memory@80000000` can say why it cannot be granted.
+   */
+  readonly otherNodes: Readonly<Record<string, OtherNodeKind>>;
   /**
    * Warnings about parts of the tree the model could not use (KC22xx): a `reg` that does not
    * translate, interrupts behind an `interrupt-map` nexus, properties of the wrong length.

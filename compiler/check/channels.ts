@@ -18,14 +18,16 @@ export function checkChannels(model: SystemModel, bag: DiagnosticBag): void {
       if (first === undefined) users.set(id, who);
       else bag.add(D.channelIdInUse, { id, component: c.name, first, second: who }, { path });
     };
+    // IRQs first, so that a channel end clashing with an IRQ is reported at its `fromId`/`toId`:
+    // the id the user chose for the channel, not the IRQ's (issue 15).
+    for (const d of c.devices) for (const irq of d.irqs) {
+      claim(irq.channel, `IRQ ${irq.irq} of '${d.node?.path ?? d.ref}'`, irq.explicitChannel ? `${irq.path}.channel` : irq.path);
+    }
     for (const end of c.channelEnds) {
       // A channel to itself has both ends here; KC3020 reports it.
       const channel = model.channels[end.channel]!;
       if (channel.from === channel.to) continue;
       claim(end.id, `channel '${end.name}'`, explicitIdPath(end.path));
-    }
-    for (const d of c.devices) for (const irq of d.irqs) {
-      claim(irq.channel, `IRQ ${irq.irq} of '${d.node?.path ?? d.ref}'`, irq.explicitChannel ? `${irq.path}.channel` : irq.path);
     }
   }
 }

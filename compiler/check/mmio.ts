@@ -18,8 +18,11 @@ export function usableDevice(d: ModelDevice): d is ModelDevice & { node: Platfor
 
 /** The page-rounded windows an MMIO grant maps. */
 export function mmioWindows(d: ModelDevice): { base: number; size: number }[] {
-  if (!d.mmio) return [];
-  return d.mmio.ranges.map((r) => {
+  return d.mmio ? pageWindows(d.mmio.ranges) : [];
+}
+
+function pageWindows(ranges: readonly { base: number; size: number }[]): { base: number; size: number }[] {
+  return ranges.map((r) => {
     const base = pageDown(r.base);
     return { base, size: pageUp(r.base + r.size) - base };
   });
@@ -71,7 +74,7 @@ function checkGrant(c: ModelComponent, d: ModelDevice, platform: Platform, bag: 
       const first = mmio.ranges.findIndex((o) => o.base === r.base && o.size === r.size);
       if (r.size === 0) bag.add(D.mmioRangeEmpty, { start: hex(r.base), component: c.name }, at);
       else if (first < i) bag.add(D.mmioRangeRepeated, { ...args, first, second: i }, at);
-      else if (!node.reg.some((reg) => r.base >= reg.base && r.base + r.size <= reg.base + reg.size)) {
+      else if (!withinReg(node, r)) {
         const reg = node.reg.map((g) => `${hex(g.base)}..${hex(g.base + g.size)}`).join(', ') || 'none';
         bag.add(D.mmioRangeOutsideDevice, { ...args, path: node.path, reg }, at);
       } else if (r.base % 0x1000 !== 0 || r.size % 0x1000 !== 0) {
@@ -79,6 +82,12 @@ function checkGrant(c: ModelComponent, d: ModelDevice, platform: Platform, bag: 
       }
     });
   } else {
+    // The grant maps the node's `reg`: when the tree's property could not be read whole, that is
+    // only part of the registers (issue 15: a truncated reg was mapped silently).
+    if (node.regProblem !== null) {
+      const reg = node.reg.map((g) => `${hex(g.base)}..${hex(g.base + g.size)}`).join(', ') || 'nothing';
+      bag.add(D.grantOfIncompleteReg, { component: c.name, path: node.path, problem: node.regProblem, reg }, { path: mmio.path });
+    }
     for (const w of mmioWindows(d)) {
       const other = deviceSharingWindow(platform.devices, node, w.base, w.size);
       if (other) bag.add(D.mmioPageSharedWithDevice, { path: node.path, component: c.name, other: other.path, page: hex(w.base) }, { path: mmio.path });
@@ -92,14 +101,23 @@ function checkGrant(c: ModelComponent, d: ModelDevice, platform: Platform, bag: 
   if (mmio.cached) bag.add(D.mmioCached, { path: node.path, component: c.name }, { path: `${mmio.path}.cached` });
 }
 
+/** A range inside one of the node's `reg` entries. */
+function withinReg(node: PlatformDevice, r: { base: number; size: number }): boolean {
+  return node.reg.some((reg) => r.base >= reg.base && r.base + r.size <= reg.base + reg.size);
+}
+
 /** MMIO windows of different components must not overlap unless both say `shared`. */
 function checkExclusiveMmio(model: SystemModel, bag: DiagnosticBag): void {
   const windows: { base: number; end: number; component: string; shared: boolean; path: string; device: string }[] = [];
   for (const c of model.components) {
     for (const d of c.devices) {
       if (!usableDevice(d) || !d.mmio) continue;
-      for (const w of mmioWindows(d)) {
-        windows.push({ base: w.base, end: w.base + w.size, component: c.name, shared: d.mmio.shared, path: d.mmio.path, device: d.node.path });
+      // A range outside its node is KC3045 already, and the registers there are another device's:
+      // naming this node for them would be wrong (issue 15).
+      const node = d.node;
+      const ranges = d.mmio.explicitRanges ? d.mmio.ranges.filter((r) => withinReg(node, r)) : d.mmio.ranges;
+      for (const w of pageWindows(ranges)) {
+        windows.push({ base: w.base, end: w.base + w.size, component: c.name, shared: d.mmio.shared, path: d.mmio.path, device: node.path });
       }
     }
   }
@@ -109,9 +127,11 @@ function checkExclusiveMmio(model: SystemModel, bag: DiagnosticBag): void {
     if (reported.has(key)) continue;
     reported.add(key);
     const [first, second] = componentOrder(model, o, w);
+    // Two nodes in one page (KC3047 names that page) clash through it: both are named.
+    const devices = o.device === w.device ? `'${w.device}'` : `'${first.device}' and '${second.device}'`;
     bag.add(
       D.mmioGrantedTwice,
-      { path: w.device, start: hex(Math.max(o.base, w.base)), end: hex(Math.min(o.end, w.end)), first: first.component, second: second.component },
+      { devices, start: hex(Math.max(o.base, w.base)), end: hex(Math.min(o.end, w.end)), first: first.component, second: second.component },
       { path: second.path },
     );
   }
@@ -161,5 +181,14 @@ function checkRegionOverlaps(model: SystemModel, platform: Platform, bag: Diagno
     }
     const device = platform.devices.find((d) => d.reg.some((g) => overlaps(g.base, g.size, start, r.size)));
     if (device) bag.add(D.physicalOverlap, { ...args, other: `the registers of '${device.path}'` }, { path: `${r.path}.paddr` });
+    else if (start < PHYSICAL_TOP && !platform.memory.some((m) => start >= m.base && start + r.size <= m.base + m.size)) {
+      // The planner would take its frames from device untyped: it builds and maps, and the first
+      // access faults at run time (issue 15).
+      const ram = platform.memory.map((m) => `${hex(m.base)}..${hex(m.base + m.size)}`).join(', ') || 'none';
+      bag.add(D.regionNeitherRamNorDevice, { ...args, ram }, { path: `${r.path}.paddr` });
+    }
   });
 }
+
+/** RV32: the kernel's untypeds end below 2^32; a region above is KC4001 in planning. */
+const PHYSICAL_TOP = 2 ** 32;

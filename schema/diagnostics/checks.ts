@@ -34,7 +34,7 @@ export const checksDiagnostics = {
   mmioRangeOutsideDevice: diagnostic('KC3045', 'error', "range {start}..{end} granted to '{component}' is outside the registers of '{path}' ({reg})", "grant a part of the node's 'reg'"),
   mmioRangeNotAligned: diagnostic('KC3046', 'error', "range {start}..{end} granted to '{component}' is not page aligned", 'MMIO is mapped in 4 KiB pages: start and size must be multiples of 0x1000'),
   mmioPageSharedWithDevice: diagnostic('KC3047', 'error', "mapping the registers of '{path}' for '{component}' exposes '{other}' in the same page {page}", 'the two devices share a 4 KiB page: grant both to the same component or neither'),
-  mmioGrantedTwice: diagnostic('KC3048', 'error', "registers of '{path}' ({start}..{end}) are granted to both '{first}' and '{second}'", "set 'shared: true' on both grants if sharing is intended"),
+  mmioGrantedTwice: diagnostic('KC3048', 'error', "registers of {devices} ({start}..{end}) are granted to both '{first}' and '{second}'", "set 'shared: true' on both grants if sharing is intended"),
   kernelOwnedDevice: diagnostic('KC3049', 'error', "'{component}' is granted '{path}', which the kernel owns ({role})", 'the kernel drives the interrupt controller and timer: remove the grant'),
   mmioExecutable: diagnostic('KC3050', 'error', "registers of '{path}' are mapped executable in '{component}'", "drop 'x' from the MMIO perms"),
   writeWithoutRead: diagnostic('KC3051', 'error', "perms '{perms}' of {what} in '{component}' allow writing without reading", "use 'rw' (write-only mappings do not exist on RISC-V)"),
@@ -63,4 +63,7 @@ export const checksDiagnostics = {
   vaddrInNullPage: diagnostic('KC3101', 'error', "{what} in '{component}' is mapped at {vaddr}, in the first page", 'page 0 stays unmapped so that a null pointer faults: place it at 0x1000 or above'),
   mmioRangeEmpty: diagnostic('KC3102', 'error', "the MMIO range at {start} granted to '{component}' has size 0 and maps nothing", 'give its size in bytes (a multiple of 0x1000), or remove it'),
   mmioRangeRepeated: diagnostic('KC3103', 'error', "the MMIO range {start}..{end} is granted to '{component}' twice in one grant (ranges {first} and {second})", 'remove one of them'),
+  nodeNotADevice: diagnostic('KC3110', 'error', "device {ref} of '{component}' is {what}, not a device that can be granted", '{why}'),
+  regionNeitherRamNorDevice: diagnostic('KC3111', 'error', "memory region '{name}' ({start}..{end}) is neither in RAM nor the registers of a device: nothing answers there", "RAM is {ram}: place it there, or leave out 'paddr' and the planner places it"),
+  grantOfIncompleteReg: diagnostic('KC3112', 'error', "'{component}' is granted the registers of '{path}', whose 'reg' was not read whole ({problem}): only {reg} would be mapped", "fix the node's 'reg' in the device tree, or give the registers as 'mmio.ranges'"),
 } as const;

@@ -36,6 +36,7 @@ const platform = {
   labels: { uart0: '/soc/serial@10000000', rtc: '/soc/rtc@101000', test: '/soc/test@100000' },
   stdoutPath: '/soc/serial@10000000',
   timebaseFrequency: 10_000_000,
+  otherNodes: { '/': 'root', '/cpus': 'noResources', '/cpus/cpu@0': 'cpu', '/memory@80000000': 'memory', '/soc': 'noResources' },
 } as unknown as Platform;
 
 const resolve = (descriptor: SystemDescriptor) => resolveSystem(systemSchema.parse(descriptor), platform);

@@ -301,4 +301,28 @@ describe('address translation and interrupt rules', () => {
       interruptParent: '/soc/plic@c000000',
     });
   });
+
+  it('records what every node that is not a device is (the reason a grant of it fails, KC3110)', () => {
+    const platform = inline('other-nodes', `
+  #address-cells = <1>; #size-cells = <1>;
+  chosen { };
+  memory@80000000 { device_type = "memory"; reg = <0x80000000 0x1000000>; };
+  reserved-memory { #address-cells = <1>; #size-cells = <1>; ranges; fw@80000000 { reg = <0x80000000 0x10000>; }; };
+  cpus { #address-cells = <1>; #size-cells = <0>; cpu@0 { device_type = "cpu"; reg = <0>; }; };
+  soc { #address-cells = <1>; #size-cells = <1>; ranges;
+    i2c@1000 { reg = <0x1000 0x100>; #address-cells = <1>; #size-cells = <0>; eeprom@50 { reg = <0x50>; }; };
+  };`);
+    expect(platform.otherNodes).toEqual({
+      '/': 'root',
+      '/chosen': 'noResources',
+      '/memory@80000000': 'memory',
+      '/reserved-memory': 'noResources',
+      '/reserved-memory/fw@80000000': 'reservedMemory',
+      '/cpus': 'noResources',
+      '/cpus/cpu@0': 'cpu',
+      '/soc': 'noResources',
+      '/soc/i2c@1000/eeprom@50': 'unmappedBus',
+    });
+    expect(platform.devices.map((d) => d.path)).toEqual(['/soc/i2c@1000']);
+  });
 });

@@ -38,25 +38,46 @@ describe('memory regions', () => {
   it('a page-sized region at a page-aligned paddr is fine; size 0, a size between pages or a paddr between pages is not', () => {
     const region = (size: number, paddr?: number) => mapped(0x4000_0000, size, {}).memoryRegions!.map((r) => ({ ...r, size, ...(paddr !== undefined ? { paddr } : {}) }));
     const withRegion = (size: number, paddr?: number) => ({ ...mapped(0x4000_0000, size), memoryRegions: region(size, paddr) });
-    expect(check(withRegion(0x1000, 0x8800_0000))).toEqual([]);
+    expect(check(withRegion(0x1000, 0x87ff_f000))).toEqual([]);
     expect(check(withRegion(0))).toEqual([['KC3078', 'memoryRegions.0.size']]);
     expect(check(withRegion(0x1001))).toEqual([['KC3070', 'memoryRegions.0.size']]);
     expect(check(withRegion(0xfff))).toEqual([['KC3070', 'memoryRegions.0.size']]);
-    expect(check(withRegion(0x1000, 0x8800_0800))).toEqual([['KC3071', 'memoryRegions.0.paddr']]);
+    expect(check(withRegion(0x1000, 0x87ff_e800))).toEqual([['KC3071', 'memoryRegions.0.paddr']]);
   });
 
   it('fixed regions that touch do not overlap; one page into the other, or into a device, is KC3055', () => {
     const regions = (second: number) => ({
       name: 's',
       components: [component({ memory: [{ region: 'p', perms: 'rw' as const }, { region: 'q', perms: 'rw' as const }] })],
-      memoryRegions: [{ name: 'p', size: 0x2000, paddr: 0x8800_0000 }, { name: 'q', size: 0x1000, paddr: second }],
+      memoryRegions: [{ name: 'p', size: 0x2000, paddr: 0x87f0_0000 }, { name: 'q', size: 0x1000, paddr: second }],
     });
-    expect(check(regions(0x8800_2000))).toEqual([]);
-    expect(check(regions(0x8800_1000))).toEqual([['KC3055', 'memoryRegions.1.paddr']]);
-    expect(check(regions(0x87ff_f000))).toEqual([]);
-    expect(check(regions(0x0010_2000))).toEqual([]);
+    expect(check(regions(0x87f0_2000))).toEqual([]);
+    expect(check(regions(0x87f0_1000))).toEqual([['KC3055', 'memoryRegions.1.paddr']]);
+    expect(check(regions(0x87ef_f000))).toEqual([]);
+    // Just past the RTC is neither RAM nor a device (KC3111); one page lower overlaps the RTC.
+    expect(check(regions(0x0010_2000))).toEqual([['KC3111', 'memoryRegions.1.paddr']]);
     expect(check(regions(0x0010_1000))).toEqual([['KC3055', 'memoryRegions.1.paddr']]);
     expect(messages(regions(0x0010_1000))).toEqual(["memory region 'q' (0x10_1000..0x10_2000) overlaps the registers of '/soc/rtc@101000'"]);
+  });
+});
+
+describe('fixed regions in RAM', () => {
+  it('the first and the last page of RAM are fine; one page below or beyond it is KC3111 (nothing answers there)', () => {
+    // kaal-virt-rv32: RAM 0x8000_0000..0x8800_0000; planning keeps the kernel's image out (KC4002).
+    const at = (paddr: number, size = 0x1000) => ({ ...mapped(0x4000_0000, size), memoryRegions: [{ name: 'r', size, paddr }] });
+    expect(check(at(0x87ff_f000))).toEqual([]);
+    expect(check(at(0x8000_0000))).toEqual([]);
+    expect(check(at(0x8800_0000))).toEqual([['KC3111', 'memoryRegions.0.paddr']]);
+    expect(check(at(0x7fff_f000))).toEqual([['KC3111', 'memoryRegions.0.paddr']]);
+    // Starting in RAM and running one page past its end.
+    expect(check(at(0x87ff_f000, 0x2000))).toEqual([['KC3111', 'memoryRegions.0.paddr']]);
+    expect(messages(at(0x4000_0000))).toEqual([
+      "memory region 'r' (0x4000_0000..0x4000_1000) is neither in RAM nor the registers of a device: nothing answers there",
+    ]);
+  });
+
+  it('above the 32-bit physical space it is left to planning (KC4001: no untyped there)', () => {
+    expect(check({ ...mapped(0x4000_0000), memoryRegions: [{ name: 'r', size: 0x1000, paddr: 0x1_0000_0000 }] })).toEqual([]);
   });
 });
 

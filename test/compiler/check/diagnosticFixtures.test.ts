@@ -63,6 +63,9 @@ const expected: Record<string, string> = {
   KC3101: 'components.0.memory.0.vaddr',
   KC3102: 'components.0.devices.0.mmio.ranges.0',
   KC3103: 'components.0.devices.0.mmio.ranges.1',
+  KC3110: 'components.0.devices.0.device',
+  KC3111: 'memoryRegions.0.paddr',
+  KC3112: 'components.0.devices.0.device',
   KC4001: 'memoryRegions.0.paddr',
   KC4002: 'memoryRegions.0.paddr',
   KC4003: 'memoryRegions.0',
@@ -90,7 +93,8 @@ describe('fixtures/invalid', () => {
     it(`${code}: validate reports exactly ${code} at '${diagnosticPath}'`, async () => {
       const result = await validateFiles([`${dir}/${fixtureOf(code)}`], nodeHost, { cwd: repoRoot });
       // A warning leaves validate to plan the system: KC0100 notes the components without an ELF yet.
-      const found = result.files[0]!.diagnostics.filter((d) => d.severity !== 'note');
+      // The device tree's own warnings (KC22xx, at its file) are asserted below.
+      const found = result.files[0]!.diagnostics.filter((d) => d.severity !== 'note' && !d.code.startsWith('KC22'));
       expect(found.map((d) => [d.code, d.path])).toEqual([[code, diagnosticPath]]);
       expect(found[0]!.line).toBeGreaterThan(1);
       expect(found[0]!.column).toBeGreaterThanOrEqual(1);
@@ -105,4 +109,13 @@ describe('fixtures/invalid', () => {
       expect(planned.diagnostics[0]!.line).toBeGreaterThan(1);
     });
   }
+
+  it('validate and plan show the warnings of the device tree (KC2204) at its file, as dt does (issue 15)', async () => {
+    const file = `${dir}/${fixtureOf('KC3112')}`;
+    const tree = (diagnostics: readonly { code: string; file?: string; message: string }[]) =>
+      diagnostics.filter((d) => d.code.startsWith('KC22')).map((d) => [d.code, d.file, d.message]);
+    const kc2204 = ['KC2204', `${dir}/bad-reg-board.dts`, "'reg' of '/soc/serial@10000000' has 28 bytes, not a whole number of 16-byte entries"];
+    expect(tree((await validateFiles([file], nodeHost, { cwd: repoRoot })).files[0]!.diagnostics)).toEqual([kc2204]);
+    expect(tree((await planDescriptor(file, nodeHost, { cwd: repoRoot })).diagnostics)).toEqual([kc2204]);
+  });
 });
