@@ -47,6 +47,8 @@ export function toSarif(diagnostics: readonly Diagnostic[], options: Pick<Render
             })),
           },
         },
+        // Columns count UTF-16 code units, as tsc and editors do (SARIF's default, stated for readers).
+        columnKind: 'utf16CodeUnits',
         originalUriBaseIds: { SRCROOT: { description: { text: 'The directory kaal-compose ran in' } } },
         artifacts: artifacts.map((file) => ({ location: artifactLocation(file) })),
         results: diagnostics.map((d) => ({

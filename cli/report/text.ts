@@ -3,6 +3,7 @@
 // caller decides (`colorEnabled`: a TTY and no NO_COLOR; `printDiagnostics` in index.ts). Every
 // message, hint, file name and source line is escaped (`safe`) before colour is added: names from an
 // image or a device tree reach the terminal as visible escapes, never as control sequences.
+import stringWidth from 'string-width';
 import { LineIndex, lineIndexCache, type Diagnostic, type Span } from '../../schema/diagnostics.js';
 import { escapeTerminalText as safe } from '../../schema/terminalText.js';
 import type { RenderOptions } from './index.js';
@@ -74,9 +75,14 @@ function expandTabs(text: string): string {
   return text.replace(/\t/g, ' '.repeat(TAB_WIDTH));
 }
 
-/** The display column of a 0-based offset in a line, with tabs expanded and controls escaped. */
+/**
+ * The display column of a 0-based offset in a line, with tabs expanded and controls escaped: in
+ * terminal cells, as rustc places its carets (a CJK character or an emoji takes two cells, a
+ * combining mark none). The `-->` column stays in UTF-16 code units, as tsc prints it and SARIF and
+ * editors count by default (schema/lineIndex.ts).
+ */
 function visualColumn(line: string, offset: number): number {
-  return safe(expandTabs(line.slice(0, offset))).length;
+  return stringWidth(safe(expandTabs(line.slice(0, offset))));
 }
 
 /** Colour only on a terminal and never with NO_COLOR set (https://no-color.org), whatever its value. */

@@ -1,8 +1,13 @@
 // cli/report/text.ts: rustc-style frames. The span is underlined on its first line, tabs and CRLF do
 // not shift the carets, related locations get their own frame, colour only when asked.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderText, colorEnabled } from '../../../cli/report/text.js';
 import { createDiagnostic, D, type Diagnostic } from '../../../schema/diagnostics.js';
+import { validateFiles } from '../../../compiler/validate.js';
+import { nodeHost } from '../../../compiler/host.js';
+import { useFiles } from '../../helpers/files.js';
 
 const source = 'first line\r\n\tname: "x",\r\n  components: [\n    { a: 1 },\n  ],\n';
 const sourceOf = (file: string) => (file === 'a.system.ts' ? source : undefined);
@@ -90,5 +95,48 @@ describe('colorEnabled', () => {
     expect(colorEnabled({}, {})).toBe(false);
     expect(colorEnabled({ isTTY: true }, { NO_COLOR: '' })).toBe(false);
     expect(colorEnabled({ isTTY: true }, { NO_COLOR: '1' })).toBe(false);
+  });
+});
+
+describe('renderText with wide and combining characters (issue 15)', () => {
+  const files = useFiles();
+
+  it('places the carets in terminal cells after CJK, emoji and a combining accent, under a CJK span too; --> stays in UTF-16 code units', async () => {
+    const descriptor = [
+      "import { defineSystem } from 'kaal-compose';",
+      'export default defineSystem({',
+      "  name: 'wide',",
+      "  components: [{ name: 'a', code: { sources: ['a.c'] } }],",
+      // 名前 and 😀😀 take two cells each (and the emoji two UTF-16 units each); e + U+0301 is one cell.
+      "  /* 名前 😀😀 cafe\u0301 */ channels: [{ from: 'a', to: 'zz' }],",
+      "  memoryRegions: [{ name: '共有メモリ', size: 0x1000 }],",
+      '});',
+      '',
+    ].join('\n');
+    const dir = files({ 'wide.system.ts': descriptor, 'a.c': '' });
+    const result = await validateFiles(['wide.system.ts'], nodeHost, { cwd: dir });
+    const text = renderText(result.files[0]!.diagnostics, { format: 'text', color: false, sourceOf: (f) => fs.readFileSync(path.join(dir, f), 'utf8') });
+    expect(text).toBe(
+      [
+        "error[KC3004]: channel 'a_zz' names unknown component 'zz'",
+        // 5 + 2 (名前) + 1 + 4 (😀😀) + 10 (' cafe\u0301 */ ') + 28 UTF-16 code units before 'zz'.
+        '  --> wide.system.ts:5:51',
+        '   |',
+        " 5 |   /* 名前 😀😀 cafe\u0301 */ channels: [{ from: 'a', to: 'zz' }],",
+        // 5 + 4 + 1 + 4 + 9 + 28 cells.
+        `   | ${' '.repeat(51)}^^^^`,
+        "  = hint: known components: 'a'",
+        '',
+        "error[KC1007]: '共有メモリ' is not a valid memory region name",
+        '  --> wide.system.ts:6:27',
+        '   |',
+        " 6 |   memoryRegions: [{ name: '共有メモリ', size: 0x1000 }],",
+        // Five wide characters and two quotes: twelve cells.
+        `   | ${' '.repeat(26)}${'^'.repeat(12)}`,
+        "  = hint: a name starts with a letter or '_' and has only letters, digits, '_' and '-' (at most 64)",
+        '',
+        '',
+      ].join('\n'),
+    );
   });
 });
