@@ -1,6 +1,7 @@
 // What a command handler gets from `main`: the process's streams, directory and environment,
 // so tests run commands in-process, and the exit code the handler sets.
 import type { CommandModule } from 'yargs';
+import type { TerminalInput } from './console.js';
 
 export interface OutputStream {
   write(chunk: string | Uint8Array): unknown;
@@ -15,6 +16,8 @@ export interface InputStream {
   readonly isPipeOrFile: boolean;
   /** Reads it to its end; throws KC0009 past `limit` bytes. */
   readAll(limit: number): Uint8Array;
+  /** When it is a terminal: the stream to read keys from in raw mode (the interactive console). */
+  readonly terminal?: () => TerminalInput;
 }
 
 export interface CliIo {

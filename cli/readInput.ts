@@ -65,6 +65,7 @@ export function processStdin(): InputStream {
   })();
   return {
     isTTY: process.stdin.isTTY === true,
+    ...(process.stdin.isTTY === true ? { terminal: () => process.stdin } : {}),
     // A child process's piped stdin is a socket pair under libuv, a shell's a FIFO.
     isPipeOrFile: kind !== null && (kind.isFIFO() || kind.isSocket() || kind.isFile()),
     readAll(limit) {

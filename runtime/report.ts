@@ -26,6 +26,8 @@ export const RunExitCode = {
   deadlock: 6,
   /** Powered off through the test device with a failure code (any code, 0 included). */
   failedPowerOff: 7,
+  /** The user left the interactive console (Ctrl-A x) before the system powered off. */
+  quit: 8,
   internal: 70,
 } as const;
 
@@ -55,8 +57,11 @@ export interface ConsoleReport {
   readonly output: string;
   /** Per component (sorted by name): what it wrote to the UART and through seL4_DebugPutChar. */
   readonly components: readonly { readonly name: string; readonly uart: string; readonly debugPutChar: string }[];
-  /** Bytes given as input (--stdin, a pipe) and how many of them the UART never received. */
-  readonly input: { readonly bytes: number; readonly unread: number };
+  /**
+   * Bytes given as input (--stdin, a pipe, typed), how many of them never arrived on the UART's line
+   * before the run ended, and how many arrived with the receive FIFO full and were lost (overrun).
+   */
+  readonly input: { readonly bytes: number; readonly unread: number; readonly overruns: number };
 }
 
 export interface RunReport {
@@ -86,12 +91,12 @@ export class ConsoleRecorder {
     ConsoleRecorder.#append(this.#debug, component ?? '', byte);
   }
 
-  report(components: readonly string[], inputBytes: number, unread: number): ConsoleReport {
+  report(components: readonly string[], input: ConsoleReport['input']): ConsoleReport {
     const decode = (bytes: readonly number[] | undefined): string => new TextDecoder().decode(Uint8Array.from(bytes ?? []));
     return {
       output: decode(this.#output),
       components: [...components].sort().map((name) => ({ name, uart: decode(this.#uart.get(name)), debugPutChar: decode(this.#debug.get(name)) })),
-      input: { bytes: inputBytes, unread },
+      input,
     };
   }
 
@@ -116,6 +121,8 @@ export function runExitCode(result: RunResult, failOnFault: boolean): number {
     case 'limit':
     case 'killed':
       return RunExitCode.limit;
+    case 'quit':
+      return RunExitCode.quit;
     case 'deadlock':
       return RunExitCode.deadlock;
     default:

@@ -17,9 +17,10 @@ import { systemDebugTarget } from './gdb/systemTarget.js';
 import { Cause, causeName } from './machine/trap.js';
 import { FINISHER_PASS, FINISHER_REGISTER } from './machine/devices/sifiveTest.js';
 import type { SliceRunner } from './machine/machine.js';
+import type { Ns16550a } from './machine/devices/ns16550a.js';
 import { RTC_ALARM_HIGH, RTC_ALARM_LOW, RTC_ALARM_STATUS } from './machine/devices/goldfishRtc.js';
 
-export type RunOutcome = 'poweroff' | 'deadlock' | 'limit' | 'killed' | 'error';
+export type RunOutcome = 'poweroff' | 'deadlock' | 'limit' | 'killed' | 'quit' | 'error';
 
 /** A component's fault as the report lists it. */
 export interface FaultRecord {
@@ -47,6 +48,27 @@ export interface RunOptions {
   readonly debugPutChar?: (byte: number, component?: string) => void;
   /** A debugger (runtime/gdb): it runs each slice and sees every fault first. */
   readonly debugger?: RunDebugger;
+  /**
+   * Asked when no thread can run and no device event is due: true while more console input may
+   * still come (an interactive console), so the run waits for it instead of ending in deadlock.
+   */
+  readonly inputMayCome?: () => boolean;
+}
+
+/**
+ * A run in progress (`startSystem`): `advance` runs it in slices so a caller can feed the console
+ * between them (the interactive console); `runSystem` simply advances it to the end.
+ */
+export interface SystemRun {
+  /**
+   * Runs up to `slices` thread slices: 'done' when the run has ended, 'running' when the slices are
+   * used up, 'waiting' when it can only go on once input arrives (`inputMayCome`).
+   */
+  advance(slices: number): 'done' | 'running' | 'waiting';
+  /** Ends the run now with outcome 'quit' (the user left the console). */
+  quit(): void;
+  /** The result, once `advance` said 'done' or after `quit`. */
+  result(): RunResult;
 }
 
 /** What the run loop needs of a debugger (`GdbDebugger`); processes are components, pid = plan order + 1. */
@@ -83,14 +105,15 @@ const hex = (n: number): string => `0x${(n >>> 0).toString(16).padStart(8, '0')}
 /** The virtual instruction count at which a device will next raise an interrupt, or null. */
 function nextDeviceEvent(system: BootedSystem, now: number): number | null {
   const { machine } = system;
+  const at = (ns: bigint): number => Math.max(now + 1, Number((ns * BigInt(machine.clock.instructionsPerSecond) + 999_999_999n) / 1_000_000_000n));
   let next: number | null = null;
-  if (machine.uart && machine.uart.pendingInput > 0) next = now + 1;
+  // The UART's next input byte ends its frame (or its character timeout fires) at a line-rate time.
+  const uartEvent = machine.uart?.nextEventNanoseconds() ?? null;
+  if (uartEvent !== null) next = at(uartEvent);
   for (const d of machine.devices) {
     if (d.device.kind !== 'google,goldfish-rtc') continue;
     if (d.device.read(RTC_ALARM_STATUS, 4) === 0) continue;
-    const ns = BigInt(d.device.read(RTC_ALARM_HIGH, 4)) * 2n ** 32n + BigInt(d.device.read(RTC_ALARM_LOW, 4));
-    const at = Number((ns * BigInt(machine.clock.instructionsPerSecond) + 999_999_999n) / 1_000_000_000n);
-    const when = Math.max(at, now + 1);
+    const when = at(BigInt(d.device.read(RTC_ALARM_HIGH, 4)) * 2n ** 32n + BigInt(d.device.read(RTC_ALARM_LOW, 4)));
     next = next === null ? when : Math.min(next, when);
   }
   return next;
@@ -140,7 +163,14 @@ function sbiShutdown(system: BootedSystem): void {
 }
 
 /** Runs a booted system to power-off, deadlock or the instruction limit. */
-export function runSystem(system: BootedSystem, options: RunOptions = {}): RunResult {
+export function runSystem(system: BootedSystem, options: Omit<RunOptions, 'inputMayCome'> = {}): RunResult {
+  const run = startSystem(system, options);
+  run.advance(Number.POSITIVE_INFINITY);
+  return run.result();
+}
+
+/** Starts a booted system's components; the run goes on as the caller advances it. */
+export function startSystem(system: BootedSystem, options: RunOptions = {}): SystemRun {
   const { kernel, machine, components } = system;
   const cpu = machine.cpu;
   const maxInstructions = options.maxInstructions ?? DEFAULT_MAX_INSTRUCTIONS;
@@ -240,110 +270,129 @@ export function runSystem(system: BootedSystem, options: RunOptions = {}): RunRe
   schedule(kernel);
   activateThread(kernel);
   const context = system.interruptContext;
-  let outcome: RunOutcome = 'limit';
+  let outcome: RunOutcome | null = null;
   let waits: string[] = [];
   let idleSpins = 0;
   const runOptions = { ...(context >= 0 ? { interruptContext: context } : {}), ...(debug ? { sliceRunner: debug } : {}) };
 
-  for (;;) {
-    if (machine.powerOff) {
-      outcome = 'poweroff';
-      break;
-    }
-    if (debug?.killed) {
-      outcome = 'killed';
-      break;
-    }
-    if (executed() >= maxInstructions) {
-      outcome = 'limit';
-      break;
-    }
-    const t = kernel.current;
-    if (t === null) {
-      if (context >= 0 && machine.externalInterruptPending(context)) {
-        handleInterruptEntry(kernel);
-        kernelEntered();
+  const advance = (slices: number): 'done' | 'running' | 'waiting' => {
+    for (let slice = 0; outcome === null; slice++) {
+      if (machine.powerOff) {
+        outcome = 'poweroff';
+        break;
+      }
+      if (debug?.killed) {
+        outcome = 'killed';
+        break;
+      }
+      if (executed() >= maxInstructions) {
+        outcome = 'limit';
+        break;
+      }
+      if (slice >= slices) return 'running';
+      const t = kernel.current;
+      if (t === null) {
+        if (context >= 0 && machine.externalInterruptPending(context)) {
+          handleInterruptEntry(kernel);
+          kernelEntered();
+          continue;
+        }
+        const next = nextDeviceEvent(system, cpu.instret);
+        if (next === null && options.inputMayCome?.()) {
+          idleSpins = 0;
+          return 'waiting';
+        }
+        // A device event that never turns into an interrupt (UART input nobody enabled) is no wake-up.
+        if (next === null || ++idleSpins > MAX_IDLE_SPINS) {
+          outcome = 'deadlock';
+          waits = kernel.threads.filter((x) => x !== kernel.rootTcb && x.state !== 'inactive').map((x) => describeWait(x, names));
+          break;
+        }
+        // Idle: virtual time jumps to the device's event; no component instruction retires.
+        idle += next - cpu.instret;
+        cpu.instret = next;
+        machine.poll();
         continue;
       }
-      const next = nextDeviceEvent(system, cpu.instret);
-      // A device event that never turns into an interrupt (UART input nobody enabled) is no wake-up.
-      if (next === null || ++idleSpins > MAX_IDLE_SPINS) {
-        outcome = 'deadlock';
-        waits = kernel.threads.filter((x) => x !== kernel.rootTcb && x.state !== 'inactive').map((x) => describeWait(x, names));
-        break;
-      }
-      // Idle: virtual time jumps to the device's event; no component instruction retires.
-      idle += next - cpu.instret;
-      cpu.instret = next;
-      machine.poll();
-      continue;
-    }
-    idleSpins = 0;
-    load(t);
-    const budget = Math.max(1, Math.min(t.timeSlice, maxInstructions - executed()));
-    const before = cpu.instret;
-    // Only the thread's own accesses count (not the kernel's PLIC claims between slices).
-    machine.bus.accessCounts = countsOf(t);
-    debug?.enter(pids.get(t) ?? -1);
-    const stop = machine.run(budget, runOptions);
-    machine.bus.accessCounts = undefined;
-    t.timeSlice -= cpu.instret - before;
-    save(t);
-    switch (stop.kind) {
-      case 'budget':
-        if (t.timeSlice <= 0) {
-          timesliceExpired(kernel);
-          schedule(kernel);
-          activateThread(kernel);
-        }
-        break;
-      case 'interrupt':
-        handleInterruptEntry(kernel);
-        kernelEntered();
-        break;
-      case 'trap':
-        if (stop.cause === Cause.EcallFromU) {
-          handleSyscall(kernel, t, t.regs[Reg.a7]!);
-        } else {
-          const pid = pids.get(t);
-          if (debug && pid !== undefined) {
-            debug.fault(pid, stop.cause, `'${t.name}': ${causeName(stop.cause)} at pc ${hex(stop.pc)}, address ${hex(stop.tval)}`);
+      idleSpins = 0;
+      load(t);
+      const budget = Math.max(1, Math.min(t.timeSlice, maxInstructions - executed()));
+      const before = cpu.instret;
+      // Only the thread's own accesses count (not the kernel's PLIC claims between slices).
+      machine.bus.accessCounts = countsOf(t);
+      debug?.enter(pids.get(t) ?? -1);
+      const stop = machine.run(budget, runOptions);
+      machine.bus.accessCounts = undefined;
+      t.timeSlice -= cpu.instret - before;
+      save(t);
+      switch (stop.kind) {
+        case 'budget':
+          if (t.timeSlice <= 0) {
+            timesliceExpired(kernel);
+            schedule(kernel);
+            activateThread(kernel);
           }
-          handleUserFault(kernel, t, faultFromTrap(stop.cause, stop.tval, stop.pc));
-        }
-        kernelEntered();
-        break;
-      case 'poweroff':
-      case 'stopped':
-        break;
+          break;
+        case 'interrupt':
+          handleInterruptEntry(kernel);
+          kernelEntered();
+          break;
+        case 'trap':
+          if (stop.cause === Cause.EcallFromU) {
+            handleSyscall(kernel, t, t.regs[Reg.a7]!);
+          } else {
+            const pid = pids.get(t);
+            if (debug && pid !== undefined) {
+              debug.fault(pid, stop.cause, `'${t.name}': ${causeName(stop.cause)} at pc ${hex(stop.pc)}, address ${hex(stop.tval)}`);
+            }
+            handleUserFault(kernel, t, faultFromTrap(stop.cause, stop.tval, stop.pc));
+          }
+          kernelEntered();
+          break;
+        case 'poweroff':
+        case 'stopped':
+          break;
+      }
     }
-  }
+    return 'done';
+  };
 
-  for (const [t, counts] of threadCounts) {
-    for (let i = 0; i < deviceRegions.length; i++) {
-      const reads = counts[2 * deviceRegions[i]!]!;
-      const writes = counts[2 * deviceRegions[i]! + 1]!;
-      if (reads !== 0 || writes !== 0) mmioAccesses.set(`${t.name}\u0000${paths[i]}`, [reads, writes]);
+  let finished: RunResult | undefined;
+  const result = (): RunResult => (finished ??= finish(outcome ?? 'quit'));
+  const finish = (outcome: RunOutcome): RunResult => {
+    for (const [t, counts] of threadCounts) {
+      for (let i = 0; i < deviceRegions.length; i++) {
+        const reads = counts[2 * deviceRegions[i]!]!;
+        const writes = counts[2 * deviceRegions[i]! + 1]!;
+        if (reads !== 0 || writes !== 0) mmioAccesses.set(`${t.name}\u0000${paths[i]}`, [reads, writes]);
+      }
     }
-  }
-  debugText?.flush();
-  const power = machine.powerOff;
-  if (outcome === 'limit') diagnostics.push(createDiagnostic(D.runLimitReached, { limit: maxInstructions }));
-  if (outcome === 'killed') diagnostics.push(createDiagnostic(D.gdbKilled, { instructions: executed() }));
-  if (outcome === 'deadlock') {
-    diagnostics.push(createDiagnostic(D.runDeadlock, { instructions: executed(), waits: waits.length > 0 ? waits.join('; ') : 'every component has stopped' }));
-  }
-  if (outcome === 'poweroff' && power && power.power === 'fail') diagnostics.push(createDiagnostic(D.runPowerOffFail, { code: power.code }));
+    debugText?.flush();
+    const power = machine.powerOff;
+    if (outcome === 'limit') diagnostics.push(createDiagnostic(D.runLimitReached, { limit: maxInstructions }));
+    if (outcome === 'killed') diagnostics.push(createDiagnostic(D.gdbKilled, { instructions: executed() }));
+    if (outcome === 'deadlock') {
+      diagnostics.push(createDiagnostic(D.runDeadlock, { instructions: executed(), waits: waits.length > 0 ? waits.join('; ') : 'every component has stopped' }));
+    }
+    if (outcome === 'poweroff' && power && power.power === 'fail') diagnostics.push(createDiagnostic(D.runPowerOffFail, { code: power.code }));
+    return {
+      outcome,
+      powerOffCode: power ? power.code : 0,
+      powerOffKind: power ? power.power : null,
+      instructions: executed(),
+      faults,
+      violations,
+      waits,
+      mmioAccesses,
+      diagnostics,
+    };
+  };
   return {
-    outcome,
-    powerOffCode: power ? power.code : 0,
-    powerOffKind: power ? power.power : null,
-    instructions: executed(),
-    faults,
-    violations,
-    waits,
-    mmioAccesses,
-    diagnostics,
+    advance: (slices) => (outcome !== null ? 'done' : advance(slices)),
+    quit: () => {
+      outcome ??= 'quit';
+    },
+    result,
   };
 }
 
@@ -462,6 +511,81 @@ export interface RunImageResult {
 
 /** `kaal-compose run`: boot (with the grant proof), run, report. Never throws for a bad image. */
 export function runImage(bytes: Uint8Array, options: RunImageOptions = {}): RunImageResult {
+  const started = startImage(bytes, options);
+  if (!started.ok) return started.result;
+  started.run.advance(Number.POSITIVE_INFINITY);
+  return started.finish();
+}
+
+/** The console as the interactive `run` drives it: bytes typed go to the UART, and it can end the run. */
+export interface LiveConsole {
+  /** Calls `onInput` with each chunk typed, `onQuit` when the user leaves (the escape) or input ends. */
+  start(onInput: (bytes: Uint8Array) => void, onQuit: () => void): void;
+  /** Stops reading; the terminal is back as it was. Called once the run has ended. */
+  stop(): void;
+}
+
+/** Slices between two turns of the event loop: a few milliseconds of emulation, so typing is seen at once. */
+const SLICES_PER_TURN = 64;
+
+/**
+ * `run` on a terminal: as runImage, but the console's input arrives while the system runs (the
+ * UART receives it at its line rate from then on), and the run waits for input instead of ending
+ * in deadlock while the console is open. Virtual time only moves while the system runs.
+ */
+export async function runImageLive(
+  bytes: Uint8Array,
+  live: LiveConsole,
+  options: Omit<RunImageOptions, 'stdin'> & { /** After each turn of emulation (flush the console output). */ readonly afterTurn?: () => void } = {},
+): Promise<RunImageResult> {
+  let open = true;
+  let wake: (() => void) | undefined;
+  const started = startImage(bytes, { ...options, inputMayCome: () => open });
+  if (!started.ok) return started.result;
+  const { run, uart } = started;
+  let received = 0;
+  live.start(
+    (chunk) => {
+      received += chunk.length;
+      uart?.pushInput(chunk);
+      wake?.();
+    },
+    () => {
+      open = false;
+      run.quit();
+      wake?.();
+    },
+  );
+  try {
+    for (;;) {
+      const state = run.advance(SLICES_PER_TURN);
+      options.afterTurn?.();
+      if (state === 'done') break;
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        // Running: give the event loop a turn (typed input, signals); waiting: sleep until input.
+        if (state === 'running') setImmediate(resolve);
+      });
+      wake = undefined;
+    }
+  } finally {
+    live.stop();
+  }
+  return started.finish(received);
+}
+
+type StartedImage =
+  | { readonly ok: false; readonly result: RunImageResult }
+  | {
+      readonly ok: true;
+      readonly run: SystemRun;
+      readonly uart: Ns16550a | undefined;
+      /** The result and report, once the run has ended; `inputBytes` counts input given while it ran. */
+      finish(inputBytes?: number): RunImageResult;
+    };
+
+/** Boots an image and starts its components, wiring the console, the trace and gdb; runImage and runImageLive drive it. */
+function startImage(bytes: Uint8Array, options: RunImageOptions & Pick<RunOptions, 'inputMayCome'>): StartedImage {
   const console = new ConsoleRecorder();
   // The sink is wired at boot, before the system exists: it finds the running thread through this.
   let running: () => string | undefined = () => undefined;
@@ -484,7 +608,7 @@ export function runImage(bytes: Uint8Array, options: RunImageOptions = {}): RunI
       },
     },
   });
-  if (!booted.ok) return { exitCode: RunExitCode.badImage, diagnostics: booted.diagnostics };
+  if (!booted.ok) return { ok: false, result: { exitCode: RunExitCode.badImage, diagnostics: booted.diagnostics } };
   const { kernel, machine } = booted.system;
   running = () => kernel.current?.name;
   now = () => machine.clock.nanoseconds();
@@ -494,10 +618,10 @@ export function runImage(bytes: Uint8Array, options: RunImageOptions = {}): RunI
   if (options.gdb) {
     const names = objectNames(system);
     const started = startGdb(options.gdb, (owner) => systemDebugTarget(system, owner, (t) => describeThread(t, names), options.gdb?.symbolsDir));
-    if (!started.ok) return { exitCode: RunExitCode.badImage, diagnostics: [started.diagnostic] };
+    if (!started.ok) return { ok: false, result: { exitCode: RunExitCode.badImage, diagnostics: [started.diagnostic] } };
     debug = started.debugger;
   }
-  const result = runSystem(system, {
+  const run = startSystem(system, {
     ...options,
     debugPutChar: (byte) => {
       console.debugByte(running(), byte);
@@ -505,17 +629,25 @@ export function runImage(bytes: Uint8Array, options: RunImageOptions = {}): RunI
     },
     ...(debug ? { debugger: debug } : {}),
   });
-  uartText?.flush();
-  const exitCode = runExitCode(result, options.failOnFault ?? false);
-  debug?.finish(exitCode);
-  const inputBytes = options.stdin?.length ?? 0;
-  const unread = machine.uart?.pendingInput ?? 0;
-  const consoleReport = console.report(booted.system.components.map((c) => c.plan.name), inputBytes, unread);
-  return {
-    exitCode,
-    report: buildReport(booted.system, result, exitCode, consoleReport),
-    diagnostics: [...booted.system.warnings, ...result.diagnostics],
+  const finish = (inputBytes = options.stdin?.length ?? 0): RunImageResult => {
+    const result = run.result();
+    uartText?.flush();
+    const exitCode = runExitCode(result, options.failOnFault ?? false);
+    debug?.finish(exitCode);
+    const uart = machine.uart;
+    const input = { bytes: inputBytes, unread: uart?.pendingInput ?? 0, overruns: uart?.overruns ?? 0 };
+    const overrun =
+      uart && input.overruns > 0
+        ? [createDiagnostic(D.runUartOverrun, { count: input.overruns, baud: Math.round(uart.baud), path: consolePath ?? 'the console UART' })]
+        : [];
+    const consoleReport = console.report(system.components.map((c) => c.plan.name), input);
+    return {
+      exitCode,
+      report: buildReport(system, result, exitCode, consoleReport),
+      diagnostics: [...system.warnings, ...result.diagnostics, ...overrun],
+    };
   };
+  return { ok: true, run, uart: machine.uart, finish };
 }
 
 /** `kaal-compose check`: boot and verify the grants without running any component. */

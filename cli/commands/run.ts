@@ -1,6 +1,7 @@
 // `kaal-compose run <image.bin> [--max-instructions N] [--stdin file] [--trace] [--report file]
 // [--fail-on-fault]`: boots the image (proving every grant), runs it under the kernel with the UART
-// on stdout and diagnostics on stderr; exit codes as in the README ("Exit codes of run").
+// on stdout and diagnostics on stderr; exit codes as in the README ("Exit codes of run"). With a
+// terminal on stdin the console is interactive (cli/console.ts).
 import * as path from 'node:path';
 import type { ArgumentsCamelCase } from 'yargs';
 import type { CommandFactory } from '../context.js';
@@ -31,7 +32,11 @@ interface RunArgs extends GdbArgs {
 const EPILOG = [
   'Exit codes: 0 powered off with the pass code; 1 a bad image or a refused boot; 2 usage; 3 the',
   'instruction limit; 4 a component faulted and --fail-on-fault was given; 5 a reset request;',
-  "6 deadlock; 7 powered off with a failure code (the code is in KC7043 and the report); 70 internal error.",
+  "6 deadlock; 7 powered off with a failure code (the code is in KC7043 and the report); 8 the user",
+  'left the interactive console (C-a x); 70 internal error.',
+  '',
+  'With a terminal on stdin (and no --stdin) run is an interactive console: keys go to the UART as',
+  'typed (Ctrl-C and Ctrl-D too); C-a x quits, C-a h lists the escapes, C-a C-a sends C-a.',
 ].join('\n');
 
 const runCommand: CommandFactory = (context) => ({
@@ -74,21 +79,29 @@ const runCommand: CommandFactory = (context) => ({
     }
     const bytes = readInputFile(io.cwd, args.image, 'boot image', args.maxInputSize);
     const stdin = consoleInput(io, args);
-    const { runImage } = await import('../../runtime/run.js');
+    const { runImage, runImageLive } = await import('../../runtime/run.js');
     const trustedKeys = await readKeys(io.cwd, args.trustKey ?? [], 'public');
     const uart = lineBufferedOutput(io.stdout, { label: args.label ?? Boolean(io.stdout.isTTY) });
-    const result = runImage(bytes, {
+    const options = {
       file: args.image,
       maxInstructions: args.maxInstructions,
       failOnFault: args.failOnFault,
       uartByte: uart.byte,
       debugPutChar: uart.byte,
-      ...(stdin !== undefined ? { stdin } : {}),
       ...(args.maxRam !== undefined ? { ramLimit: args.maxRam } : {}),
       trustedKeys,
       ...(args.trace ? { trace: (line: string) => io.stderr.write(escapeTerminalText(line) + '\n') } : {}),
       ...(gdb !== undefined ? { gdb } : {}),
-    });
+    };
+    // A terminal on stdin (and no --stdin, no gdb on the console's turns) is an interactive console.
+    const terminal = stdin === undefined && gdb === undefined ? io.stdin?.terminal?.() : undefined;
+    let result;
+    if (terminal) {
+      const { terminalConsole } = await import('../console.js');
+      result = await runImageLive(bytes, terminalConsole(terminal, io.stderr), { ...options, afterTurn: uart.flush });
+    } else {
+      result = runImage(bytes, stdin !== undefined ? { ...options, stdin } : options);
+    }
     uart.flush();
     print(result.diagnostics);
     if (args.report !== undefined && result.report) {

@@ -30,7 +30,7 @@ import type { HostSink } from '../machine/devices/device.js';
 export interface BootOptions {
   /** Shown in diagnostics. */
   readonly file?: string;
-  /** Bytes the console UART receives. */
+  /** Bytes the console UART receives, sent on its line at its rate from the moment the components start. */
   readonly stdin?: Uint8Array;
   /** Where UART output and power-off go. */
   readonly sink?: Partial<HostSink>;
@@ -217,7 +217,6 @@ export function prepareBoot(image: BootImage, options: BootOptions = {}): { read
         uartByte: (device, byte) => options.sink?.uartByte?.(device, byte),
         powerOff: (kind, code) => options.sink?.powerOff?.(kind, code),
       },
-      ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
       ...(options.ramLimit !== undefined ? { ramLimit: options.ramLimit } : {}),
     });
   } catch (error) {
@@ -312,6 +311,8 @@ export function bootImage(input: Uint8Array | BootImage, options: BootOptions = 
     options.file,
   );
   if (diagnostics.length > 0) return { ok: false, diagnostics };
+  // Input sent while the root task boots would overrun a UART nobody drives yet.
+  if (options.stdin !== undefined) machine.uart?.pushInput(options.stdin);
   return {
     ok: true,
     system: { image, plan, machine, kernel, components, interruptContext, warnings: machine.diagnostics },

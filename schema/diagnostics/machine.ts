@@ -51,4 +51,10 @@ export const machineDiagnostics = {
     "RAM at '{base}' of size '{size}' is emulated with its first '{limit}' bytes only",
     "accesses beyond the limit fault; if the program needs them, raise the limit with '--max-ram {size}' (run, check, machine) or createMachine's ramLimit",
   ),
+  runUartOverrun: diagnostic(
+    'KC7810',
+    'warning',
+    "the UART '{path}' lost {count} input byte(s) to receiver overrun: they arrived at {baud} baud with its receive buffer (the 16-byte FIFO, or RBR with FIFOs off) full",
+    'drain RBR while LSR.DR is set on every interrupt and enable the 16-byte FIFO (FCR); the report counts them in console.input.overruns',
+  ),
 } as const;

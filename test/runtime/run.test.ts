@@ -41,6 +41,33 @@ describe('kaal-compose run: the examples under the kernel', () => {
     expect(irq.acks).toBe(irq.deliveries);
   });
 
+  it('uart-echo answers every line of an 8 400-byte input: the UART paces it at 115200 baud and the driver keeps up', async () => {
+    const lines = Array.from({ length: 100 }, (_, i) => `line ${String(i).padStart(3, '0')} ${'abcdefghijklmnopqrstuvwxyz'.repeat(3)}`.slice(0, 83) + '\n');
+    const input = lines.join('');
+    expect(input.length).toBe(8400);
+    const r = run(await exampleImage('uart-echo'), { stdin: Buffer.from(input + '\x04'), maxInstructions: 50_000_000, trace: undefined });
+    expect(r.exitCode).toBe(0);
+    expect(r.output).toContain(input.toUpperCase());
+    expect(r.report!.console.input).toEqual({ bytes: 8401, unread: 0, overruns: 0 });
+    expect(r.diagnostics.map((d) => d.code)).not.toContain('KC7810');
+    // 8 401 frames of 86.8 µs passed in virtual time, mostly idle (idle time retires no instruction).
+    expect(r.report!.instructions).toBeLessThan(8401 * 8681);
+  });
+
+  it('input to a UART nobody reads overruns: the bytes are lost, counted in the report and warned about (KC7810)', async () => {
+    // timer's components never read the console UART; its run lasts long enough for 75 frames.
+    const r = run(await exampleImage('timer'), { stdin: Buffer.from('x'.repeat(300)) });
+    expect(r.exitCode).toBe(0);
+    const { bytes, unread, overruns } = r.report!.console.input;
+    expect(bytes).toBe(300);
+    expect(overruns).toBeGreaterThan(0);
+    // Every byte that arrived but one (still in RBR) was lost.
+    expect(bytes - unread - overruns).toBe(1);
+    const warning = r.diagnostics.find((d) => d.code === 'KC7810')!;
+    expect(warning.severity).toBe('warning');
+    expect(warning.message).toBe(`the UART '/soc/serial@10000000' lost ${overruns} input byte(s) to receiver overrun: they arrived at 115200 baud with its receive buffer (the 16-byte FIFO, or RBR with FIFOs off) full`);
+  });
+
   it('uart-echo without Ctrl-D deadlocks, naming who waits on what', async () => {
     const r = run(await exampleImage('uart-echo'), { stdin: Buffer.from('abc\n') });
     expect(r.output).toContain('ABC\n');

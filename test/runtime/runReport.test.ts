@@ -26,7 +26,7 @@ describe('the run report', () => {
     expect(r.console).toEqual({
       output: "hello, world from 'hello' of system 'hello'\n",
       components: [{ name: 'hello', uart: "hello, world from 'hello' of system 'hello'\n", debugPutChar: '' }],
-      input: { bytes: 0, unread: 0 },
+      input: { bytes: 0, unread: 0, overruns: 0 },
     });
   });
 
@@ -41,7 +41,7 @@ describe('the run report', () => {
   it('matches its schema at a deadlock and at the limit; counts input read and unread', async () => {
     const echo = await exampleImage('uart-echo');
     const fed = report(echo, { stdin: new TextEncoder().encode('abc\n\x04') });
-    expect(fed.console.input).toEqual({ bytes: 5, unread: 0 });
+    expect(fed.console.input).toEqual({ bytes: 5, unread: 0, overruns: 0 });
     expect(fed.console.output).toContain('ABC\n');
     const starved = report(echo);
     expect(starved.outcome).toBe('deadlock');

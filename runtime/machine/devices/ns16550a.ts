@@ -1,6 +1,9 @@
 // The ns16550a UART, register-accurate against the TI PC16550D datasheet (SNLS378C) as modelled by
-// QEMU hw/char/serial.c (serial_ioport_read/_write, serial_update_irq): 16-byte receive FIFO fed
-// from a host input, instant transmission to the host sink, IIR priorities, DLAB divisor latches.
+// QEMU hw/char/serial.c (serial_ioport_read/_write, serial_update_irq): IIR priorities, DLAB divisor
+// latches, instant transmission to the host sink. Unlike QEMU (which hands input over as fast as the
+// guest reads it), host input arrives on the line one frame at a time at the programmed rate, in
+// virtual time: into a 16-byte receive FIFO (or the RBR alone with FIFOs off), and a byte that finds
+// no room is lost with LSR.OE set, as on the chip; lost bytes are counted (`overruns`).
 import type { AccessSize, DeviceContext, MmioDevice } from './device.js';
 
 // Register offsets (reg-shift 0, as on QEMU virt). Offsets repeat every 8 bytes, as in QEMU.
@@ -69,25 +72,42 @@ export const UART_MSR_RI = 0x40;
 export const UART_MSR_DCD = 0x80;
 
 export const UART_FIFO_LENGTH = 16;
-/** Input clock of QEMU virt's UART divided by 16 (hw/riscv/virt.c: `399193`). */
-export const UART_BAUDBASE = 399_193;
-/** Reset divisor: 9600 baud on a 1.8432 MHz clock (QEMU serial_reset). */
+/** Input clock when the node has no `clock-frequency`: the PC16550D's usual 1.8432 MHz crystal (QEMU's default too). */
+export const UART_DEFAULT_CLOCK_HZ = 1_843_200;
+/**
+ * The line rate until the driver programs the divisor latches: 115200 baud 8N1, the rate boot
+ * firmware (OpenSBI, U-Boot) leaves a console at. The registers reset as QEMU's (divisor 12, LCR 0:
+ * 5 data bits), which no console uses; the line follows them once the driver writes DLL or DLM.
+ */
+export const UART_DEFAULT_BAUD = 115_200;
+/** Bits per frame at the default rate: start, 8 data, 1 stop. */
+const DEFAULT_FRAME_BITS = 10n;
+/** Reset divisor (QEMU serial_reset). */
 export const UART_RESET_DIVISOR = 0x0c;
 const NANOSECONDS_PER_SECOND = 1_000_000_000n;
 
 const TRIGGER_LEVELS = [1, 4, 8, 14] as const;
 
 export interface Ns16550a extends MmioDevice {
-  /** Queues bytes from the host; they enter the receive FIFO as it has room (QEMU can_receive). */
+  /** Queues bytes from the host; they arrive on the line back to back, one frame time each, from now. */
   pushInput(bytes: Uint8Array): void;
-  /** Bytes queued by the host and not yet received by the UART. */
+  /** Bytes queued by the host that have not yet arrived on the line. */
   readonly pendingInput: number;
+  /** Bytes that arrived while the receive FIFO (or the RBR, FIFOs off) was full, and were lost. */
+  readonly overruns: number;
+  /** The line rate now: 115200 until the driver programs the divisor, then input clock / (16 × divisor) (0 while it is 0). */
+  readonly baud: number;
+  /** Virtual time (ns) of the next input arrival or character timeout, or null when none is due. */
+  nextEventNanoseconds(): bigint | null;
   /** Bytes written by the guest to THR since reset. */
   readonly transmitted: number;
 }
 
 export function createNs16550a(context: DeviceContext, input?: Uint8Array): Ns16550a {
   const irq = context.irqs[0];
+  const clockHz = context.cellProperty?.('clock-frequency')?.[0] || UART_DEFAULT_CLOCK_HZ;
+  /** The driver has written a divisor latch: the line runs at clock / (16 × divisor) with LCR's frame. */
+  let programmed = false;
   const recvFifo = new Uint8Array(UART_FIFO_LENGTH);
   let recvHead = 0;
   let recvCount = 0;
@@ -107,11 +127,14 @@ export function createNs16550a(context: DeviceContext, input?: Uint8Array): Ns16
   /** Virtual ns at which the character-timeout interrupt fires, or -1. */
   let timeoutAt = -1n;
   let transmitted = 0;
+  let overruns = 0;
   let irqLevel = false;
 
-  const hostInput: Uint8Array[] = input && input.length > 0 ? [input] : [];
+  const hostInput: Uint8Array[] = [];
   let hostOffset = 0;
-  let hostPending = input?.length ?? 0;
+  let hostPending = 0;
+  /** Virtual ns at which the next host byte has fully arrived, or -1 while the line is idle. */
+  let arrivalAt = -1n;
 
   function updateIrq(): void {
     let id = UART_IIR_NO_INT;
@@ -129,55 +152,74 @@ export function createNs16550a(context: DeviceContext, input?: Uint8Array): Ns16
     }
   }
 
-  /** Time to send one frame (start + data + parity + stop bits) at the programmed divisor. */
+  /**
+   * Time of one frame, rounded up to a ns: 10 bits at 115200 baud until the driver programs the
+   * divisor, then (start + data + parity + stop bits) × 16 × divisor / clock; 0 while the divisor is 0.
+   */
   function charTransmitNs(): bigint {
-    const speed = divider === 0 ? 0 : UART_BAUDBASE / divider;
-    if (speed === 0) return 0n;
+    if (!programmed) return (NANOSECONDS_PER_SECOND * DEFAULT_FRAME_BITS + BigInt(UART_DEFAULT_BAUD) - 1n) / BigInt(UART_DEFAULT_BAUD);
     const frameBits = 1 + (lcr & UART_LCR_WLS_MASK) + 5 + (lcr & UART_LCR_PEN ? 1 : 0) + (lcr & UART_LCR_STB ? 2 : 1);
-    return (NANOSECONDS_PER_SECOND / BigInt(Math.floor(speed))) * BigInt(frameBits);
+    const clock = BigInt(clockHz);
+    return (NANOSECONDS_PER_SECOND * 16n * BigInt(divider) * BigInt(frameBits) + clock - 1n) / clock;
   }
 
   function armTimeout(): void {
     timeoutAt = context.clock.nanoseconds() + charTransmitNs() * 4n;
   }
 
-  function canReceive(): number {
-    if (fcr & UART_FCR_FE) {
-      if (recvCount >= UART_FIFO_LENGTH) return 0;
-      return recvCount <= recvTriggerLevel ? Math.max(recvTriggerLevel - recvCount, 1) : 1;
-    }
-    return lsr & UART_LSR_DR ? 0 : 1;
-  }
-
+  /** A byte completed on the line (host input, or loopback). With no room it is lost: datasheet, LSR bit 1. */
   function receiveByte(byte: number): void {
     if (fcr & UART_FCR_FE) {
-      if (recvCount === UART_FIFO_LENGTH) lsr |= UART_LSR_OE;
-      else {
+      if (recvCount === UART_FIFO_LENGTH) {
+        // FIFO mode: the byte in the shift register is overwritten, the FIFO keeps its 16.
+        lsr |= UART_LSR_OE;
+        overruns++;
+      } else {
         recvFifo[(recvHead + recvCount) % UART_FIFO_LENGTH] = byte;
         recvCount++;
       }
       lsr |= UART_LSR_DR;
       armTimeout();
     } else {
-      if (lsr & UART_LSR_DR) lsr |= UART_LSR_OE;
+      // 16450 mode: the new byte destroys the unread one in RBR.
+      if (lsr & UART_LSR_DR) {
+        lsr |= UART_LSR_OE;
+        overruns++;
+      }
       rbr = byte;
       lsr |= UART_LSR_DR;
     }
     updateIrq();
   }
 
-  function feedHostInput(): void {
-    if (mcr & UART_MCR_LOOP) return;
-    // QEMU's character front end re-asks can_receive after every delivery.
-    while (hostPending > 0 && canReceive() > 0) {
+  /**
+   * Receives every host byte whose frame has ended by now, each one frame time after the one
+   * before. In loopback the receiver is cut off from the line; input waits until it is left. A
+   * divisor of 0 stops the baud clock, and with it the line.
+   */
+  function receiveArrived(): void {
+    if (arrivalAt < 0n || mcr & UART_MCR_LOOP) return;
+    const now = context.clock.nanoseconds();
+    while (hostPending > 0 && arrivalAt <= now) {
       const chunk = hostInput[0]!;
-      receiveByte(chunk[hostOffset++]!);
+      const byte = chunk[hostOffset++]!;
       hostPending--;
       if (hostOffset === chunk.length) {
         hostInput.shift();
         hostOffset = 0;
       }
+      const frame = charTransmitNs();
+      receiveByte(byte);
+      if (frame === 0n) break;
+      arrivalAt += frame;
     }
+    if (hostPending === 0) arrivalAt = -1n;
+  }
+
+  /** The line was idle or stopped: the next byte starts now and arrives one frame later. */
+  function startLine(): void {
+    const frame = charTransmitNs();
+    arrivalAt = hostPending > 0 && frame > 0n ? context.clock.nanoseconds() + frame : -1n;
   }
 
   function transmit(byte: number): void {
@@ -222,7 +264,6 @@ export function createNs16550a(context: DeviceContext, input?: Uint8Array): Ns16
           lsr &= ~(UART_LSR_DR | UART_LSR_BI);
         }
         updateIrq();
-        feedHostInput();
         return value;
       }
       case UART_IER:
@@ -270,6 +311,8 @@ export function createNs16550a(context: DeviceContext, input?: Uint8Array): Ns16
       case UART_THR:
         if (lcr & UART_LCR_DLAB) {
           divider = (divider & 0xff00) | value;
+          programmed = true;
+          if (arrivalAt < 0n) startLine();
           return;
         }
         thrPending = false;
@@ -280,6 +323,8 @@ export function createNs16550a(context: DeviceContext, input?: Uint8Array): Ns16
       case UART_IER: {
         if (lcr & UART_LCR_DLAB) {
           divider = (divider & 0x00ff) | (value << 8);
+          programmed = true;
+          if (arrivalAt < 0n) startLine();
           return;
         }
         const changed = (ier ^ value) & 0x0f;
@@ -306,15 +351,17 @@ export function createNs16550a(context: DeviceContext, input?: Uint8Array): Ns16
         }
         writeFcr(fcrValue);
         updateIrq();
-        feedHostInput();
         return;
       }
       case UART_LCR:
         lcr = value;
         return;
-      case UART_MCR:
+      case UART_MCR: {
+        const leftLoop = mcr & UART_MCR_LOOP && !(value & UART_MCR_LOOP);
         mcr = value & 0x1f;
+        if (leftLoop) startLine();
         return;
+      }
       case UART_LSR:
       case UART_MSR:
         return; // read-only; QEMU ignores the write
@@ -331,10 +378,24 @@ export function createNs16550a(context: DeviceContext, input?: Uint8Array): Ns16
     get pendingInput() {
       return hostPending;
     },
+    get overruns() {
+      return overruns;
+    },
+    get baud() {
+      if (!programmed) return UART_DEFAULT_BAUD;
+      return divider === 0 ? 0 : clockHz / (16 * divider);
+    },
+    nextEventNanoseconds(): bigint | null {
+      let next: bigint | null = arrivalAt >= 0n && !(mcr & UART_MCR_LOOP) ? arrivalAt : null;
+      if (timeoutAt >= 0n && recvCount > 0 && (next === null || timeoutAt < next)) next = timeoutAt;
+      return next;
+    },
     get transmitted() {
       return transmitted;
     },
     read(offset: number, _size: AccessSize): number {
+      // A driver polling LSR between two device polls sees each byte when its frame ends.
+      receiveArrived();
       return readRegister(offset & 7);
     },
     write(offset: number, _size: AccessSize, value: number): void {
@@ -351,6 +412,7 @@ export function createNs16550a(context: DeviceContext, input?: Uint8Array): Ns16
       msr = UART_MSR_DCD | UART_MSR_DSR | UART_MSR_CTS;
       scr = 0;
       divider = UART_RESET_DIVISOR;
+      programmed = false;
       recvTriggerLevel = 1;
       recvHead = 0;
       recvCount = 0;
@@ -358,11 +420,13 @@ export function createNs16550a(context: DeviceContext, input?: Uint8Array): Ns16
       timeoutPending = false;
       timeoutAt = -1n;
       transmitted = 0;
+      overruns = 0;
       irqLevel = false;
       irq?.set(false);
-      feedHostInput();
+      startLine();
     },
     poll(): void {
+      receiveArrived();
       if (timeoutAt >= 0n && context.clock.nanoseconds() >= timeoutAt) {
         timeoutAt = -1n;
         if (recvCount > 0) {
@@ -370,15 +434,15 @@ export function createNs16550a(context: DeviceContext, input?: Uint8Array): Ns16
           updateIrq();
         }
       }
-      feedHostInput();
     },
     pushInput(bytes: Uint8Array): void {
       if (bytes.length === 0) return;
       hostInput.push(bytes.slice());
       hostPending += bytes.length;
-      feedHostInput();
+      if (arrivalAt < 0n) startLine();
     },
   };
   device.reset();
+  if (input) device.pushInput(input);
   return device;
 }

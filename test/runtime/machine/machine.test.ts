@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { createMachine, type Machine } from '../../../runtime/machine/machine.js';
 import { decodeFdt, encodeFdt, type FdtNode } from '../../../image/fdt/index.js';
 import { DiagnosticError } from '../../../schema/diagnostics.js';
-import { UART_IER, UART_IER_RDI, UART_RBR } from '../../../runtime/machine/devices/ns16550a.js';
+import { UART_IER, UART_IER_RDI, UART_LSR, UART_LSR_DR, UART_RBR } from '../../../runtime/machine/devices/ns16550a.js';
 import { PLIC_CONTEXT_BASE, PLIC_CONTEXT_CLAIM, PLIC_CONTEXT_STRIDE, PLIC_ENABLE_BASE, PLIC_ENABLE_STRIDE } from '../../../runtime/machine/devices/sifivePlic.js';
 import { corpusPath } from '../../helpers/corpus.js';
 
@@ -24,6 +24,8 @@ const sb = (rs2: number, rs1: number, imm: number) =>
 const sw = (rs2: number, rs1: number, imm: number) => (sb(rs2, rs1, imm) | (2 << 12)) >>> 0;
 const lw = (rd: number, rs1: number, imm: number) => (((imm & 0xfff) << 20) | (rs1 << 15) | (2 << 12) | (rd << 7) | 0x03) >>> 0;
 const jalSelf = 0x0000_006f; // j .
+/** One 8N1 frame at 115200 baud (86 806 ns, rounded up) in instructions of 10 ns. */
+const FRAME_INSTRUCTIONS = 8681;
 const T0 = 5;
 const T1 = 6;
 
@@ -94,6 +96,9 @@ describe('createMachine from kaal-virt-rv32', () => {
     machine.uart!.write(UART_IER, 1, UART_IER_RDI);
     expect(machine.externalInterruptPending(1)).toBe(false);
     machine.uart!.pushInput(new Uint8Array([0x41]));
+    expect(machine.externalInterruptPending(1)).toBe(false); // the byte is still on the line
+    load(machine, [jalSelf]);
+    machine.run(FRAME_INSTRUCTIONS);
     expect(machine.externalInterruptPending(1)).toBe(true);
     expect(machine.externalInterruptPending(0)).toBe(false); // context 0 has nothing enabled
     expect(plic.read(PLIC_CONTEXT_BASE + PLIC_CONTEXT_STRIDE + PLIC_CONTEXT_CLAIM, 4)).toBe(10);
@@ -148,8 +153,9 @@ describe('createMachine from kaal-virt-rv32', () => {
     load(machine, [jalSelf]);
     expect(machine.run(64, { interruptContext: 0 })).toEqual({ kind: 'budget' });
     machine.uart!.pushInput(new Uint8Array([0x0a]));
-    expect(machine.run(64, { interruptContext: 0 })).toEqual({ kind: 'interrupt', context: 0 });
-    expect(machine.cpu.instret).toBe(64);
+    expect(machine.run(FRAME_INSTRUCTIONS + 64, { interruptContext: 0 })).toEqual({ kind: 'interrupt', context: 0 });
+    // Stopped at the first poll after the frame ended (8 680.6 instructions after it began).
+    expect(machine.cpu.instret).toBe(64 + Math.ceil((FRAME_INSTRUCTIONS - 1) / 16) * 16);
   });
 
   it('raises the RTC alarm at PLIC source 11 when virtual time reaches it', () => {
@@ -184,10 +190,17 @@ describe('createMachine from kaal-virt-rv32', () => {
     expect(machine.cpu.x[T1]).toBe(10_000); // the time CSR agrees with the CLINT
   });
 
-  it('feeds stdin to the console UART', () => {
+  it('feeds stdin to the console UART at 115200 baud until the driver programs the divisor', () => {
     const { machine } = recordingMachine({ stdin: new TextEncoder().encode('ok') });
+    expect(machine.uart!.baud).toBe(115_200);
+    load(machine, [jalSelf]);
+    machine.run(FRAME_INSTRUCTIONS - 1);
+    expect(machine.uart!.read(UART_LSR, 1) & UART_LSR_DR).toBe(0);
+    machine.run(1);
     expect(machine.uart!.read(UART_RBR, 1)).toBe(0x6f);
+    machine.run(FRAME_INSTRUCTIONS);
     expect(machine.uart!.read(UART_RBR, 1)).toBe(0x6b);
+    expect(machine.uart!.overruns).toBe(0);
   });
 
   it('advances the RTC with retired instructions (10 ns each at the default rate)', () => {

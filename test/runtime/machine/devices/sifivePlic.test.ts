@@ -130,6 +130,8 @@ describe('sifive PLIC', () => {
     device.write(enableOffset(1), 4, 1 << 10);
     uart.write(UART_IER, 1, UART_IER_RDI);
     uart.pushInput(new Uint8Array([0x21]));
+    u.clock.ns = 86_806n; // one frame at 115200 baud later
+    uart.poll!();
     expect(outputs[1]!.level).toBe(true);
     expect(device.read(claimOffset(1), 4)).toBe(10);
     expect(uart.read(UART_RBR, 1)).toBe(0x21);
