@@ -13,7 +13,8 @@ export const MAX_PRIORITY = 254;
 export const DEFAULT_PRIORITY = 100;
 export const DEFAULT_STACK_SIZE = 0x2000;
 
-const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+/** Names of components, regions, channels, devices: C identifiers after `-` → `_`. */
+export const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 const HEX_OR_DECIMAL = /^(0x[0-9a-fA-F_]+|[0-9_]+)$/;
 
 /** A name usable in C identifiers after `-` → `_` (components, regions, channels). */

@@ -1,6 +1,10 @@
 // The view of a system as a Microkit System Description File (shared/reference/microkit.md §a):
 // components become protection domains (nested under their fault handler, as Microkit children),
 // shared regions and MMIO windows become memory regions, channels keep their ids at both ends.
+// The names of the generated header constants travel as Microkit's setvar attributes, the SDF's
+// own way to name a value for the program (import-sdf reads them back): a channel's name as
+// `setvar_id` on both ends, a device grant's name as `setvar_vaddr` on its map and `setvar_id` on
+// its IRQs, a renamed region mapping as `setvar_vaddr`.
 import type { ModelComponent, SystemModel } from '../resolvePlatform.js';
 import type { Plan } from '../../schema/plan.js';
 
@@ -12,7 +16,7 @@ interface PdView {
   /** Child id in the parent's id space, for nested PDs. */
   childId: number | null;
   maps: { mr: string; vaddr: number; perms: string; cached: boolean; setvar: string }[];
-  irqs: { irq: number; id: number }[];
+  irqs: { irq: number; id: number; setvar: string }[];
   children: PdView[];
 }
 
@@ -28,6 +32,8 @@ interface EndView {
   id: number;
   pp: boolean;
   notify: boolean;
+  /** The channel's name (`KAAL_CH_<NAME>`). */
+  setvar: string;
 }
 
 /** Microkit memory-region name of a device window: `mmio_serial_10000000`. */
@@ -55,11 +61,13 @@ export function microkitView(model: SystemModel, plan: Plan): MicrokitView {
       // Microkit patches `setvar_vaddr` symbols; only a renamed mapping needs one (its header constant).
       maps.push({ mr: m.region, vaddr, perms: m.perms, cached: m.cached, setvar: m.name === m.region ? '' : m.name });
     }
+    const grantName = (device: string): string => component.devices.find((d) => d.node?.path === device)?.name ?? '';
     for (const g of plan.grants.filter((g) => g.component === component.name && g.kind === 'mmio')) {
       const name = mmioRegionName(g.device, g.paddr);
       if (!deviceRegions.has(name)) deviceRegions.set(name, { name, size: g.size, paddr: g.paddr });
-      maps.push({ mr: name, vaddr: g.vaddr, perms: g.perms, cached: g.cached, setvar: '' });
+      maps.push({ mr: name, vaddr: g.vaddr, perms: g.perms, cached: g.cached, setvar: grantName(g.device) });
     }
+    const irqDevice = new Map(plan.grants.filter((g) => g.component === component.name && g.kind === 'irq').map((g) => [g.irq, g.device]));
     return {
       name: component.name,
       priority: component.priority,
@@ -67,7 +75,7 @@ export function microkitView(model: SystemModel, plan: Plan): MicrokitView {
       elf: component.code.elf ?? `${component.name}.elf`,
       childId: null,
       maps,
-      irqs: cp.irqs.map((i) => ({ irq: i.irq, id: i.channel })),
+      irqs: cp.irqs.map((i) => ({ irq: i.irq, id: i.channel, setvar: grantName(irqDevice.get(i.irq) ?? '') })),
       children: [],
     };
   };
@@ -96,8 +104,8 @@ export function microkitView(model: SystemModel, plan: Plan): MicrokitView {
   }
 
   const channels = model.channels.map((ch) => ({
-    a: { pd: ch.from, id: ch.fromId ?? 0, pp: ch.ppc, notify: ch.notify },
-    b: { pd: ch.to, id: ch.toId ?? 0, pp: false, notify: ch.notify },
+    a: { pd: ch.from, id: ch.fromId ?? 0, pp: ch.ppc, notify: ch.notify, setvar: ch.name },
+    b: { pd: ch.to, id: ch.toId ?? 0, pp: false, notify: ch.notify, setvar: ch.name },
   }));
   const sortedDeviceRegions = [...deviceRegions.values()].sort((x, y) => x.paddr - y.paddr);
   return { name: model.name, regions: [...regions, ...sortedDeviceRegions], pds: roots, channels };

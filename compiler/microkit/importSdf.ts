@@ -1,11 +1,16 @@
 // Converts a Microkit System Description File (shared/reference/microkit.md §a) into a kaal-compose
 // descriptor for a given platform. Every element or attribute that cannot be expressed gets a
 // diagnostic saying why; nothing is dropped silently. Pure: text and platform in, data out.
+// Microkit's setvar attributes name a value for the program, as our generated header constants do:
+// a channel end's `setvar_id` names the channel, a device map's `setvar_vaddr` and a device IRQ's
+// `setvar_id` name the device grant, a region map's `setvar_vaddr` names the mapping (export writes
+// them, so export → import keeps every name).
 import { D, DiagnosticBag, type Diagnostic, type DiagnosticLocation } from '../../schema/diagnostics.js';
 import type { SystemDescriptor } from '../../schema/descriptor.js';
 import type { Platform, PlatformDevice } from '../../image/platformModel.js';
 import { parseXml, type XmlAttribute, type XmlElement } from './xmlTree.js';
 import { MAX_CHANNEL_ID } from '../../schema/abi.js';
+import { NAME_PATTERN } from '../../schema/descriptor.js';
 
 type MutableComponent = {
   name: string;
@@ -18,6 +23,7 @@ type MutableComponent = {
 };
 type DeviceGrantOut = {
   device: string;
+  name?: string;
   mmio: false | { vaddr: number; perms: string; cached: boolean; ranges?: { paddr: number; size: number }[] };
   irq: false | { channel: number; numbers: number[] };
 };
@@ -28,6 +34,7 @@ type ChannelOut = {
   ppc: boolean;
   fromId: number;
   toId: number;
+  name?: string;
 };
 
 export interface ImportSdfResult {
@@ -318,17 +325,19 @@ class SdfConverter {
     const ordered = ['r', 'w', 'x'].filter((p) => perms.includes(p)).join('');
     const device = this.#deviceRegions.get(mr.value);
     if (device) {
-      this.#drop(element, 'setvar_vaddr', "a device window's address is the generated constant 'KAAL_MMIO_<NAME>_VADDR'");
       // A region covering the device's whole window grants it all; a part of it, just that range.
       const whole = device.device.reg.some((r) => device.paddr <= r.base && device.paddr + device.size >= r.base + r.size);
-      component.devices.push({
+      const grant: DeviceGrantOut = {
         device: device.device.path,
         mmio: { vaddr, perms: ordered, cached, ...(whole ? {} : { ranges: [{ paddr: device.paddr, size: device.size }] }) },
         irq: false,
-      });
+      };
+      this.#nameGrant(element, 'setvar_vaddr', grant);
+      component.devices.push(grant);
       return;
     }
-    component.memory.push({ region: mr.value, ...(setvar ? { name: setvar } : {}), vaddr, perms: ordered, cached });
+    const mapping = setvar !== undefined ? this.#headerName(element, 'setvar_vaddr') : undefined;
+    component.memory.push({ region: mr.value, ...(mapping ? { name: mapping } : {}), vaddr, perms: ordered, cached });
   }
 
   #irq(element: XmlElement, component: MutableComponent): void {
@@ -344,7 +353,6 @@ class SdfConverter {
     const irq = this.#number(element, irqAttribute);
     const id = this.#number(element, this.#required(element, 'id'));
     this.#drop(element, 'trigger', "the trigger mode is the interrupt controller's, from the device tree");
-    this.#drop(element, 'setvar_id', "the channel id is the generated constant 'KAAL_IRQ_CH_<DEVICE>'");
     if (irq === undefined || id === undefined || !this.#channelIdFits(element, id, component.name)) return;
     const device = this.platform.devices.find((d) => d.interrupts.includes(irq) && !d.isInterruptController);
     if (!device) {
@@ -355,9 +363,30 @@ class SdfConverter {
       );
       return;
     }
-    const existing = component.devices.find((g) => g.device === device.path);
-    if (existing) existing.irq = { channel: id, numbers: [irq] };
-    else component.devices.push({ device: device.path, mmio: false, irq: { channel: id, numbers: [irq] } });
+    let grant = component.devices.find((g) => g.device === device.path);
+    if (grant) grant.irq = { channel: id, numbers: [irq] };
+    else component.devices.push((grant = { device: device.path, mmio: false, irq: { channel: id, numbers: [irq] } }));
+    this.#nameGrant(element, 'setvar_id', grant);
+  }
+
+  /**
+   * The value of a setvar attribute as a header name, or undefined (KC8011 when it is no
+   * kaal-compose name: Microkit symbols may be any C identifier, ours also allow '-').
+   */
+  #headerName(element: XmlElement, attributeName: string): string | undefined {
+    const attribute = this.#attribute(element, attributeName);
+    if (!attribute) return undefined;
+    if (NAME_PATTERN.test(attribute.value) && attribute.value.length <= 64) return attribute.value;
+    this.#drop(element, attributeName, `'${attribute.value}' is not a name for a generated header constant`);
+    return undefined;
+  }
+
+  /** A device map's `setvar_vaddr` or IRQ's `setvar_id` names the grant (`KAAL_MMIO_<NAME>_VADDR`, `KAAL_IRQ_CH_<NAME>`). */
+  #nameGrant(element: XmlElement, attributeName: string, grant: DeviceGrantOut): void {
+    const name = this.#headerName(element, attributeName);
+    if (name === undefined || grant.name === name) return;
+    if (grant.name === undefined) grant.name = name;
+    else this.#drop(element, attributeName, `the grant of '${grant.device}' is already named '${grant.name}'`);
   }
 
   /** Microkit channel ids go to 62; ours to MAX_CHANNEL_ID (a badge bit each): KC8100 at the id. */
@@ -377,7 +406,6 @@ class SdfConverter {
     }
     const [a, b] = ends.map((end) => {
       this.#checkAttributes(end);
-      this.#drop(end, 'setvar_id', "the channel id is the generated constant 'KAAL_CH_<NAME>'");
       return {
         pd: this.#required(end, 'pd')?.value,
         id: this.#number(end, this.#required(end, 'id')),
@@ -395,7 +423,14 @@ class SdfConverter {
     if (a.notify !== b.notify) this.bag.add(D.sdfChannelNotifyOneWay, { a: a.pd, b: b.pd }, this.#loc(element.span));
     // The PPC caller is `from`; without PPC keep document order.
     const [from, to] = b.pp ? [b, a] : [a, b];
+    // A channel has one name (`KAAL_CH_<NAME>` at both ends): the first end's setvar_id, else the second's.
+    const [nameA, nameB] = ends.map((end) => this.#headerName(end, 'setvar_id'));
+    const name = nameA ?? nameB;
+    if (nameA !== undefined && nameB !== undefined && nameA !== nameB) {
+      this.#drop(ends[1]!, 'setvar_id', `the channel is named '${nameA}' by its other end`);
+    }
     this.#channels.push({
+      ...(name !== undefined ? { name } : {}),
       from: from.pd!,
       to: to.pd!,
       notify: a.notify || b.notify,

@@ -51,11 +51,40 @@ describe('import-sdf diagnostics', () => {
     expect(importSdf(irq(27), 'irq.system', platform, 'kaal-virt-rv32').diagnostics.map((d) => d.code)).toEqual(['KC8100']);
   });
 
-  it('a setvar_vaddr on a device mapping is reported (KC8011), not dropped silently', () => {
-    const text = system('  <memory_region name="uart" size="0x1000" phys_addr="0x1000_0000" />\n' + pd('    <map mr="uart" vaddr="0x2000000" perms="rw" cached="false" setvar_vaddr="uart_base" />\n'));
+  it("a device map's setvar_vaddr and a device IRQ's setvar_id name the grant (its header constants), nothing is dropped", () => {
+    const text = system('  <memory_region name="uart" size="0x1000" phys_addr="0x1000_0000" />\n' + pd('    <map mr="uart" vaddr="0x2000000" perms="rw" cached="false" setvar_vaddr="uart_base" />\n    <irq irq="10" id="1" setvar_id="uart_base" />\n'));
+    const { diagnostics, descriptor } = importSdf(text, 'setvar.system', platform, 'kaal-virt-rv32');
+    expect(diagnostics).toEqual([]);
+    expect(descriptor.components[0]!.devices).toEqual([
+      { device: '/soc/serial@10000000', name: 'uart_base', mmio: { vaddr: 0x200_0000, perms: 'rw', cached: false }, irq: { channel: 1, numbers: [10] } },
+    ]);
+    const irqOnly = importSdf(system(pd('    <irq irq="10" id="2" setvar_id="rx_irq" />\n')), 'irq.system', platform, 'kaal-virt-rv32');
+    expect(irqOnly.descriptor.components[0]!.devices).toEqual([{ device: '/soc/serial@10000000', name: 'rx_irq', mmio: false, irq: { channel: 2, numbers: [10] } }]);
+  });
+
+  it('a second, different name for one grant, and a setvar that is no header name, are KC8011 at the attribute', () => {
+    const text = system('  <memory_region name="uart" size="0x1000" phys_addr="0x1000_0000" />\n' + pd('    <map mr="uart" vaddr="0x2000000" perms="rw" cached="false" setvar_vaddr="uart_base" />\n    <irq irq="10" id="1" setvar_id="other" />\n    <map mr="uart" vaddr="0x3000000" perms="r" setvar_vaddr="9lives" />\n'));
     const { diagnostics } = importSdf(text, 'setvar.system', platform, 'kaal-virt-rv32');
-    expect(diagnostics.map((d) => [d.code, d.message])).toEqual([
-      ['KC8011', "attribute 'setvar_vaddr' of '<map>' is not kept: a device window's address is the generated constant 'KAAL_MMIO_<NAME>_VADDR'"],
+    const line = (d: (typeof diagnostics)[number]) => new LineIndex(text).position(d.span!.start).line;
+    expect(diagnostics.map((d) => [d.code, line(d), d.message])).toEqual([
+      ['KC8011', 6, "attribute 'setvar_id' of '<irq>' is not kept: the grant of '/soc/serial@10000000' is already named 'uart_base'"],
+      ['KC8011', 7, "attribute 'setvar_vaddr' of '<map>' is not kept: '9lives' is not a name for a generated header constant"],
+    ]);
+  });
+
+  it("a channel end's setvar_id names the channel; two different names keep the first (KC8011 at the second)", () => {
+    const ends = (a: string, b: string) =>
+      system(pd() + `  <protection_domain name="b"><program_image path="b.elf" /></protection_domain>\n  <channel>\n    <end pd="a" id="1"${a} />\n    <end pd="b" id="2"${b} />\n  </channel>\n`);
+    const named = importSdf(ends(' setvar_id="serial"', ' setvar_id="serial"'), 'ch.system', platform, 'kaal-virt-rv32');
+    expect(named.diagnostics).toEqual([]);
+    expect(named.descriptor.channels).toEqual([{ name: 'serial', from: 'a', to: 'b', notify: true, ppc: false, fromId: 1, toId: 2 }]);
+    expect(importSdf(ends('', ' setvar_id="from_b"'), 'ch.system', platform, 'kaal-virt-rv32').descriptor.channels![0]!.name).toBe('from_b');
+    expect(importSdf(ends('', ''), 'ch.system', platform, 'kaal-virt-rv32').descriptor.channels![0]!.name).toBeUndefined();
+    const clashing = ends(' setvar_id="one"', ' setvar_id="two"');
+    const clash = importSdf(clashing, 'ch.system', platform, 'kaal-virt-rv32');
+    expect(clash.descriptor.channels![0]!.name).toBe('one');
+    expect(clash.diagnostics.map((d) => [d.code, new LineIndex(clashing).position(d.span!.start).line, d.message])).toEqual([
+      ['KC8011', 8, "attribute 'setvar_id' of '<end>' is not kept: the channel is named 'one' by its other end"],
     ]);
   });
 
