@@ -35,10 +35,11 @@ export function packageVersion(): string {
 
 /**
  * The web address of this package's repository, from package.json `repository`
- * (`git+https://host/owner/name.git` → `https://host/owner/name`); SARIF links its docs from it.
+ * (`git+https://host/owner/name.git` → `https://host/owner/name`), or undefined: the package names
+ * none until it is published somewhere (an address made up for it would send SARIF readers nowhere).
  */
-export function repositoryWebUrl(): string {
+export function repositoryWebUrl(): string | undefined {
   const { repository } = packageManifest();
   const url = (typeof repository === 'string' ? repository : repository?.url) ?? '';
-  return url.replace(/^git\+/, '').replace(/\.git$/, '');
+  return url === '' ? undefined : url.replace(/^git\+/, '').replace(/\.git$/, '');
 }

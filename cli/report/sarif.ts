@@ -5,15 +5,25 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LineIndex, allDiagnostics, lineIndexCache, type Diagnostic, type DiagnosticDefinition, type Span } from '../../schema/diagnostics.js';
 import type { RenderOptions } from './index.js';
-import { packageVersion, repositoryWebUrl } from '../../image/packageFiles.js';
+import { packageRoot, packageVersion, repositoryWebUrl } from '../../image/packageFiles.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 /** Where each code is documented, relative to the repository root. */
 export const DIAGNOSTICS_DOC = 'docs/diagnostics.md';
 
-/** The documentation of `code` on the repository's web pages (SARIF wants an absolute `helpUri`). */
+/**
+ * The documentation of `code` (SARIF wants an absolute `helpUri`): on the repository's web pages when
+ * package.json names a repository, else the copy shipped in the package (package.json `files` has
+ * docs/), as a file: URL.
+ */
 export function diagnosticHelpUri(code: string, repository = repositoryWebUrl()): string {
-  return `${repository}/blob/main/${DIAGNOSTICS_DOC}#${code.toLowerCase()}`;
+  const doc = repository !== undefined ? `${repository}/blob/main/${DIAGNOSTICS_DOC}` : pathToFileURL(path.join(packageRoot(), DIAGNOSTICS_DOC)).href;
+  return `${doc}#${code.toLowerCase()}`;
+}
+
+/** The tool's home: the repository when package.json names one, else the package's README. */
+function informationUri(repository: string | undefined): string {
+  return repository ?? pathToFileURL(path.join(packageRoot(), 'README.md')).href;
 }
 
 export function renderSarif(diagnostics: readonly Diagnostic[], options: Pick<RenderOptions, 'files' | 'sourceOf'>): string {
@@ -36,7 +46,7 @@ export function toSarif(diagnostics: readonly Diagnostic[], options: Pick<Render
           driver: {
             name: 'kaal-compose',
             version: packageVersion(),
-            informationUri: repository,
+            informationUri: informationUri(repository),
             rules: rules.map((rule) => ({
               id: rule.code,
               name: upperFirst(rule.name),

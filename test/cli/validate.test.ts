@@ -1,4 +1,6 @@
 // `kaal-compose validate`: exit 0 without errors, 1 with any, 2 for usage; text, json and sarif output.
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { repoRoot, sampleElf, useFiles } from '../helpers/files.js';
@@ -115,7 +117,7 @@ describe('kaal-compose validate', () => {
         id: 'KC1006',
         name: 'OutOfRange',
         shortDescription: { text: "'{property}' must be {constraint}, got '{value}'" },
-        helpUri: 'https://github.com/kaal-project/kaal-compose/blob/main/docs/diagnostics.md#kc1006',
+        helpUri: `${pathToFileURL(path.join(repoRoot, 'docs/diagnostics.md')).href}#kc1006`,
         defaultConfiguration: { level: 'error' },
       },
     ]);

@@ -1,10 +1,12 @@
 // SARIF output (cli/report/sarif.ts) is valid SARIF 2.1.0: checked against the OASIS JSON Schema as
 // @microsoft/jest-sarif ships it (draft-04; ajv-formats checks `uri` and `uri-reference`), for a log
-// with every kind of location we write; helpUri and informationUri are absolute and point at the
-// repository named in package.json, each helpUri at a heading that docs/diagnostics.md has.
+// with every kind of location we write; helpUri and informationUri are absolute: the repository's
+// pages when package.json names one, else the docs shipped in the package (file: URLs of files that
+// exist); each helpUri at a heading that docs/diagnostics.md has.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
@@ -24,9 +26,7 @@ function sarifValidator() {
   return addFormats(new Ajv({ strict: false, allErrors: true, unicodeRegExp: false })).compile(schema);
 }
 
-const repository = (JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { repository: { url: string } }).repository.url
-  .replace(/^git\+/, '')
-  .replace(/\.git$/, '');
+const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { repository?: unknown; homepage?: unknown; files: string[] };
 
 describe('SARIF output', () => {
   const validate = sarifValidator();
@@ -59,15 +59,24 @@ describe('SARIF output', () => {
     expect(log.runs[0]!.artifacts[0]!.location).toEqual({ uri: 'a%20dir/a.system.ts', uriBaseId: 'SRCROOT' });
   });
 
-  it('validate --format sarif of a bad descriptor is valid SARIF, linking the docs on the repository', async () => {
+  it('validate --format sarif of a bad descriptor is valid SARIF, linking the docs shipped in the package (no repository is named)', async () => {
+    // No made-up address: package.json names no repository until there is a real one.
+    expect([manifest.repository, manifest.homepage]).toEqual([undefined, undefined]);
+    expect(manifest.files).toContain('docs');
     const cwd = files({ 'bad.system.ts': "export default { name: 'bad', components: [{ name: 'a', priority: 999, code: { elf: 'a.elf' } }] };\n" });
     const run = await runCli(['validate', '--format', 'sarif'], { cwd });
     expect(run.code).toBe(1);
     const log = JSON.parse(run.stdout);
     expect(validate(log)).toBe(true);
     const driver = log.runs[0].tool.driver;
-    expect(driver.informationUri).toBe(repository);
-    expect(driver.rules.map((r: { helpUri: string }) => r.helpUri)).toEqual([`${repository}/blob/main/docs/diagnostics.md#kc1006`]);
+    expect(driver.informationUri).toBe(pathToFileURL(path.join(repoRoot, 'README.md')).href);
+    const [helpUri] = driver.rules.map((r: { helpUri: string }) => r.helpUri);
+    expect(helpUri).toBe(`${pathToFileURL(path.join(repoRoot, 'docs/diagnostics.md')).href}#kc1006`);
+    expect(fs.existsSync(fileURLToPath(helpUri.split('#')[0]))).toBe(true);
+  });
+
+  it('with a repository named, helpUri is the docs page on its web pages', () => {
+    expect(diagnosticHelpUri('KC1006', 'https://example.org/team/kaal-compose')).toBe('https://example.org/team/kaal-compose/blob/main/docs/diagnostics.md#kc1006');
   });
 
   it('every code has the heading its helpUri points at', () => {
