@@ -21,6 +21,24 @@ import ts from 'typescript';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bundle = 'kaal-compose.cjs';
 
+/**
+ * string-width (yargs' and cliui's) makes an `Intl.Segmenter` when its module is evaluated, which
+ * loads ICU's break data (~6 ms of every start, also for commands that print no help): made on
+ * first use instead.
+ */
+const lazySegmenters = {
+  name: 'lazy-segmenters',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]string-width[\\/]index\.js$/ }, (args) => {
+      const source = fs.readFileSync(args.path, 'utf8');
+      const made = 'const segmenter = new Intl.Segmenter();';
+      if (!source.includes(made)) throw new Error(`${args.path}: no module-level Intl.Segmenter to make lazy (string-width changed?)`);
+      const lazy = 'let madeSegmenter; const segmenter = { segment: (text) => (madeSegmenter ??= new Intl.Segmenter()).segment(text) };';
+      return { contents: source.replace(made, lazy), loader: 'js' };
+    });
+  },
+};
+
 /** Writes the bundle and its manifest into `distDir`/bin (distDir: the folder tsc just filled). */
 export async function bundleCli(distDir) {
   const outdir = path.join(distDir, 'bin');
@@ -35,6 +53,10 @@ export async function bundleCli(distDir) {
     target: 'node20.19',
     external: ['typescript', 'jiti', 'handlebars', 'execa', 'saxes'],
     define: { 'import.meta.url': 'importMetaUrl' },
+    // Node 20 has RegExp `v` literals: kept as literals, V8 compiles them on first use, where
+    // `new RegExp(…, 'v')` (esbuild's lowering) parses string-width's Unicode sets at every start.
+    supported: { 'regexp-set-notation': true },
+    plugins: [lazySegmenters],
     inject: ['scripts/bundle/importMetaUrl.js'],
     legalComments: 'eof',
     logLevel: 'warning',

@@ -7,7 +7,7 @@
 import type { Rv32Cpu } from '../machine/cpu.js';
 import type { SliceRunner } from '../machine/machine.js';
 import { ACCESS_LOAD, ACCESS_STORE } from '../machine/mmu.js';
-import { COMPRESSED_EXPANSION } from '../machine/rvc.js';
+import { expandRvc } from '../machine/rvc.js';
 import { Cause, StopReason } from '../machine/trap.js';
 import type { GdbConnection } from './connection.js';
 import { framePacket, RspReader } from './packets.js';
@@ -217,7 +217,7 @@ export class GdbDebugger implements SliceRunner, CpuOwnership {
     if (watches.length === 0) return null;
     const raw = cpu.peekInstruction();
     if (raw === undefined) return null;
-    const insn = (raw & 3) === 3 ? raw : COMPRESSED_EXPANSION[raw & 0xffff]!;
+    const insn = (raw & 3) === 3 ? raw : expandRvc(raw & 0xffff);
     const access = memoryAccessOf(insn, cpu.x);
     if (access === null) return null;
     const paddr = cpu.mmu.translate(access.vaddr, access.store ? ACCESS_STORE : ACCESS_LOAD);

@@ -4,7 +4,7 @@
 import type { PhysicalMemory } from './memory.js';
 import { CODE_LINE_SHIFT } from './memory.js';
 import { mulh, mulhsu, mulhu } from './mulh.js';
-import { COMPRESSED_EXPANSION } from './rvc.js';
+import { expandRvc } from './rvc.js';
 
 /**
  * A translated block: given the virtual pc of its first instruction (as int32) and the instructions
@@ -205,7 +205,7 @@ export function translateBlock(halves: Uint16Array, start: number): TranslatedBl
       insn = (insn | (halves[(offset >>> 1) + 1]! << 16)) | 0;
       len = 4;
     } else {
-      insn = COMPRESSED_EXPANSION[insn]!;
+      insn = expandRvc(insn);
       if (insn === 0) break;
     }
     const delta = offset - start;

@@ -9,7 +9,7 @@ import type { PhysicalMemory } from './memory.js';
 import { CODE_LINE_SHIFT } from './memory.js';
 import { ACCESS_FETCH, ACCESS_LOAD, ACCESS_STORE, Sv32Mmu, type AccessType } from './mmu.js';
 import { mulh, mulhsu, mulhu } from './mulh.js';
-import { COMPRESSED_EXPANSION } from './rvc.js';
+import { COMPRESSED_EXPANSION, expandRvc } from './rvc.js';
 import { Cause, StopReason } from './trap.js';
 
 /** Result codes of the slow memory paths. */
@@ -235,6 +235,7 @@ export class Rv32Cpu {
         t = insn;
         insn = expand[insn]!;
         len = 2;
+        if (insn === 0) insn = expandRvc(t);
         if (insn === 0) {
           this.raise(Cause.IllegalInstruction, t, 2);
           stop = StopReason.Trap;

@@ -2,7 +2,7 @@
 // no-aliases` (ABI register names, absolute branch targets). Compressed instructions print as
 // their 32-bit expansion, the form the CPU executes.
 import { CSR_NAMES } from './csr.js';
-import { COMPRESSED_EXPANSION } from './rvc.js';
+import { expandRvc } from './rvc.js';
 
 export const REGISTER_NAMES: readonly string[] = [
   'zero', 'ra', 'sp', 'gp', 'tp', 't0', 't1', 't2', 's0', 's1', 'a0', 'a1', 'a2', 'a3', 'a4', 'a5',
@@ -28,7 +28,7 @@ const AMO_NAMES: Readonly<Record<number, string>> = {
 export function disassemble(insn: number, pc: number): string {
   if ((insn & 3) !== 3) {
     const half = insn & 0xffff;
-    const expanded = COMPRESSED_EXPANSION[half]!;
+    const expanded = expandRvc(half);
     return expanded === 0 ? `illegal ${hex(half)}` : disassemble32(expanded >>> 0, pc);
   }
   return disassemble32(insn >>> 0, pc);

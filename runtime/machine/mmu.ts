@@ -52,6 +52,7 @@ export class Sv32Mmu {
   readonly tlbExec = new Int32Array(1 << 20);
   private readonly filled = new Int32Array(TLB_FILL_LIMIT);
   private filledCount = 0;
+  /** `satp` as an int32 (a small integer for V8: no heap number per switch, fast Map keys). */
   private satpValue = 0;
   /**
    * The entries of address spaces switched away from, by `satp` (ASID and root table), as [count,
@@ -74,7 +75,7 @@ export class Sv32Mmu {
   constructor(private readonly bus: Bus) {}
 
   get satp(): number {
-    return this.satpValue;
+    return this.satpValue >>> 0;
   }
 
   /**
@@ -83,7 +84,7 @@ export class Sv32Mmu {
    * flushed since; with paging off (Bare) nothing is kept.
    */
   set satp(value: number) {
-    value >>>= 0;
+    value |= 0;
     if (value === this.satpValue) return;
     const old = this.satpValue;
     if (old >>> 31 === 1 && this.filledCount <= TLB_FILL_LIMIT) {

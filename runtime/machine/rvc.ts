@@ -192,9 +192,18 @@ export function expandCompressed(h: number): number {
   return 0;
 }
 
-/** `expandCompressed` for all 65536 halfwords, built once: the CPU decodes RVC with one load. */
-export const COMPRESSED_EXPANSION: Int32Array = (() => {
-  const table = new Int32Array(1 << 16);
-  for (let h = 0; h < 1 << 16; h++) table[h] = expandCompressed(h);
-  return table;
-})();
+/**
+ * `expandCompressed` of every halfword seen so far, filled as halfwords are first decoded (building
+ * all 65536 at start-up cost every process ~10 ms): the CPU decodes RVC with one load. 0 is an
+ * illegal halfword or one not expanded yet; `expandRvc` tells them apart.
+ */
+export const COMPRESSED_EXPANSION = new Int32Array(1 << 16);
+
+/** The 32-bit equivalent of 16-bit instruction `h`, or 0 when it is illegal; fills the table. */
+export function expandRvc(h: number): number {
+  const known = COMPRESSED_EXPANSION[h]!;
+  if (known !== 0) return known;
+  const expanded = expandCompressed(h);
+  COMPRESSED_EXPANSION[h] = expanded;
+  return expanded;
+}
