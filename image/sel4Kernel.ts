@@ -1,7 +1,8 @@
 // Reads a seL4 kernel ELF for `--target sel4`: where it loads (physical and virtual), its entry,
 // its float ABI (e_flags, RISC-V psABI: so whether it was built with the FPU), the RAM it was
-// built for (its `avail_p_regs` table) and what its symbol table says of its configuration (MCS,
-// SMP, debug). Only facts: compiler/sel4/kernelConfig.ts judges them.
+// built for (its `avail_p_regs` table), how many kernel device frames it maps (from the size of its
+// `ndks_boot`) and what its symbol table says of its configuration (MCS, SMP, debug). Only facts:
+// compiler/sel4/kernelConfig.ts judges them.
 import { D, fail } from '../schema/diagnostics.js';
 import { findSymbol, readElf, type ElfFile } from './elf.js';
 import { alignUp } from './bootImage/format.js';
@@ -32,6 +33,8 @@ export interface Sel4Kernel {
   readonly floatAbi: FloatAbi;
   /** `avail_p_regs`: the RAM the kernel was built to manage (from its build's device tree). */
   readonly availableMemory: readonly PhysRegion[];
+  /** NUM_KERNEL_DEVICE_FRAMES (the overlay's `seL4,kernel-devices` in 4 MiB frames), when its symbol table tells. */
+  readonly kernelDeviceFrames?: number;
   /** Symbols that only a kernel of that configuration has, when present. */
   readonly evidence: { readonly mcs?: string; readonly smp?: string; readonly debug?: string };
 }
@@ -41,6 +44,20 @@ const MCS_SYMBOLS = ['ksCurSC', 'ksConsumed'];
 const SMP_SYMBOLS = ['ksSMP', 'big_kernel_lock'];
 const DEBUG_SYMBOLS = ['ksDebugTCBs'];
 
+/**
+ * riscv32 `ndks_boot_t` (include/kernel/boot.h, arch/riscv/arch/bootinfo.h): `p_region_t
+ * reserved[MAX_NUM_FREEMEM_REG + NUM_KERNEL_DEVICE_FRAMES + NUM_RESERVED_REGIONS]`, `resv_count`,
+ * `region_t freemem[MAX_NUM_FREEMEM_REG]`, `bi_frame`, `slot_pos_cur`; MAX_NUM_FREEMEM_REG 16,
+ * NUM_RESERVED_REGIONS 3, regions of two words. The device frames themselves are folded into code.
+ */
+const NDKS_BOOT_WITHOUT_DEVICES = 8 * (16 + 3) + 4 + 8 * 16 + 4 + 4;
+const RESERVED_REGION_BYTES = 8;
+
+function kernelDeviceFrames(elf: ElfFile): number | undefined {
+  const size = findSymbol(elf, 'ndks_boot')?.size;
+  if (size === undefined || size < NDKS_BOOT_WITHOUT_DEVICES || (size - NDKS_BOOT_WITHOUT_DEVICES) % RESERVED_REGION_BYTES !== 0) return undefined;
+  return (size - NDKS_BOOT_WITHOUT_DEVICES) / RESERVED_REGION_BYTES;
+}
 
 /** Throws a DiagnosticError (KC5101, KC5108, KC65xx) when the file is not a usable seL4 kernel ELF. */
 export function readSel4Kernel(bytes: Uint8Array, file: string): Sel4Kernel {
@@ -60,6 +77,7 @@ export function readSel4Kernel(bytes: Uint8Array, file: string): Sel4Kernel {
   const mcs = firstWith(MCS_SYMBOLS);
   const smp = firstWith(SMP_SYMBOLS);
   const debug = firstWith(DEBUG_SYMBOLS);
+  const frames = kernelDeviceFrames(elf);
   return {
     elf,
     entry: elf.entry,
@@ -69,6 +87,7 @@ export function readSel4Kernel(bytes: Uint8Array, file: string): Sel4Kernel {
     bootEnd,
     floatAbi: FLOAT_ABIS[(elf.flags >> 1) & 3]!,
     availableMemory: readAvailableMemory(elf, file),
+    ...(frames !== undefined ? { kernelDeviceFrames: frames } : {}),
     evidence: { ...(mcs ? { mcs } : {}), ...(smp ? { smp } : {}), ...(debug ? { debug } : {}) },
   };
 }

@@ -15,7 +15,7 @@ import { emitComponents, headerNamesOf } from '../emit.js';
 import { cannotWrite, nodeHost } from '../host.js';
 import type { PlanOptions } from '../plan/index.js';
 import type { SystemModel } from '../resolvePlatform.js';
-import { sel4KernelConfig } from './bootInput.js';
+import { knownKernelDevices, sel4KernelConfig, sel4KernelDevices } from './bootInput.js';
 import { buildSel4Image, loaderDevices, type Sel4BootLayout } from './image.js';
 import { loadSel4Kernel } from './loadKernel.js';
 import { readPrebuiltLoader } from './loader.js';
@@ -95,9 +95,12 @@ export async function buildSel4System(descriptor: string | undefined, options: S
     diagnostics.push(error.diagnostic);
     return done({ model, platform, kernel });
   }
+  const devices = sel4KernelDevices(platform, kernel.kernelDeviceFrames);
+  diagnostics.push(...kernelDeviceProblems(kernelFile, kernel, devices, platform, model));
+  if (hasErrors(diagnostics) || !devices) return done({ model, platform, kernel });
   const planned = planWithRootTask(model, platform, elfs, {
     platformName,
-    kernelConfig: sel4KernelConfig(kernel, checked.config, platform),
+    kernelConfig: sel4KernelConfig(kernel, checked.config, devices.frames),
     availableMemory: checked.config.availableMemory,
     dtbSize: dtb.length,
   });
@@ -150,4 +153,24 @@ export function layoutMismatch(plan: Plan, layout: Sel4BootLayout): string | und
     );
   }
   return undefined;
+}
+
+/**
+ * KC5114 when the kernel's device frames are not a set the plan knows; KC5115 when the CLINT is
+ * among them and the system takes an IRQ (docs/sel4.md, "Known seL4 issue"): that kernel would fault.
+ */
+function kernelDeviceProblems(file: string, kernel: Sel4Kernel, devices: ReturnType<typeof sel4KernelDevices>, platform: Platform, model: SystemModel): Diagnostic[] {
+  if (!devices) {
+    const known = knownKernelDevices(platform);
+    const counts = { plic: String(known.plic.length), both: String(known.clintAndPlic.length) };
+    return [createDiagnostic(D.sel4KernelDevicesUnknown, { file, count: String(kernel.kernelDeviceFrames), ...counts }, { file })];
+  }
+  if (!devices.withClint) return [];
+  for (const component of model.components) {
+    for (const device of component.devices) {
+      const irq = device.irqs[0];
+      if (irq) return [createDiagnostic(D.sel4KernelClintWithIrqs, { file, component: component.name, irq: String(irq.irq) }, { file })];
+    }
+  }
+  return [];
 }

@@ -67,6 +67,18 @@ export const sel4Diagnostics = {
     "kernel '{file}': its virtual base '{vbase}' and physical base '{pbase}' differ within a 4 MiB page, so the loader cannot map its window",
     'a seL4 kernel for riscv32 is linked at 0xff800000 plus the 4 MiB offset of its physical base',
   ),
+  sel4KernelDevicesUnknown: diagnostic(
+    'KC5114',
+    'error',
+    "kernel '{file}' maps {count} kernel device frames; the platform's PLIC takes {plic} and the CLINT and the PLIC {both}, so which devices they are is not known",
+    KERNEL_CONFIG_HINT,
+  ),
+  sel4KernelClintWithIrqs: diagnostic(
+    'KC5115',
+    'error',
+    "kernel '{file}' maps the CLINT among its kernel devices: on riscv32 the PLIC's kernel mapping then wraps to address 0 and the kernel faults at the first IRQControl_Get, which component '{component}' needs for IRQ {irq}",
+    "build the kernel with the CLINT removed from the overlay's seL4,kernel-devices (docs/sel4.md, 'Known seL4 issue'); systems without IRQs boot on it as it is",
+  ),
   sel4ImageNoHeader: diagnostic(
     'KC6800',
     'error',

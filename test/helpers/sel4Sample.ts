@@ -19,8 +19,8 @@ export function kernelLike(physEnd: number) {
   return readSel4Kernel(kernelLikeElf(physEnd), 'kernel.elf');
 }
 
-/** The bytes of `kernelLike`'s ELF. */
-export function kernelLikeElf(physEnd: number): Uint8Array {
+/** The bytes of `kernelLike`'s ELF; with `kernelDeviceFrames`, an `ndks_boot` of the size that many give. */
+export function kernelLikeElf(physEnd: number, kernelDeviceFrames?: number): Uint8Array {
   const text = new Uint8Array(0x200);
   new DataView(text.buffer).setUint32(0x100, 0x8020_0000, true);
   new DataView(text.buffer).setUint32(0x104, 0xffff_ffff, true);
@@ -34,6 +34,7 @@ export function kernelLikeElf(physEnd: number): Uint8Array {
     symbols: [
       { name: 'avail_p_regs', value: 0xffa0_0100, size: 8 },
       { name: 'ki_boot_end', value: 0xffa0_1000, size: 0 },
+      ...(kernelDeviceFrames === undefined ? [] : [{ name: 'ndks_boot', value: 0xffa0_1000, size: 8 * (16 + kernelDeviceFrames + 3) + 4 + 8 * 16 + 8 }]),
     ],
   });
 }

@@ -113,6 +113,39 @@ describe('build --target sel4 (buildSel4System)', () => {
     expect(result.diagnostics.map((d) => d.code)).toEqual(['KC9001']);
   });
 
+  it("plans for the CLINT and the PLIC as kernel devices when the kernel maps three frames (seL4's overlay as shipped)", async () => {
+    const stock = path.join(dir, 'stock.elf');
+    fs.writeFileSync(stock, kernelLikeElf(0x8022_0000, 3));
+    const result = await build(undefined, { kernel: stock });
+    expect(result.diagnostics).toEqual([]);
+    expect(result.plan!.boot.kernelConfig.kernelDevices.map((f) => f.paddr)).toEqual([0x0200_0000, 0x0c00_0000, 0x0c40_0000]);
+  });
+
+  it('refuses a system with IRQs for a kernel that maps the CLINT (KC5115), naming the component and the IRQ', async () => {
+    const stock = path.join(dir, 'stock.elf');
+    fs.writeFileSync(stock, kernelLikeElf(0x8022_0000, 3));
+    const output = path.join(dir, 'uart-echo.elf');
+    const result = await buildSel4System('fixtures/systems/uart-echo/uart-echo.system.ts', { cwd: repoRoot, kernel: stock, output, toolchain: noCompiler, planWithRootTask: withRootTask(rootTask) });
+    expect(result.diagnostics.map((d) => d.code)).toEqual(['KC5115']);
+    expect(result.diagnostics[0]!.message).toBe(
+      `kernel '${stock}' maps the CLINT among its kernel devices: on riscv32 the PLIC's kernel mapping then wraps to address 0 and the kernel faults at the first IRQControl_Get, which component 'uart-driver' needs for IRQ 10`,
+    );
+    expect(fs.existsSync(output)).toBe(false);
+    const twoFrames = path.join(dir, 'noclint.elf');
+    fs.writeFileSync(twoFrames, kernelLikeElf(0x8022_0000, 2));
+    const accepted = await buildSel4System('fixtures/systems/uart-echo/uart-echo.system.ts', { cwd: repoRoot, kernel: twoFrames, toolchain: noCompiler, planWithRootTask: withRootTask(rootTask) });
+    expect(accepted.diagnostics).toEqual([]);
+    expect(accepted.plan!.boot.kernelConfig.kernelDevices.map((f) => f.paddr)).toEqual([0x0c00_0000, 0x0c40_0000]);
+  });
+
+  it.each([1, 4])('a kernel mapping %i kernel device frames is KC5114 (neither the PLIC alone nor with the CLINT)', async (frames) => {
+    const odd = path.join(dir, `frames-${frames}.elf`);
+    fs.writeFileSync(odd, kernelLikeElf(0x8022_0000, frames));
+    const result = await build(undefined, { kernel: odd });
+    expect(result.diagnostics.map((d) => d.code)).toEqual(['KC5114']);
+    expect(result.diagnostics[0]!.message).toContain(`maps ${frames} kernel device frames; the platform's PLIC takes 2 and the CLINT and the PLIC 3`);
+  });
+
   it('an output that cannot be written is KC0004', async () => {
     const result = await build(path.join(dir, 'no-such-dir', 'sys.elf'));
     expect(result.diagnostics.map((d) => d.code)).toEqual(['KC0004']);
