@@ -163,7 +163,7 @@ async function runBuild(
       componentPath: code.component.path,
       file: code.elfPath,
       shown,
-      descriptorFile: found.file,
+      descriptorFile: loaded.file,
       maxInputSize: options.maxInputSize,
     });
     if ('diagnostic' in read) {
@@ -254,7 +254,7 @@ async function runBuild(
     components.push({ name: code.component.name, origin: code.origin, file, elf: entry.bytes, prebuiltPath });
     if (code.origin === 'compiled') continue;
     const stale = staleHeader(entry.elf, headers.components.find((h) => h.name === code.component.name)!.header);
-    if (stale) diagnostics.push(createDiagnostic(D.prebuiltElfStale, { component: code.component.name, file, ...stale }, { file: found.file, path: `${code.component.path}.code.elf` }));
+    if (stale) diagnostics.push(createDiagnostic(D.prebuiltElfStale, { component: code.component.name, file, ...stale }, { file: loaded.file, path: `${code.component.path}.code.elf` }));
   }
   if (hasErrors(diagnostics)) return done();
 

@@ -18,7 +18,7 @@ import { describeFsError, type Host } from './host.js';
 import { diagnosticsFromIssues, type PathedDiagnostic } from './schemaIssues.js';
 import { findJsonSyntaxError } from './jsonSyntax.js';
 import { cachedBabelTransform } from './babelTransform.js';
-import { placePaths } from './placeDiagnostics.js';
+import { placePaths, shownPath } from './placeDiagnostics.js';
 import { partialSystem, type PartialSystem } from './partialSystem.js';
 
 /** File names `validate` looks for when given no paths, and `build` in the current directory. */
@@ -27,7 +27,7 @@ const MODULE_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs'];
 
 /** A descriptor after loading and schema validation. */
 export interface LoadedDescriptor {
-  /** The file as the user gave it (relative to `cwd` when they gave it so). */
+  /** The file as diagnostics name it: relative to `cwd` however it was given (tsc's one form). */
   readonly file: string;
   readonly absoluteFile: string;
   /** The source text, when the file could be read. */
@@ -53,9 +53,12 @@ export interface LoadOptions {
 export const DEFAULT_LOAD_TIMEOUT_MS = 5000;
 
 /** Loads one descriptor and validates it against the schema. Never throws for bad input. */
-export async function loadDescriptor(file: string, host: Host, options: LoadOptions = {}): Promise<LoadedDescriptor> {
+export async function loadDescriptor(given: string, host: Host, options: LoadOptions = {}): Promise<LoadedDescriptor> {
   const cwd = options.cwd ?? process.cwd();
-  const absoluteFile = path.resolve(cwd, file);
+  const absoluteFile = path.resolve(cwd, given);
+  // Every diagnostic names files one way, relative to cwd, as tsc and eslint print them: never the
+  // descriptor absolute beside its imports relative (issue 15).
+  const file = shownPath(cwd, absoluteFile);
   const extension = path.extname(file).toLowerCase();
   const base = { file, absoluteFile };
   if (extension !== '.json' && !MODULE_EXTENSIONS.includes(extension)) {
@@ -223,7 +226,7 @@ async function importFailure(error: unknown, file: string, absoluteFile: string,
     ? { absoluteFile: path.resolve(cwd, parseLocation[1]!), line: Number(parseLocation[2]), column: Number(parseLocation[3]) + 1 }
     : findUserFrame(`${message}\n${stack}`, absoluteFile, cwd);
   if (where && where.absoluteFile !== absoluteFile) {
-    const other = path.relative(cwd, where.absoluteFile);
+    const other = shownPath(cwd, where.absoluteFile);
     let otherText: string | undefined;
     try {
       otherText = host.readText(where.absoluteFile);

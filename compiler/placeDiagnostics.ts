@@ -7,6 +7,12 @@ import type { IssueTarget } from './schemaIssues.js';
 import type { Host } from './host.js';
 import type { LoadedDescriptor } from './load.js';
 
+/** A file as diagnostics name it: relative to `cwd` (`../x` above it), the absolute path only across drives. */
+export function shownPath(cwd: string, absoluteFile: string): string {
+  const relative = path.relative(cwd, absoluteFile);
+  return relative === '' || path.isAbsolute(relative) ? absoluteFile : relative;
+}
+
 /** Where a path is written: `file` only when it is another file than the descriptor (relative to cwd). */
 export interface PathPlacement {
   readonly file?: string;
@@ -35,7 +41,7 @@ export async function placePaths(
     let index = indexes.get(found.file);
     if (!index) indexes.set(found.file, (index = new LineIndex(locator.textOf(found.file) ?? '')));
     const placement = { span: found.span, ...index.position(found.span.start) };
-    return found.file === absoluteFile ? placement : { ...placement, file: path.relative(cwd, found.file) };
+    return found.file === absoluteFile ? placement : { ...placement, file: shownPath(cwd, found.file) };
   });
 }
 

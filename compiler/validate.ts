@@ -13,7 +13,7 @@ import {
 } from '../schema/diagnostics.js';
 import type { Host } from './host.js';
 import { DESCRIPTOR_GLOB, loadDescriptor, type LoadedDescriptor } from './load.js';
-import { placeByPath } from './placeDiagnostics.js';
+import { placeByPath, shownPath } from './placeDiagnostics.js';
 import type { LoadedPlatform } from './loadPlatform.js';
 import type { SystemModel } from './resolvePlatform.js';
 import type { PartialSystem } from './partialSystem.js';
@@ -21,7 +21,7 @@ import type { ValidatedSystem } from '../schema/descriptor.js';
 
 /** The outcome for one file, in the order the files were named. */
 export interface FileValidation {
-  /** The path as given (or as the glob matched it, relative to cwd). */
+  /** The file relative to cwd, however it was named (as every diagnostic names it). */
   readonly file: string;
   /** True when the file has no error (warnings allowed). */
   readonly valid: boolean;
@@ -60,7 +60,7 @@ export async function validateFile(file: string, host: Host, cwd: string, loadTi
   if (!checked.validation.valid) return checked.validation;
   const { planChecked } = await import('./planDescriptor.js');
   const { diagnostics } = await planChecked(checked, host, { cwd });
-  return { file, valid: !hasErrors(diagnostics), diagnostics };
+  return { file: checked.validation.file, valid: !hasErrors(diagnostics), diagnostics };
 }
 
 /** What checking one descriptor produced, and what it loaded on the way (for `plan` to go on from). */
@@ -81,7 +81,7 @@ export async function checkFile(file: string, host: Host, cwd: string, loadTimeo
   else if (loaded.partial) diagnostics.push(...(await placeByPath(await checkPartial(loaded, loaded.partial, host, cwd), loaded, host, cwd)));
   diagnostics.sort(compareDiagnostics);
   return {
-    validation: { file, valid: !hasErrors(diagnostics), diagnostics },
+    validation: { file: loaded.file, valid: !hasErrors(diagnostics), diagnostics },
     loaded,
     ...(semantic?.model && semantic.platform ? { model: semantic.model, platform: semantic.platform } : {}),
   };
@@ -103,14 +103,28 @@ async function runSemanticChecks(
   try {
     platform = await loadPlatform(system.platform, path.dirname(loaded.absoluteFile), { host });
   } catch (error) {
-    if (error instanceof DiagnosticError) return { diagnostics: [error.diagnostic.file === undefined ? { ...error.diagnostic, path: 'platform' } : error.diagnostic] };
+    if (error instanceof DiagnosticError) return { diagnostics: [platformFailure(error.diagnostic, system.platform, loaded, cwd)] };
     throw error;
   }
   const { model, diagnostics } = checkDescriptor(system, platform.platform);
   // What the device tree's model could not use (KC22xx warnings), as `dt` shows it, at the tree's file.
-  const treeFile = path.isAbsolute(platform.source) ? path.relative(cwd, platform.source) : undefined;
+  const treeFile = path.isAbsolute(platform.source) ? shownPath(cwd, platform.source) : undefined;
   const tree = platform.platform.diagnostics.map((d) => (treeFile === undefined || d.file !== undefined ? d : { ...d, file: treeFile }));
   return { diagnostics: [...tree, ...diagnostics], model, platform };
+}
+
+/**
+ * A platform that cannot be loaded: at the descriptor's `platform` (an unreadable or unknown file is
+ * the descriptor's mistake), or inside the device tree file where dtc placed it, named relative to
+ * cwd like every other file (loadPlatform names it as the descriptor wrote it).
+ */
+function platformFailure(diagnostic: Diagnostic, spec: string, loaded: LoadedDescriptor, cwd: string): Diagnostic {
+  if (diagnostic.file === undefined || diagnostic.line === undefined) {
+    const { file: _file, ...rest } = diagnostic;
+    return { ...rest, path: 'platform' };
+  }
+  const file = diagnostic.file === spec ? shownPath(cwd, path.resolve(path.dirname(loaded.absoluteFile), spec)) : diagnostic.file;
+  return { ...diagnostic, file };
 }
 
 /**

@@ -50,10 +50,10 @@ describe('validateFiles', () => {
     ]);
   });
 
-  it('keeps literal paths as given, in order, once each', async () => {
+  it('keeps literal paths in order, once each, named relative to cwd', async () => {
     const cwd = files({ 'z.system.ts': good, 'a.system.ts': good });
     const result = await validateFiles(['z.system.ts', './a.system.ts', 'z.system.ts', path.join(cwd, 'a.system.ts')], nodeHost, { cwd });
-    expect(result.files.map((f) => f.file)).toEqual(['z.system.ts', './a.system.ts']);
+    expect(result.files.map((f) => f.file)).toEqual(['z.system.ts', 'a.system.ts']);
   });
 
   it("names devices by the labels of the descriptor's own .dts platform", async () => {
@@ -149,5 +149,44 @@ describe('validateFiles on hostile input', () => {
       ['weird.system.ts', ['KC1004', 'KC1004', 'KC1004']],
     ]);
     for (const file of result.files) for (const d of file.diagnostics) expect(d.line, `${file.file} ${d.code}`).toBeGreaterThan(0);
+  });
+});
+
+describe('validateFiles: one path form (issue 15)', () => {
+  it('names every file relative to cwd, however it was given: absolute, relative, above cwd, an import, a platform', async () => {
+    const dir = files({
+      'sys/abs.system.ts': ts`export default { name: 'abs', components: [{ name: 'a', code: { sources: ['a.c'] } }], channels: [{ from: 'a', to: 'zz' }] };
+`,
+      'sys/imports.system.ts': ts`import { broken } from './parts/broken';
+export default { name: 'imp', components: [{ name: 'a', code: { sources: [broken()] } }] };
+`,
+      'sys/parts/broken.ts': ts`export function broken(): string {
+  throw new Error('no sources today');
+}
+`,
+      'sys/platform.system.ts': ts`export default { name: 'plat', platform: 'boards/missing.dts', components: [{ name: 'a', code: { sources: ['a.c'] } }] };
+`,
+      'sys/badboard.system.ts': ts`export default { name: 'bad', platform: 'boards/bad.dts', components: [{ name: 'a', code: { sources: ['a.c'] } }] };
+`,
+      'sys/boards/bad.dts': 'not a tree {\n',
+      'sys/a.c': '',
+      'work/.keep': '',
+    });
+    const cwd = path.join(dir, 'work');
+    const result = await validateFiles(
+      [path.join(dir, 'sys/abs.system.ts'), '../sys/imports.system.ts', path.join(dir, 'sys/platform.system.ts'), '../sys/badboard.system.ts'],
+      nodeHost,
+      { cwd },
+    );
+    expect(result.files.map((f) => f.file)).toEqual(['../sys/abs.system.ts', '../sys/imports.system.ts', '../sys/platform.system.ts', '../sys/badboard.system.ts']);
+    expect(result.files.map((f) => f.diagnostics.map((d) => [d.code, d.file, d.line]))).toEqual([
+      [['KC3004', '../sys/abs.system.ts', 1]],
+      // The throw is in the imported file, named relative to cwd too.
+      [['KC1001', '../sys/parts/broken.ts', 2]],
+      // An unreadable platform is the descriptor's mistake: at its 'platform'.
+      [['KC0002', '../sys/platform.system.ts', 1]],
+      // dtc's error is inside the tree, named from cwd, not as the descriptor wrote it.
+      [['KC2102', '../sys/boards/bad.dts', 1]],
+    ]);
   });
 });
