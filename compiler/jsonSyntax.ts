@@ -1,6 +1,7 @@
 // Finds where a JSON text (RFC 8259) first goes wrong. V8's `JSON.parse` messages give no offset
 // for some errors ("Unexpected token '}', … is not valid JSON"), and TypeScript's JSON parser
-// accepts trailing commas and single quotes, so neither can place KC1012; this scanner can.
+// accepts trailing commas and single quotes, so neither can place KC1012; this scanner can. It also
+// finds the keys an object has twice, which `JSON.parse` resolves silently to the last (KC1110).
 
 export interface JsonSyntaxError {
   /** 0-based string offset of the first offending character (the text's length at an early end). */
@@ -8,8 +9,30 @@ export interface JsonSyntaxError {
   readonly reason: string;
 }
 
+/** A key written twice in one object. */
+export interface JsonDuplicateKey {
+  /** The key as JSON.parse reads it (escapes decoded). */
+  readonly key: string;
+  /** The object's path from the root (`components.0`), '' for the root object. */
+  readonly path: string;
+  /** 0-based offsets of the opening quote of the first and of this later occurrence. */
+  readonly firstOffset: number;
+  readonly offset: number;
+}
+
 /** Returns the first syntax error of `text`, or undefined when it is valid JSON. */
 export function findJsonSyntaxError(text: string): JsonSyntaxError | undefined {
+  return scanJson(text).error;
+}
+
+/** Every key written more than once in one object of a valid JSON text, in text order. */
+export function findDuplicateJsonKeys(text: string): JsonDuplicateKey[] {
+  return scanJson(text).duplicates;
+}
+
+function scanJson(text: string): { error?: JsonSyntaxError; duplicates: JsonDuplicateKey[] } {
+  const duplicates: JsonDuplicateKey[] = [];
+  const path: (string | number)[] = [];
   let i = 0;
   const fail = (reason: string): never => {
     throw { offset: i, reason } satisfies JsonSyntaxError;
@@ -46,13 +69,21 @@ export function findJsonSyntaxError(text: string): JsonSyntaxError | undefined {
       i++;
       skipSpace();
       if (text[i] === '}') return void i++;
+      const seen = new Map<string, number>();
       for (;;) {
         skipSpace();
         if (text[i] !== '"') fail(`expected a property name in double quotes, found ${describe()}`);
+        const keyStart = i;
         string();
+        const key = JSON.parse(text.slice(keyStart, i)) as string;
+        const first = seen.get(key);
+        if (first === undefined) seen.set(key, keyStart);
+        else duplicates.push({ key, path: path.join('.'), firstOffset: first, offset: keyStart });
         skipSpace();
         expect(':');
+        path.push(key);
         value();
+        path.pop();
         skipSpace();
         if (text[i] === ',') {
           const comma = i++;
@@ -71,8 +102,10 @@ export function findJsonSyntaxError(text: string): JsonSyntaxError | undefined {
       i++;
       skipSpace();
       if (text[i] === ']') return void i++;
-      for (;;) {
+      for (let index = 0; ; index++) {
+        path.push(index);
         value();
+        path.pop();
         skipSpace();
         if (text[i] === ',') {
           const comma = i++;
@@ -97,9 +130,9 @@ export function findJsonSyntaxError(text: string): JsonSyntaxError | undefined {
     value();
     skipSpace();
     if (i < text.length) fail(`unexpected ${describe()} after the value`);
-    return undefined;
+    return { duplicates };
   } catch (error) {
-    if (error && typeof error === 'object' && 'offset' in error) return error as JsonSyntaxError;
+    if (error && typeof error === 'object' && 'offset' in error) return { error: error as JsonSyntaxError, duplicates };
     throw error;
   }
 }

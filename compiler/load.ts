@@ -16,7 +16,7 @@ import {
 import { systemSchema, type ValidatedSystem } from '../schema/descriptor.js';
 import { describeFsError, type Host } from './host.js';
 import { diagnosticsFromIssues, type PathedDiagnostic } from './schemaIssues.js';
-import { findJsonSyntaxError } from './jsonSyntax.js';
+import { findDuplicateJsonKeys, findJsonSyntaxError } from './jsonSyntax.js';
 import { cachedBabelTransform } from './babelTransform.js';
 import { placePaths, shownPath } from './placeDiagnostics.js';
 import { partialSystem, type PartialSystem } from './partialSystem.js';
@@ -74,6 +74,8 @@ export async function loadDescriptor(given: string, host: Host, options: LoadOpt
   const loaded = extension === '.json' ? parseJson(file, text) : await importModule(file, absoluteFile, text, cwd, host, timeout);
   if ('diagnostics' in loaded) return { ...base, text, diagnostics: loaded.diagnostics };
   const input = loaded.value;
+  // Problems beside a value that loaded (a JSON key written twice): reported with the schema's.
+  const beside = loaded.beside ?? [];
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     const diagnostic = createDiagnostic(D.descriptorNotObject, { actual: describeExport(input) }, { file });
     if (extension !== '.json') await placeAtDefaultExport(diagnostic, absoluteFile, text, host);
@@ -91,10 +93,15 @@ export async function loadDescriptor(given: string, host: Host, options: LoadOpt
     if (extension !== '.json') await placeAtDefaultExport(diagnostic, absoluteFile, text, host);
     return { ...base, text, input, diagnostics: [diagnostic] };
   }
-  if (result.success) return { ...base, text, input, system: result.data, diagnostics: [] };
+  if (result.success) {
+    // A duplicate key leaves the descriptor as JSON.parse read it (the last wins): the semantic
+    // checks still see all of it, and the file is invalid.
+    if (beside.length > 0) return { ...base, text, input, partial: { system: result.data, brokenPaths: [], removedNames: [], originalPath: (p) => p }, diagnostics: beside };
+    return { ...base, text, input, system: result.data, diagnostics: [] };
+  }
   const pathed = diagnosticsFromIssues(result.error.issues, input, file);
   const partial = partialSystem(input, result.error.issues);
-  return { ...base, text, input, ...(partial ? { partial } : {}), diagnostics: await placeAll(pathed, absoluteFile, text, host, cwd) };
+  return { ...base, text, input, ...(partial ? { partial } : {}), diagnostics: [...beside, ...(await placeAll(pathed, absoluteFile, text, host, cwd))] };
 }
 
 /**
@@ -116,17 +123,37 @@ export function findDescriptor(explicit: string | undefined, cwd: string): { fil
   };
 }
 
-type Loaded = { value: unknown } | { diagnostics: Diagnostic[] };
+type Loaded = { value: unknown; beside?: Diagnostic[] } | { diagnostics: Diagnostic[] };
 
 function parseJson(file: string, text: string): Loaded {
   try {
-    return { value: JSON.parse(text) };
+    const value: unknown = JSON.parse(text);
+    return { value, beside: duplicateKeys(file, text) };
   } catch (error) {
     const found = findJsonSyntaxError(text) ?? { offset: 0, reason: lowerFirst(error instanceof Error ? error.message : String(error)) };
     const diagnostic = createDiagnostic(D.jsonSyntaxError, { reason: found.reason }, { file });
     placeAt(diagnostic, text, { start: found.offset, length: 1 });
     return { diagnostics: [diagnostic] };
   }
+}
+
+/**
+ * KC1110 for each key an object of the JSON text has twice, at the later one (JSON.parse keeps it,
+ * silently dropping the first), with the first as a related location.
+ */
+function duplicateKeys(file: string, text: string): Diagnostic[] {
+  // Cheap test first: most descriptors have no key twice, and the scan is a second pass.
+  const duplicates = findDuplicateJsonKeys(text);
+  if (duplicates.length === 0) return [];
+  const index = new LineIndex(text);
+  return duplicates.map((d) => {
+    const first = index.position(d.firstOffset);
+    const where = d.path === '' ? 'the top-level object' : `'${d.path}'`;
+    const related = [{ message: `'${d.key}' first written here`, file, span: { start: d.firstOffset, length: d.key.length + 2 }, ...first }];
+    const diagnostic = createDiagnostic(D.jsonDuplicateKey, { key: d.key, where, line: first.line, column: first.column }, { file, related, ...(d.path === '' ? { path: d.key } : { path: `${d.path}.${d.key}` }) });
+    placeAt(diagnostic, text, { start: d.offset, length: JSON.stringify(d.key).length });
+    return diagnostic;
+  });
 }
 
 /** jiti is created once per process; `kaal-compose` resolves to this package wherever it is installed. */

@@ -56,4 +56,10 @@ export const descriptorDiagnostics = {
     'the descriptor did not finish loading within {seconds} s: {why}',
     "a descriptor only builds its object; raise the limit with '--load-timeout <seconds>' if it must compute for longer",
   ),
+  jsonDuplicateKey: diagnostic(
+    'KC1110',
+    'error',
+    "key '{key}' is written twice in {where} (first at {line}:{column}); JSON keeps only the last",
+    'remove one of them',
+  ),
 } as const;

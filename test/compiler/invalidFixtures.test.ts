@@ -29,6 +29,8 @@ const expected: Record<string, [string, number, number][]> = {
   'KC1011-no-code.system.ts': [['KC1011', 6, 35]],
   'KC1012-json-syntax.system.json': [['KC1012', 4, 48]],
   'KC1100-loop-never-ends.system.ts': [['KC1100', 1, 1]],
+  // Both keys written twice, and the semantic checks on the rest (JSON.parse kept the last of each).
+  'KC1110-json-duplicate-key.system.json': [['KC1110', 4, 87], ['KC3004', 6, 37], ['KC1110', 7, 3]],
   'KC1100-await-never-settles.system.ts': [['KC1100', 4, 16]],
   'KC5003-source-missing.system.ts': [['KC5003', 7, 43]],
   'KC5004-elf-missing.system.ts': [['KC5004', 7, 31]],

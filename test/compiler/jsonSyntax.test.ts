@@ -1,7 +1,7 @@
 // compiler/jsonSyntax.ts: the first JSON syntax error, at the character that causes it, for the
 // mistakes people make by hand (and that JSON.parse on Node 20 reports without an offset).
 import { describe, expect, it } from 'vitest';
-import { findJsonSyntaxError } from '../../compiler/jsonSyntax.js';
+import { findDuplicateJsonKeys, findJsonSyntaxError } from '../../compiler/jsonSyntax.js';
 
 describe('findJsonSyntaxError', () => {
   it('accepts valid JSON, whatever JSON.parse accepts', () => {
@@ -24,5 +24,22 @@ describe('findJsonSyntaxError', () => {
       ['{"a" 1}', 5, "expected ':', found '1'"],
     ];
     for (const [text, offset, reason] of cases) expect(findJsonSyntaxError(text), text).toEqual({ offset, reason });
+  });
+});
+
+describe('findDuplicateJsonKeys', () => {
+  it('finds each key written twice in one object, with its path and both offsets, escapes decoded', () => {
+    const text = '{"a": 1, "b": {"c": [{"d": 0, "d": 1}]}, "\\u0061": 2, "a": 3}';
+    expect(findDuplicateJsonKeys(text)).toEqual([
+      { key: 'd', path: 'b.c.0', firstOffset: text.indexOf('"d"'), offset: text.lastIndexOf('"d"') },
+      // "\u0061" is 'a': JSON.parse reads the same key.
+      { key: 'a', path: '', firstOffset: 1, offset: text.indexOf('"\\u0061"') },
+      { key: 'a', path: '', firstOffset: 1, offset: text.lastIndexOf('"a"') },
+    ]);
+  });
+
+  it('the same key in different objects, or once per array element, is no duplicate', () => {
+    expect(findDuplicateJsonKeys('{"a": {"a": 1}, "b": [{"a": 1}, {"a": 2}]}')).toEqual([]);
+    expect(findDuplicateJsonKeys('[1, "a", {"x": 1}]')).toEqual([]);
   });
 });
