@@ -21,7 +21,7 @@ import { systemSchema, type SystemDescriptor } from '../../../schema/descriptor.
 import type { SystemModel } from '../../../compiler/resolvePlatform.js';
 import type { Platform } from '../../../image/platformModel.js';
 
-const examples = ['hello', 'uart-echo', 'ping-pong', 'timer', 'fault'];
+const examples = ['hello', 'uart-echo', 'ping-pong', 'timer', 'fault', 'microkit-echo'];
 
 async function planned(file: string): Promise<ExportInput> {
   const loaded = await loadDescriptor(file, nodeHost, { cwd: repoRoot });
