@@ -12,7 +12,10 @@ export const isStopped = (tcb: TcbObject): boolean => tcb.state === 'inactive' |
 /** tcbSchedEnqueue: at the head of its priority's queue. */
 export function schedEnqueue(kernel: Kernel, tcb: TcbObject): void {
   if (tcb.inReadyQueue) return;
-  kernel.readyQueues[tcb.priority]!.unshift(tcb);
+  const queue = kernel.readyQueues[tcb.priority]!;
+  // unshift moves every element (and is slow in V8 even for none): an empty queue takes a push.
+  if (queue.length === 0) queue.push(tcb);
+  else queue.unshift(tcb);
   kernel.readyBitmap[tcb.priority >>> 5]! |= 1 << (tcb.priority & 31);
   tcb.inReadyQueue = true;
 }
@@ -28,7 +31,8 @@ export function schedAppend(kernel: Kernel, tcb: TcbObject): void {
 export function schedDequeue(kernel: Kernel, tcb: TcbObject): void {
   if (!tcb.inReadyQueue) return;
   const queue = kernel.readyQueues[tcb.priority]!;
-  queue.splice(queue.indexOf(tcb), 1);
+  if (queue[0] === tcb) queue.shift();
+  else queue.splice(queue.indexOf(tcb), 1);
   if (queue.length === 0) kernel.readyBitmap[tcb.priority >>> 5]! &= ~(1 << (tcb.priority & 31));
   tcb.inReadyQueue = false;
 }
