@@ -22,19 +22,25 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bundle = 'kaal-compose.cjs';
 
 /**
- * string-width (yargs' and cliui's) makes an `Intl.Segmenter` when its module is evaluated, which
- * loads ICU's break data (~6 ms of every start, also for commands that print no help): made on
- * first use instead.
+ * string-width (yargs' and cliui's) makes an `Intl.Segmenter` (ICU's break data) and compiles its
+ * Unicode-set RegExps when its module is evaluated: ~15 ms of every start, also for commands that
+ * print no help. Its module-level constants of those kinds are made on the first call of its one
+ * export instead.
  */
-const lazySegmenters = {
-  name: 'lazy-segmenters',
+const lazyStringWidth = {
+  name: 'lazy-string-width',
   setup(build) {
     build.onLoad({ filter: /[\\/]string-width[\\/]index\.js$/ }, (args) => {
       const source = fs.readFileSync(args.path, 'utf8');
-      const made = 'const segmenter = new Intl.Segmenter();';
-      if (!source.includes(made)) throw new Error(`${args.path}: no module-level Intl.Segmenter to make lazy (string-width changed?)`);
-      const lazy = 'let madeSegmenter; const segmenter = { segment: (text) => (madeSegmenter ??= new Intl.Segmenter()).segment(text) };';
-      return { contents: source.replace(made, lazy), loader: 'js' };
+      const made = [];
+      const lazy = source.replace(/^const (\w+) = (new Intl\.Segmenter\(\)|\/.+\/[a-z]*);$/gm, (_, name, value) => {
+        made.push(`${name} = ${value};`);
+        return `let ${name};`;
+      });
+      const entry = /^export default function stringWidth\([^)]*\) \{$/m;
+      if (made.length === 0 || !entry.test(lazy)) throw new Error(`${args.path}: not the string-width this build knows (its constants or its export changed)`);
+      const contents = lazy.replace(entry, (line) => `let madeConstants = false;\n${line}\n\tif (!madeConstants) { madeConstants = true; ${made.join(' ')} }`);
+      return { contents, loader: 'js' };
     });
   },
 };
@@ -53,10 +59,9 @@ export async function bundleCli(distDir) {
     target: 'node20.19',
     external: ['typescript', 'jiti', 'handlebars', 'execa', 'saxes'],
     define: { 'import.meta.url': 'importMetaUrl' },
-    // Node 20 has RegExp `v` literals: kept as literals, V8 compiles them on first use, where
-    // `new RegExp(…, 'v')` (esbuild's lowering) parses string-width's Unicode sets at every start.
+    // Node 20 has RegExp `v` literals (esbuild would lower them to `new RegExp(…, 'v')`).
     supported: { 'regexp-set-notation': true },
-    plugins: [lazySegmenters],
+    plugins: [lazyStringWidth],
     inject: ['scripts/bundle/importMetaUrl.js'],
     legalComments: 'eof',
     logLevel: 'warning',
