@@ -1,13 +1,13 @@
 // The IPC fast path (seL4 src/fastpath/fastpath.c fastpath_call, fastpath_reply_recv): Call to a
 // waiting server and ReplyRecv to a waiting caller, done without the generic decode, allocation or
-// scheduler queues when the common case holds. Each function checks every condition first and
+// scheduler queues when the common case holds; likewise Signal and Wait on notifications. Each function checks every condition first and
 // returns false, having changed nothing, when one fails; the slow path (syscall.ts) then runs. When
 // it returns true the kernel is in exactly the state the slow path would leave (tests/fastpath).
 import { mask, shr } from './cnode.js';
 import { encodeMessageInfo, MSG_REGISTER_COUNT, Reg } from './abi.js';
 import type { Kernel } from './kernel.js';
 import { enterKernel, NULL_CAP, type Cap, type CSlot, type TcbObject } from './objects.js';
-import { highestReadyPriority, schedDequeue } from './scheduler.js';
+import { highestReadyPriority, schedDequeue, schedEnqueue } from './scheduler.js';
 
 /**
  * seL4 resolveAddressBits for a whole 32-bit cptr, without building a result: the slot, or null when
@@ -143,5 +143,81 @@ export function fastpathReplyRecv(kernel: Kernel, thread: TcbObject): boolean {
   ep.state = 'recv';
   schedDequeue(kernel, caller);
   kernel.current = caller;
+  return true;
+}
+
+/**
+ * A Signal (Send without extra caps on a notification cap with the write right) that the slow path
+ * would end without a reschedule or with a switch to a higher-priority waiter: the notification
+ * is idle and bound to no thread, active, or has a waiter above the sender's priority. The sender
+ * of a switch goes to the head of its ready queue, as schedule() puts it.
+ */
+export function fastpathSignal(kernel: Kernel, thread: TcbObject): boolean {
+  const regs = thread.regs;
+  if (((regs[Reg.a1]! >>> 7) & 3) !== 0) return false;
+  if (kernel.hooks.trace || kernel.action !== 'resume' || kernel.halted) return false;
+  const slot = lookupSlotFast(thread, regs[Reg.a0]! >>> 0);
+  if (slot === null) return false;
+  const cap = slot.cap;
+  if (cap.kind !== 'notification' || !cap.rights.write) return false;
+  const ntfn = cap.obj;
+  const badge = cap.badge;
+  if (ntfn.state === 'waiting') {
+    const dest = ntfn.queue[0]!;
+    if (dest.priority <= thread.priority) return false;
+    enterSyscall(thread);
+    ntfn.queue.shift();
+    if (ntfn.queue.length === 0) ntfn.state = 'idle';
+    dest.blockingObject = null;
+    dest.state = 'running';
+    dest.regs[Reg.a0] = badge | 0;
+    schedEnqueue(kernel, thread);
+    schedDequeue(kernel, dest);
+    kernel.current = dest;
+    return true;
+  }
+  if (ntfn.state === 'idle' && ntfn.boundTcb !== null) return false;
+  enterSyscall(thread);
+  ntfn.word = ntfn.state === 'active' ? (ntfn.word | badge) >>> 0 : badge >>> 0;
+  ntfn.state = 'active';
+  return true;
+}
+
+/**
+ * A Wait (Recv on a notification cap with the read right, not bound to another thread): an active
+ * notification hands over its word; otherwise the thread blocks and the highest ready thread runs
+ * (chooseThread), or none.
+ */
+export function fastpathWait(kernel: Kernel, thread: TcbObject): boolean {
+  if (kernel.hooks.trace || kernel.action !== 'resume' || kernel.halted) return false;
+  const slot = lookupSlotFast(thread, thread.regs[Reg.a0]! >>> 0);
+  if (slot === null) return false;
+  const cap = slot.cap;
+  if (cap.kind !== 'notification' || !cap.rights.read) return false;
+  const ntfn = cap.obj;
+  if (ntfn.boundTcb !== null && ntfn.boundTcb !== thread) return false;
+  enterSyscall(thread);
+  if (ntfn.state === 'active') {
+    thread.regs[Reg.a0] = ntfn.word | 0;
+    ntfn.word = 0;
+    ntfn.state = 'idle';
+    return true;
+  }
+  thread.blockingObject = ntfn;
+  thread.state = 'blockedOnNotification';
+  ntfn.queue.push(thread);
+  ntfn.state = 'waiting';
+  const prio = highestReadyPriority(kernel);
+  if (prio < 0) {
+    kernel.current = null;
+    return true;
+  }
+  const next = kernel.readyQueues[prio]![0]!;
+  schedDequeue(kernel, next);
+  kernel.current = next;
+  if (next.state === 'restart') {
+    next.pc = next.faultIp;
+    next.state = 'running';
+  }
   return true;
 }

@@ -12,7 +12,7 @@ import {
 import { lookupSlot } from './cnode.js';
 import { receiveIPC, sendIPC } from './endpoint.js';
 import { handleDebugSyscall } from './debug.js';
-import { fastpathCall, fastpathReplyRecv } from './fastpath.js';
+import { fastpathCall, fastpathReplyRecv, fastpathSignal, fastpathWait } from './fastpath.js';
 import { handleFault } from './faults.js';
 import { handleInterrupt } from './interrupt.js';
 import { decodeKernelInvocation } from './invocation.js';
@@ -25,7 +25,20 @@ import { handleYield, schedule } from './scheduler.js';
 /** seL4 handleSyscall for the current thread; `pc` is the ecall's address. Then schedule + activate. */
 export function handleSyscall(kernel: Kernel, thread: TcbObject, syscall: number): void {
   if (kernel.fastpath && kernel.current === thread) {
-    if (syscall === Syscall.Call ? fastpathCall(kernel, thread) : syscall === Syscall.ReplyRecv && fastpathReplyRecv(kernel, thread)) return;
+    switch (syscall) {
+      case Syscall.Call:
+        if (fastpathCall(kernel, thread)) return;
+        break;
+      case Syscall.ReplyRecv:
+        if (fastpathReplyRecv(kernel, thread)) return;
+        break;
+      case Syscall.Send:
+        if (fastpathSignal(kernel, thread)) return;
+        break;
+      case Syscall.Recv:
+        if (fastpathWait(kernel, thread)) return;
+        break;
+    }
   }
   enterKernel();
   // NextIP = sepc + 4; FaultIP stays on the ecall so a restarted syscall runs again.

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { ObjectType } from '../../../schema/abi.js';
 import { encodeMessageInfo, InvocationLabel, Reg, Syscall } from '../../../runtime/kernel/abi.js';
-import { fastpathCall, fastpathReplyRecv } from '../../../runtime/kernel/fastpath.js';
+import { fastpathCall, fastpathReplyRecv, fastpathSignal, fastpathWait } from '../../../runtime/kernel/fastpath.js';
 import { checkInvariants } from '../../../runtime/kernel/invariants.js';
 import type { Kernel } from '../../../runtime/kernel/kernel.js';
 import type { TcbObject } from '../../../runtime/kernel/objects.js';
@@ -116,7 +116,8 @@ function tryFast(p: Pair, t: TcbObject, no: number, args: { a0: number; info: nu
   t.regs[Reg.a1] = args.info | 0;
   (args.mrs ?? []).forEach((v, i) => (t.regs[Reg.a2 + i] = v));
   const before = snapshot(p.sys.kernel);
-  const taken = no === Syscall.Call ? fastpathCall(p.sys.kernel, t) : fastpathReplyRecv(p.sys.kernel, t);
+  const fast = { [Syscall.Call]: fastpathCall, [Syscall.ReplyRecv]: fastpathReplyRecv, [Syscall.Send]: fastpathSignal, [Syscall.Recv]: fastpathWait }[no]!;
+  const taken = fast(p.sys.kernel, t);
   if (!taken) expect(snapshot(p.sys.kernel)).toEqual(before);
   return taken;
 }
@@ -272,5 +273,98 @@ describe('IPC fast path: each condition at its bound', () => {
     serverWaits(level);
     clientCalls([1])(level);
     expect(tryFast(level, level.server.tcb, Syscall.ReplyRecv, { a0: EP_SLOT, info: info(1) })).toBe(true);
+  });
+});
+
+/** A sender and a waiter on one notification (the waiter's cap at NTFN_SLOT, read only unless `waiterRights`). */
+function notifyPair(options: { senderPriority?: number; waiterPriority?: number; senderRights?: number; waiterRights?: number } = {}): Pair {
+  const sys = bootTestKernel();
+  const ep = retype(sys, ObjectType.Endpoint);
+  const ntfn = retype(sys, ObjectType.Notification);
+  const client = createThread(sys, 'sender', options.senderPriority ?? 100);
+  const server = createThread(sys, 'waiter', options.waiterPriority ?? 200);
+  grant(sys, client, NTFN_SLOT, ntfn, options.senderRights ?? 15, 0x4);
+  grant(sys, client, NTFN_SLOT + 1, ntfn, 15, 0x8);
+  grant(sys, server, NTFN_SLOT, ntfn, options.waiterRights ?? 15, 0);
+  resume(sys, client);
+  resume(sys, server);
+  return { sys, client, server, ep, ntfn };
+}
+const waits: Step = (p) => syscall(p.sys, p.server.tcb, Syscall.Recv, { a0: NTFN_SLOT });
+const signals: Step = (p) => syscall(p.sys, p.client.tcb, Syscall.Send, { a0: NTFN_SLOT });
+const signalsOther: Step = (p) => syscall(p.sys, p.client.tcb, Syscall.Send, { a0: NTFN_SLOT + 1 });
+
+describe('notification fast path: same state as the slow path', () => {
+  it('signal a higher waiter, wait again, signal twice before a wait (the word ORs)', () => {
+    const fast = expectSameAsSlowPath(notifyPair, [waits, signals, waits, signals, signals, signalsOther, waits]);
+    expect(fast.server.tcb.state).toBe('running');
+    expect(fast.server.tcb.regs[Reg.a0]).toBe(0xc);
+  });
+
+  it('an equal or lower waiter, a waiter bound to the notification, and no ready thread after a wait go the same way', () => {
+    expectSameAsSlowPath(() => notifyPair({ waiterPriority: 100 }), [waits, signals, signals, waits]);
+    expectSameAsSlowPath(() => notifyPair({ waiterPriority: 50 }), [waits, signals, waits]);
+    expectSameAsSlowPath(
+      () => {
+        const p = notifyPair();
+        expectOk(rootInvoke(p.sys, p.server.tcbSlot, InvocationLabel.TCBBindNotification, [], [p.ntfn]));
+        return p;
+      },
+      [waits, signals, waits],
+    );
+    expectSameAsSlowPath(
+      () => {
+        const p = notifyPair();
+        syscall(p.sys, p.client.tcb, Syscall.Recv, { a0: NTFN_SLOT });
+        return p;
+      },
+      [waits],
+    );
+  });
+});
+
+describe('notification fast path: each condition at its bound', () => {
+  it('Signal: a waiter one priority above is switched to; at the same priority it is not', () => {
+    const above = notifyPair({ senderPriority: 100, waiterPriority: 101 });
+    waits(above);
+    expect(tryFast(above, above.client.tcb, Syscall.Send, { a0: NTFN_SLOT, info: info(0) })).toBe(true);
+    expect(above.sys.kernel.current).toBe(above.server.tcb);
+    expect(above.server.tcb.regs[Reg.a0]).toBe(0x4);
+    expect(above.client.tcb.inReadyQueue).toBe(true);
+    const level = notifyPair({ senderPriority: 100, waiterPriority: 100 });
+    waits(level);
+    expect(tryFast(level, level.client.tcb, Syscall.Send, { a0: NTFN_SLOT, info: info(0) })).toBe(false);
+  });
+
+  it('Signal: needs the write right and no extra caps; an idle bound notification goes the slow path', () => {
+    const noWrite = notifyPair({ senderRights: 0b1110 });
+    expect(tryFast(noWrite, noWrite.client.tcb, Syscall.Send, { a0: NTFN_SLOT, info: info(0) })).toBe(false);
+    const extra = notifyPair();
+    expect(tryFast(extra, extra.client.tcb, Syscall.Send, { a0: NTFN_SLOT, info: info(0, 1) })).toBe(false);
+    const idle = notifyPair();
+    expect(tryFast(idle, idle.client.tcb, Syscall.Send, { a0: NTFN_SLOT, info: info(0) })).toBe(true);
+    expect(tryFast(idle, idle.client.tcb, Syscall.Send, { a0: NTFN_SLOT, info: info(0) })).toBe(true);
+    const bound = notifyPair();
+    expectOk(rootInvoke(bound.sys, bound.server.tcbSlot, InvocationLabel.TCBBindNotification, [], [bound.ntfn]));
+    expect(tryFast(bound, bound.client.tcb, Syscall.Send, { a0: NTFN_SLOT, info: info(0) })).toBe(false);
+    const endpoint = pair();
+    serverWaits(endpoint);
+    expect(tryFast(endpoint, endpoint.client.tcb, Syscall.Send, { a0: EP_SLOT, info: info(0) })).toBe(false);
+  });
+
+  it('Wait: needs the read right; a notification bound to another thread goes the slow path (a cap fault)', () => {
+    const active = notifyPair();
+    signals(active);
+    expect(tryFast(active, active.server.tcb, Syscall.Recv, { a0: NTFN_SLOT, info: 0 })).toBe(true);
+    expect(active.server.tcb.regs[Reg.a0]).toBe(0x4);
+    const noRead = notifyPair({ waiterRights: 0b1101 });
+    expect(tryFast(noRead, noRead.server.tcb, Syscall.Recv, { a0: NTFN_SLOT, info: 0 })).toBe(false);
+    const boundElsewhere = notifyPair();
+    expectOk(rootInvoke(boundElsewhere.sys, boundElsewhere.client.tcbSlot, InvocationLabel.TCBBindNotification, [], [boundElsewhere.ntfn]));
+    expect(tryFast(boundElsewhere, boundElsewhere.server.tcb, Syscall.Recv, { a0: NTFN_SLOT, info: 0 })).toBe(false);
+    const boundHere = notifyPair();
+    expectOk(rootInvoke(boundHere.sys, boundHere.server.tcbSlot, InvocationLabel.TCBBindNotification, [], [boundHere.ntfn]));
+    expect(tryFast(boundHere, boundHere.server.tcb, Syscall.Recv, { a0: NTFN_SLOT, info: 0 })).toBe(true);
+    expect(boundHere.sys.kernel.current).toBe(boundHere.client.tcb);
   });
 });
