@@ -67,17 +67,24 @@ function enterSyscall(thread: TcbObject): void {
 }
 
 /**
+ * What Call and ReplyRecv both need: no extra caps, at most MSG_REGISTER_COUNT words, no trace hook,
+ * no pending scheduler decision, no fault; then the slot a0 names, or null.
+ */
+function messageSlot(kernel: Kernel, thread: TcbObject, info: number): CSlot | null {
+  if (((info >>> 7) & 3) !== 0 || (info & 0x7f) > MSG_REGISTER_COUNT) return null;
+  if (kernel.hooks.trace || kernel.action !== 'resume' || kernel.halted || thread.fault !== null) return null;
+  return lookupSlotFast(thread, thread.regs[Reg.a0]! >>> 0);
+}
+
+/**
  * fastpath_call: a Call with no extra caps and at most MSG_REGISTER_COUNT words, on an endpoint cap
  * with the write right and a grant right (for the reply cap), to a server waiting on it whose
  * priority lets it run at once. The caller blocks on the reply; the server runs with the message.
  */
 export function fastpathCall(kernel: Kernel, thread: TcbObject): boolean {
-  const regs = thread.regs;
-  const info = regs[Reg.a1]! >>> 0;
+  const info = thread.regs[Reg.a1]! >>> 0;
   const length = info & 0x7f;
-  if (((info >>> 7) & 3) !== 0 || length > MSG_REGISTER_COUNT) return false;
-  if (kernel.hooks.trace || kernel.action !== 'resume' || kernel.halted || thread.fault !== null) return false;
-  const slot = lookupSlotFast(thread, regs[Reg.a0]! >>> 0);
+  const slot = messageSlot(kernel, thread, info);
   if (slot === null) return false;
   const cap = slot.cap;
   if (cap.kind !== 'endpoint' || !cap.rights.write || !(cap.rights.grant || cap.rights.grantReply)) return false;
@@ -110,12 +117,9 @@ export function fastpathCall(kernel: Kernel, thread: TcbObject): boolean {
  * run at once. The server blocks receiving; the caller runs with the reply.
  */
 export function fastpathReplyRecv(kernel: Kernel, thread: TcbObject): boolean {
-  const regs = thread.regs;
-  const info = regs[Reg.a1]! >>> 0;
+  const info = thread.regs[Reg.a1]! >>> 0;
   const length = info & 0x7f;
-  if (((info >>> 7) & 3) !== 0 || length > MSG_REGISTER_COUNT) return false;
-  if (kernel.hooks.trace || kernel.action !== 'resume' || kernel.halted || thread.fault !== null) return false;
-  const slot = lookupSlotFast(thread, regs[Reg.a0]! >>> 0);
+  const slot = messageSlot(kernel, thread, info);
   if (slot === null) return false;
   const cap = slot.cap;
   if (cap.kind !== 'endpoint' || !cap.rights.read || cap.obj.state === 'send') return false;
