@@ -67,8 +67,10 @@ interface Pair {
   readonly ntfn: number;
 }
 
-/** A client and a server sharing an endpoint (client cap rights `clientRights`, badge 0x11) and a notification. */
-function pair(options: { clientPriority?: number; serverPriority?: number; clientRights?: number; serverRights?: number } = {}): Pair {
+/** A client and a server sharing an endpoint (client cap rights `clientRights`, badge 0x11) and a notification (client badges 0x4 and 0x8). */
+function pair(
+  options: { clientPriority?: number; serverPriority?: number; clientRights?: number; serverRights?: number; clientNtfnRights?: number; serverNtfnRights?: number } = {},
+): Pair {
   const sys = bootTestKernel();
   const ep = retype(sys, ObjectType.Endpoint);
   const ntfn = retype(sys, ObjectType.Notification);
@@ -76,7 +78,9 @@ function pair(options: { clientPriority?: number; serverPriority?: number; clien
   const server = createThread(sys, 'server', options.serverPriority ?? 200);
   grant(sys, client, EP_SLOT, ep, options.clientRights ?? 15, 0x11);
   grant(sys, server, EP_SLOT, ep, options.serverRights ?? 15, 0);
-  grant(sys, client, NTFN_SLOT, ntfn, 15, 0x4);
+  grant(sys, client, NTFN_SLOT, ntfn, options.clientNtfnRights ?? 15, 0x4);
+  grant(sys, client, NTFN_SLOT + 1, ntfn, 15, 0x8);
+  grant(sys, server, NTFN_SLOT, ntfn, options.serverNtfnRights ?? 15, 0);
   resume(sys, client);
   resume(sys, server);
   return { sys, client, server, ep, ntfn };
@@ -276,37 +280,23 @@ describe('IPC fast path: each condition at its bound', () => {
   });
 });
 
-/** A sender and a waiter on one notification (the waiter's cap at NTFN_SLOT, read only unless `waiterRights`). */
-function notifyPair(options: { senderPriority?: number; waiterPriority?: number; senderRights?: number; waiterRights?: number } = {}): Pair {
-  const sys = bootTestKernel();
-  const ep = retype(sys, ObjectType.Endpoint);
-  const ntfn = retype(sys, ObjectType.Notification);
-  const client = createThread(sys, 'sender', options.senderPriority ?? 100);
-  const server = createThread(sys, 'waiter', options.waiterPriority ?? 200);
-  grant(sys, client, NTFN_SLOT, ntfn, options.senderRights ?? 15, 0x4);
-  grant(sys, client, NTFN_SLOT + 1, ntfn, 15, 0x8);
-  grant(sys, server, NTFN_SLOT, ntfn, options.waiterRights ?? 15, 0);
-  resume(sys, client);
-  resume(sys, server);
-  return { sys, client, server, ep, ntfn };
-}
 const waits: Step = (p) => syscall(p.sys, p.server.tcb, Syscall.Recv, { a0: NTFN_SLOT });
 const signals: Step = (p) => syscall(p.sys, p.client.tcb, Syscall.Send, { a0: NTFN_SLOT });
 const signalsOther: Step = (p) => syscall(p.sys, p.client.tcb, Syscall.Send, { a0: NTFN_SLOT + 1 });
 
 describe('notification fast path: same state as the slow path', () => {
   it('signal a higher waiter, wait again, signal twice before a wait (the word ORs)', () => {
-    const fast = expectSameAsSlowPath(notifyPair, [waits, signals, waits, signals, signals, signalsOther, waits]);
+    const fast = expectSameAsSlowPath(pair, [waits, signals, waits, signals, signals, signalsOther, waits]);
     expect(fast.server.tcb.state).toBe('running');
     expect(fast.server.tcb.regs[Reg.a0]).toBe(0xc);
   });
 
   it('an equal or lower waiter, a waiter bound to the notification, and no ready thread after a wait go the same way', () => {
-    expectSameAsSlowPath(() => notifyPair({ waiterPriority: 100 }), [waits, signals, signals, waits]);
-    expectSameAsSlowPath(() => notifyPair({ waiterPriority: 50 }), [waits, signals, waits]);
+    expectSameAsSlowPath(() => pair({ serverPriority: 100 }), [waits, signals, signals, waits]);
+    expectSameAsSlowPath(() => pair({ serverPriority: 50 }), [waits, signals, waits]);
     expectSameAsSlowPath(
       () => {
-        const p = notifyPair();
+        const p = pair();
         expectOk(rootInvoke(p.sys, p.server.tcbSlot, InvocationLabel.TCBBindNotification, [], [p.ntfn]));
         return p;
       },
@@ -314,7 +304,7 @@ describe('notification fast path: same state as the slow path', () => {
     );
     expectSameAsSlowPath(
       () => {
-        const p = notifyPair();
+        const p = pair();
         syscall(p.sys, p.client.tcb, Syscall.Recv, { a0: NTFN_SLOT });
         return p;
       },
@@ -325,26 +315,26 @@ describe('notification fast path: same state as the slow path', () => {
 
 describe('notification fast path: each condition at its bound', () => {
   it('Signal: a waiter one priority above is switched to; at the same priority it is not', () => {
-    const above = notifyPair({ senderPriority: 100, waiterPriority: 101 });
+    const above = pair({ clientPriority: 100, serverPriority: 101 });
     waits(above);
     expect(tryFast(above, above.client.tcb, Syscall.Send, { a0: NTFN_SLOT, info: info(0) })).toBe(true);
     expect(above.sys.kernel.current).toBe(above.server.tcb);
     expect(above.server.tcb.regs[Reg.a0]).toBe(0x4);
     expect(above.client.tcb.inReadyQueue).toBe(true);
-    const level = notifyPair({ senderPriority: 100, waiterPriority: 100 });
+    const level = pair({ clientPriority: 100, serverPriority: 100 });
     waits(level);
     expect(tryFast(level, level.client.tcb, Syscall.Send, { a0: NTFN_SLOT, info: info(0) })).toBe(false);
   });
 
   it('Signal: needs the write right and no extra caps; an idle bound notification goes the slow path', () => {
-    const noWrite = notifyPair({ senderRights: 0b1110 });
+    const noWrite = pair({ clientNtfnRights: 0b1110 });
     expect(tryFast(noWrite, noWrite.client.tcb, Syscall.Send, { a0: NTFN_SLOT, info: info(0) })).toBe(false);
-    const extra = notifyPair();
+    const extra = pair();
     expect(tryFast(extra, extra.client.tcb, Syscall.Send, { a0: NTFN_SLOT, info: info(0, 1) })).toBe(false);
-    const idle = notifyPair();
+    const idle = pair();
     expect(tryFast(idle, idle.client.tcb, Syscall.Send, { a0: NTFN_SLOT, info: info(0) })).toBe(true);
     expect(tryFast(idle, idle.client.tcb, Syscall.Send, { a0: NTFN_SLOT, info: info(0) })).toBe(true);
-    const bound = notifyPair();
+    const bound = pair();
     expectOk(rootInvoke(bound.sys, bound.server.tcbSlot, InvocationLabel.TCBBindNotification, [], [bound.ntfn]));
     expect(tryFast(bound, bound.client.tcb, Syscall.Send, { a0: NTFN_SLOT, info: info(0) })).toBe(false);
     const endpoint = pair();
@@ -353,16 +343,16 @@ describe('notification fast path: each condition at its bound', () => {
   });
 
   it('Wait: needs the read right; a notification bound to another thread goes the slow path (a cap fault)', () => {
-    const active = notifyPair();
+    const active = pair();
     signals(active);
     expect(tryFast(active, active.server.tcb, Syscall.Recv, { a0: NTFN_SLOT, info: 0 })).toBe(true);
     expect(active.server.tcb.regs[Reg.a0]).toBe(0x4);
-    const noRead = notifyPair({ waiterRights: 0b1101 });
+    const noRead = pair({ serverNtfnRights: 0b1101 });
     expect(tryFast(noRead, noRead.server.tcb, Syscall.Recv, { a0: NTFN_SLOT, info: 0 })).toBe(false);
-    const boundElsewhere = notifyPair();
+    const boundElsewhere = pair();
     expectOk(rootInvoke(boundElsewhere.sys, boundElsewhere.client.tcbSlot, InvocationLabel.TCBBindNotification, [], [boundElsewhere.ntfn]));
     expect(tryFast(boundElsewhere, boundElsewhere.server.tcb, Syscall.Recv, { a0: NTFN_SLOT, info: 0 })).toBe(false);
-    const boundHere = notifyPair();
+    const boundHere = pair();
     expectOk(rootInvoke(boundHere.sys, boundHere.server.tcbSlot, InvocationLabel.TCBBindNotification, [], [boundHere.ntfn]));
     expect(tryFast(boundHere, boundHere.server.tcb, Syscall.Recv, { a0: NTFN_SLOT, info: 0 })).toBe(true);
     expect(boundHere.sys.kernel.current).toBe(boundHere.client.tcb);
