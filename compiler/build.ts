@@ -25,6 +25,7 @@ import type { LoadedPlatform } from './loadPlatform.js';
 import type { Platform } from '../image/platformModel.js';
 import type { ModelComponent, SystemModel } from './resolvePlatform.js';
 import { elfInfoOf, planSystem } from './plan/index.js';
+import { planWithRootTask } from './plan/withRootTask.js';
 import { placeholderElf } from '../schema/plan.js';
 import { emitComponents, headerNamesOf, headerSha256, type EmittedComponent } from './emit.js';
 export { headerNamesOf } from './emit.js';
@@ -238,8 +239,8 @@ async function runBuild(
     }
   }
 
-  // Step 4: the final plan, with every ELF.
-  const final = planWith();
+  // Step 4: the final plan, with every ELF, and the root task that executes it.
+  const final = planWithRootTask(model, platform.platform, Object.fromEntries([...elfs].map(([name, e]) => [name, e.elf])), { platformName, dtbSize: platform.dtb.length });
   diagnostics.push(...(await placeByPath(final.diagnostics, loaded, host, cwd)));
   if (hasErrors(diagnostics)) return done();
   const plan = final.plan;
@@ -272,6 +273,7 @@ async function runBuild(
       const { elf } = elfs.get(c.name)!;
       return { name: c.name, entry: elf.entry, segments: elf.segments };
     }),
+    rootTask: final.rootTask!,
   });
   const image = options.signingKey ? signImage(unsigned, options.signingKey) : unsigned;
   const sha256 = fileSha256(image);

@@ -251,3 +251,42 @@ export async function toolVersion(tool: string, options: ToolchainOptions = {}):
   if (result.missing || result.exitCode !== 0) return null;
   return result.output.split('\n')[0] ?? null;
 }
+
+/** A freestanding program shipped prebuilt in a package folder (loader/, roottask/). */
+export interface PackageProgram {
+  /** The package folder holding its sources and linker script. */
+  readonly dir: string;
+  /** Shown in source paths of the output (`-ffile-prefix-map`) and in diagnostics. */
+  readonly folder: string;
+  /** Compiled in this order (the entry's `.text.start` leads through the linker script anyway). */
+  readonly sources: readonly string[];
+  readonly linkerScript: string;
+  /** What the build is for, in KC0005: 'build the root task'. */
+  readonly purpose: string;
+}
+
+/** Builds a package program in a temporary directory (always removed): the ELF bytes, or why not. */
+export async function buildPackageProgram(program: PackageProgram, options: ToolchainOptions = {}): Promise<{ readonly elf?: Uint8Array; readonly diagnostics: readonly Diagnostic[] }> {
+  const env = options.env ?? process.env;
+  const run = options.run ?? execaRunner;
+  const clang = options.clang ?? env.KAAL_CLANG ?? 'clang';
+  const lld = options.lld ?? env.KAAL_LD_LLD ?? 'ld.lld';
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), `kaal-${program.folder}-`));
+  try {
+    const objects: string[] = [];
+    for (const [index, source] of program.sources.entries()) {
+      const object = path.join(work, `${index}-${source}.o`);
+      const result = await run(clang, [...TARGET_FLAGS, `-ffile-prefix-map=${program.dir}=${program.folder}`, '-c', source, '-o', object], { cwd: program.dir, env });
+      if (result.missing) return { diagnostics: [createDiagnostic(D.toolMissing, { tool: 'clang', purpose: program.purpose, package: 'clang' })] };
+      if (result.exitCode !== 0) return { diagnostics: [createDiagnostic(D.toolFailed, { tool: clang, reason: result.error ?? result.output })] };
+      objects.push(object);
+    }
+    const elfPath = path.join(work, 'out.elf');
+    const link = await run(lld, [...LINK_FLAGS, '-T', path.join(program.dir, program.linkerScript), '-o', elfPath, ...objects], { cwd: work, env });
+    if (link.missing) return { diagnostics: [createDiagnostic(D.toolMissing, { tool: 'ld.lld', purpose: program.purpose, package: 'lld' })] };
+    if (link.exitCode !== 0) return { diagnostics: [createDiagnostic(D.toolFailed, { tool: lld, reason: link.error ?? link.output })] };
+    return { elf: new Uint8Array(fs.readFileSync(elfPath)), diagnostics: [] };
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}

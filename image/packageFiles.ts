@@ -1,4 +1,4 @@
-// Files shipped with the package (package.json "files": sdk/, templates/, fixtures/platforms/, loader/):
+// Files shipped with the package (package.json "files": sdk/, templates/, fixtures/platforms/, loader/, roottask/):
 // found from this module's own location, so the same code works from the sources (image/) and from
 // the build (dist/image/). Shared by the compiler (templates, SDK) and the runtime (bundled DTB).
 import * as fs from 'node:fs';
@@ -12,7 +12,7 @@ export function packageRoot(): string {
 }
 
 /** A folder shipped with the package. */
-export function packageDir(folder: 'sdk' | 'templates' | 'fixtures/platforms' | 'loader'): string {
+export function packageDir(folder: 'sdk' | 'templates' | 'fixtures/platforms' | 'loader' | 'roottask'): string {
   return path.join(packageRoot(), folder);
 }
 

@@ -140,6 +140,13 @@ export const cnodeCapData = (guard: number, guardSize: number): number => ((guar
 
 /** seL4_RISCV_VMAttributes: the only attribute bit on RISC-V. */
 export const RISCV_EXECUTE_NEVER = 0x1;
+/**
+ * kaal's cacheability in Page_Map's vm attributes, in bits seL4 RISC-V ignores (its
+ * seL4_RISCV_VMAttributes has only ExecuteNever): the root task passes the plan's, the bundled
+ * kernel records it. Neither bit: RAM cached, device memory not.
+ */
+export const VM_ATTR_UNCACHED = 0x2;
+export const VM_ATTR_CACHED = 0x4;
 
 /** RV32 seL4 ASIDs: 2^5 pools of 2^4 (sel4-abi.md §1); ASID 0 is invalid and 1 is the root task's. */
 export const ASID_POOL_BITS = 5;

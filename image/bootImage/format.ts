@@ -38,6 +38,7 @@ export const SectionKind: Readonly<Record<SectionKindName, number>> = {
   DTB: 4,
   PLAN: 5,
   COMPONENT: 6,
+  ROOTTASK: 7,
 };
 export const SECTION_KIND_NAMES: Readonly<Record<number, SectionKindName>> = Object.fromEntries(
   Object.entries(SectionKind).map(([name, value]) => [value, name as SectionKindName]),

@@ -9,6 +9,7 @@ import { compareNames, decodeComponent } from './component.js';
 import { dtbProblem } from './dtb.js';
 import { decodeMeta, hexOf } from './meta.js';
 import { decodePlan } from './plan.js';
+import { rootTaskProblem } from './rootTask.js';
 import { imageSha256 } from './seal.js';
 import { readSignature, splitSignature } from './signature.js';
 import {
@@ -103,6 +104,10 @@ export function readImage(input: Uint8Array, file?: string): BootImage {
       throw fail(D.imageSectionDuplicated, { kind, count: found.length, offsets: found.map((s) => `'${hex(s.offset)}'`).join(', ') }, where);
     }
   }
+  const rootTasks = sections.filter((s) => s.kind === 'ROOTTASK');
+  if (rootTasks.length > 1) {
+    throw fail(D.imageSectionDuplicated, { kind: 'ROOTTASK', count: rootTasks.length, offsets: rootTasks.map((s) => `'${hex(s.offset)}'`).join(', ') }, where);
+  }
 
   // Checksums: each section's CRC-32 first (it names the section), then the SHA-256 of the whole.
   sections.forEach((section, index) => {
@@ -165,6 +170,11 @@ export function readImage(input: Uint8Array, file?: string): BootImage {
     components.push(decoded.value);
   }
 
+  const rootTaskSection = rootTasks[0];
+  const rootTask = rootTaskSection && contents(rootTaskSection);
+  const rootTaskIssue = rootTask && rootTaskProblem(rootTask);
+  if (rootTaskIssue) throw fail(D.imageRootTaskMalformed, { offset: hex(rootTaskSection!.offset), reason: rootTaskIssue }, where);
+
   return {
     formatVersion,
     flags,
@@ -178,6 +188,7 @@ export function readImage(input: Uint8Array, file?: string): BootImage {
     planJson: plan.value.json,
     plan: plan.value.plan,
     components,
+    ...(rootTask ? { rootTask } : {}),
     ...(signature ? { signature } : {}),
   };
 }

@@ -89,6 +89,8 @@ export interface BootImageInput {
   readonly plan: object;
   /** Written sorted by name (UTF-8 byte order), whatever order they come in. */
   readonly components: readonly ComponentInput[];
+  /** The root task ELF with its plan table (image/rootTask.ts); an image without one does not boot. */
+  readonly rootTask?: Uint8Array;
 }
 
 /** A loadable segment as the image holds it: `vaddr` and `memsz` are multiples of 4 KiB. */
@@ -110,7 +112,7 @@ export interface ImageComponent {
   readonly symbols: readonly ImageSymbol[];
 }
 
-export type SectionKindName = 'META' | 'BOOTINFO' | 'UNTYPED' | 'DTB' | 'PLAN' | 'COMPONENT';
+export type SectionKindName = 'META' | 'BOOTINFO' | 'UNTYPED' | 'DTB' | 'PLAN' | 'COMPONENT' | 'ROOTTASK';
 
 /** One entry of the section table. */
 export interface SectionEntry {
@@ -139,6 +141,8 @@ export interface BootImage {
   readonly plan: Readonly<Record<string, unknown>> & { readonly formatVersion: number };
   /** Sorted by name. */
   readonly components: readonly ImageComponent[];
+  /** The ROOTTASK section: the root task ELF with its plan table (a view into the image bytes). */
+  readonly rootTask?: Uint8Array;
   /** Who signed it, when a signature trailer follows the image (verified against that key; signature.ts). */
   readonly signature?: { readonly fingerprint: string; readonly publicKey: Uint8Array };
 }

@@ -9,6 +9,7 @@ import { compareNames, componentProblem, encodeComponent, normalizeComponent } f
 import { dtbProblem } from './dtb.js';
 import { encodeMeta, metaProblem } from './meta.js';
 import { encodePlan, planProblem } from './plan.js';
+import { rootTaskProblem } from './rootTask.js';
 import { sealImage } from './seal.js';
 import {
   FORMAT_VERSION,
@@ -40,6 +41,8 @@ export function writeImage(input: BootImageInput): Uint8Array {
   if (dtb) throw invalid(`DTB: ${dtb}`);
   const plan = planProblem(input.plan);
   if (plan) throw invalid(plan);
+  const rootTask = input.rootTask && rootTaskProblem(input.rootTask);
+  if (rootTask) throw invalid(`root task: ${rootTask}`);
 
   const components = input.components.map(normalizeComponent).sort((a, b) => compareNames(a.name, b.name));
   for (const [i, component] of components.entries()) {
@@ -54,6 +57,7 @@ export function writeImage(input: BootImageInput): Uint8Array {
     { kind: 'DTB', bytes: input.dtb },
     { kind: 'PLAN', bytes: encodePlan(input.plan) },
     ...components.map((c: ImageComponent): PendingSection => ({ kind: 'COMPONENT', bytes: encodeComponent(c) })),
+    ...(input.rootTask ? [{ kind: 'ROOTTASK' as const, bytes: input.rootTask }] : []),
   ];
   const meta: ImageMeta = {
     systemName: input.meta.systemName,

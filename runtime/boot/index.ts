@@ -1,6 +1,7 @@
-// Boots a kaal-compose image: checks it, builds the machine from its DTB, creates the initial and
-// untyped caps as BOOTINFO/UNTYPED say, runs the plan's invocations as the root task, loads each
-// component's segments through its own page tables, then proves the grants (verify.ts).
+// Boots a kaal-compose image as seL4 boots (docs/boot.md): checks it, builds the machine from its
+// DTB, places the DTB and the root task as the loader does, boots the kernel's initial thread from
+// the shared boot model, runs the root task on the CPU until it has executed the plan and suspended
+// itself, checks every segment page it loaded, then proves the grants (verify.ts).
 import type { KeyObject } from 'node:crypto';
 import { bootInfoOfModel, encodeBootInfo, readImage, trustProblem, type BootImage } from '../../image/bootImage/index.js';
 import { availableMemory, BootModelError, emulateBoot, placeBootImages, type BootModel } from '../../image/bootModel.js';
@@ -23,7 +24,9 @@ import {
 } from '../machine/devices/sifivePlic.js';
 import { planRuleDiagnostics } from '../../image/bootImage/planRules.js';
 import { planShapeProblem } from './planShape.js';
-import { realizePlan } from './realize.js';
+import { runRootTask } from './rootTask.js';
+import { encodePlanTable, planTableOf, PlanTableError } from '../../image/rootTask.js';
+import { readElf, type ElfFile } from '../../image/elf.js';
 import { objectsByName, verifyBoot, type BootedComponent } from './verify.js';
 import type { HostSink } from '../machine/devices/device.js';
 
@@ -41,6 +44,18 @@ export interface BootOptions {
   readonly ramLimit?: number;
   /** When given (non-empty), only an image signed by one of these Ed25519 keys boots (KC6701, KC6703). */
   readonly trustedKeys?: readonly KeyObject[];
+  /** Instructions the root task may take (default ROOT_TASK_MAX_INSTRUCTIONS). */
+  readonly rootTaskInstructions?: number;
+}
+
+/** How the root task's run went. */
+export interface RootTaskReport {
+  /** Instructions it retired, from its first to its suspend. */
+  readonly instructions: number;
+  /** What it printed (its boot line). */
+  readonly output: string;
+  /** The bootinfo frame as the root task read it (seL4_BootInfo, 4 KiB). */
+  readonly bootInfo: Uint8Array;
 }
 
 export interface BootedSystem {
@@ -54,6 +69,7 @@ export interface BootedSystem {
   readonly interruptContext: number;
   /** Non-fatal findings (machine warnings). */
   readonly warnings: readonly Diagnostic[];
+  readonly rootTask: RootTaskReport;
 }
 
 /** The result of a boot: the system, or every reason it was refused. */
@@ -177,24 +193,76 @@ export function translate(kernel: Kernel, root: PageTableObject, vaddr: number):
   return ptePaddr(pte) + (vaddr & ((1 << bitsLeft) - 1));
 }
 
-/** Copies each segment page into the frame the component's VSpace maps there. */
-function loadSegments(system: { kernel: Kernel; image: BootImage }, c: BootedComponent, where: { file?: string }): Diagnostic[] {
-  const image = system.image.components.find((x) => x.name === c.plan.name);
-  if (!image) return [createDiagnostic(D.bootComponentMissing, { component: c.plan.name }, where)];
-  const mem = system.kernel.memory;
-  for (const seg of image.segments) {
+/** Every segment page the root task loaded holds the image's bytes, through the component's own page tables. */
+function checkSegments(kernel: Kernel, machine: Machine, image: BootImage, c: BootedComponent, where: { file?: string }): Diagnostic[] {
+  const code = image.components.find((x) => x.name === c.plan.name)!;
+  const mem = kernel.memory;
+  for (const seg of code.segments) {
     for (let off = 0; off < seg.memsz; off += 4096) {
       const vaddr = seg.vaddr + off;
-      const paddr = translate(system.kernel, c.vspace, vaddr);
+      const paddr = translate(kernel, c.vspace, vaddr);
       if (paddr < 0 || !mem.contains(paddr, 4096)) {
         return [createDiagnostic(D.bootSegmentUnmapped, { component: c.plan.name, vaddr: hex(vaddr) }, where)];
       }
-      const chunk = seg.data.subarray(off, Math.min(off + 4096, seg.data.length));
-      mem.fill(paddr, 4096, 0);
-      mem.writeBytes(paddr, chunk);
+      const expected = new Uint8Array(4096);
+      expected.set(seg.data.subarray(off, Math.min(off + 4096, seg.data.length)));
+      if (!Buffer.from(machine.ram.readBytes(paddr, 4096)).equals(expected)) {
+        return [createDiagnostic(D.bootSegmentContent, { component: c.plan.name, vaddr: hex(vaddr) }, where)];
+      }
     }
   }
   return [];
+}
+
+/** The first byte where two tables differ, named by the part of the expected table it is in. */
+function tableDifference(carried: Uint8Array, expected: Uint8Array): string {
+  if (carried.length !== expected.length) return `it has ${carried.length} bytes, the plan's has ${expected.length}`;
+  let at = 0;
+  while (at < expected.length && carried[at] === expected[at]) at++;
+  const view = new DataView(expected.buffer, expected.byteOffset, expected.byteLength);
+  const word = (i: number) => view.getUint32(4 * i, true);
+  const parts: [string, number, number][] = [
+    ['the header', 0, 1],
+    ['untyped', word(7), 8],
+    ['invocation', word(9), 32],
+    ['page', word(12), 16],
+    ['message word', word(13), 4],
+    ['the strings', word(14), 1],
+  ];
+  const part = parts.filter(([, start]) => start <= at).pop()!;
+  const index = Math.floor((at - part[1]) / part[2]);
+  return `byte ${at} differs (${part[2] > 1 && part[0] !== 'the header' ? `${part[0]} ${index}` : part[0]})`;
+}
+
+/**
+ * The image's root task: an ELF inside the plan's user image, entered where the plan says, whose
+ * table is exactly the one the plan and the image's components give (the root task executes its
+ * table; the proof checks the plan: they must be the same).
+ */
+function rootTaskProblem(image: BootImage, plan: Plan, where: { file?: string }): { elf: ElfFile } | { diagnostic: Diagnostic } {
+  if (!image.rootTask) return { diagnostic: createDiagnostic(D.bootRootTaskMissing, {}, where) };
+  const elf = readElf(image.rootTask, 'root task');
+  const ui = plan.boot.userImage;
+  if (elf.entry !== ui.entry) {
+    return { diagnostic: createDiagnostic(D.bootRootTaskImage, { detail: `its entry is '${hex(elf.entry)}', the plan's '${hex(ui.entry)}'` }, where) };
+  }
+  const outside = elf.segments.find((s) => s.vaddr < ui.vaddr || s.vaddr + s.memsz > ui.vaddr + ui.size);
+  if (outside) {
+    const range = `'${hex(outside.vaddr)}'..'${hex(outside.vaddr + outside.memsz)}'`;
+    return { diagnostic: createDiagnostic(D.bootRootTaskImage, { detail: `its segment at ${range} is outside '${hex(ui.vaddr)}'..'${hex(ui.vaddr + ui.size)}'` }, where) };
+  }
+  let expected: Uint8Array;
+  try {
+    expected = encodePlanTable(plan, image.components);
+  } catch (error) {
+    if (!(error instanceof PlanTableError)) throw error;
+    return { diagnostic: createDiagnostic(D.bootSegmentUnmapped, { component: error.component, vaddr: hex(error.vaddr) }, where) };
+  }
+  const carried = planTableOf(elf)!;
+  if (!Buffer.from(carried).equals(expected)) {
+    return { diagnostic: createDiagnostic(D.bootRootTaskTableDiffers, { detail: tableDifference(carried, expected) }, where) };
+  }
+  return { elf };
 }
 
 /**
@@ -202,7 +270,10 @@ function loadSegments(system: { kernel: Kernel; image: BootImage }, c: BootedCom
  * DTB describes, bootinfo against that platform, and the system rules (planRules). `inspect` runs
  * it too, so it reads the DTB and the plan as deeply as `check` does.
  */
-export function prepareBoot(image: BootImage, options: BootOptions = {}): { readonly ok: true; readonly plan: Plan; readonly machine: Machine; readonly model: BootModel } | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] } {
+export function prepareBoot(
+  image: BootImage,
+  options: BootOptions = {},
+): { readonly ok: true; readonly plan: Plan; readonly machine: Machine; readonly model: BootModel; readonly rootTask: ElfFile } | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] } {
   const where = options.file !== undefined ? { file: options.file } : {};
   const untrusted = options.trustedKeys?.length ? trustProblem(image.signature, options.trustedKeys, where) : undefined;
   if (untrusted) return { ok: false, diagnostics: [untrusted] };
@@ -233,7 +304,11 @@ export function prepareBoot(image: BootImage, options: BootOptions = {}): { read
   // The plan must fit the platform and obey the system rules (a re-sealed image could grant what no descriptor may).
   const refused = [...bootInfoProblems(image, machine, plan, model, where), ...planRuleDiagnostics({ plan, components: image.components, platform: machine.platform }, where)];
   if (refused.length > 0) return { ok: false, diagnostics: refused };
-  return { ok: true, plan, machine, model };
+  const ghost = plan.components.find((c) => !image.components.some((x) => x.name === c.name));
+  if (ghost) return { ok: false, diagnostics: [createDiagnostic(D.bootComponentMissing, { component: ghost.name }, where)] };
+  const rootTask = rootTaskProblem(image, plan, where);
+  if ('diagnostic' in rootTask) return { ok: false, diagnostics: [rootTask.diagnostic] };
+  return { ok: true, plan, machine, model, rootTask: rootTask.elf };
 }
 
 /**
@@ -251,7 +326,7 @@ export function bootImage(input: Uint8Array | BootImage, options: BootOptions = 
   }
   const prepared = prepareBoot(image, options);
   if (!prepared.ok) return prepared;
-  const { plan, machine, model } = prepared;
+  const { plan, machine, model, rootTask } = prepared;
   const config = plan.boot.kernelConfig;
 
   const plic = machine.plic;
@@ -269,17 +344,25 @@ export function bootImage(input: Uint8Array | BootImage, options: BootOptions = 
     tcbBits: tcbBits(config),
     debug: config.debugBuild,
   });
-  // The loader's part: the DTB at its place in RAM (seL4 copies it into the extra bootinfo).
+  // The loader's part: the DTB and the root task's segments at their places in RAM (seL4 copies
+  // the DTB into the extra bootinfo and maps the user image's frames where the ELF links).
   const placed = placeBootImages(config.kernelImage.end, image.dtb.length);
   if (image.dtb.length > 0) machine.ram.writeBytes(placed.dtbPaddr, image.dtb);
+  const ui = plan.boot.userImage;
+  machine.ram.fill(placed.userImagePaddr, ui.size, 0);
+  for (const s of rootTask.segments) machine.ram.writeBytes(placed.userImagePaddr + (s.vaddr - ui.vaddr), s.data);
   createInitialThread(kernel, model, {
     bootInfo: encodeBootInfo(bootInfoOfModel(model, config.rootCNodeSizeBits)),
     dtb: image.dtb.length > 0 ? image.dtb : null,
-    entry: plan.boot.userImage.entry,
+    entry: ui.entry,
   });
 
-  const failed = realizePlan(kernel, plan, options.file);
-  if (failed.length > 0) return { ok: false, diagnostics: failed };
+  const ran = runRootTask(kernel, machine, {
+    ...(options.file !== undefined ? { file: options.file } : {}),
+    ...(options.rootTaskInstructions !== undefined ? { maxInstructions: options.rootTaskInstructions } : {}),
+  });
+  if (ran.diagnostics.length > 0) return { ok: false, diagnostics: ran.diagnostics };
+  const rootTaskReport: RootTaskReport = { instructions: ran.instructions, output: ran.output, bootInfo: machine.ram.readBytes(model.rootServer.bootInfo, 4096).slice() };
 
   const byName = objectsByName(kernel, plan);
   const components: BootedComponent[] = [];
@@ -296,7 +379,7 @@ export function bootImage(input: Uint8Array | BootImage, options: BootOptions = 
   }
   if (missing.length > 0) return { ok: false, diagnostics: missing };
   for (const c of components) {
-    const problems = loadSegments({ kernel, image }, c, where);
+    const problems = checkSegments(kernel, machine, image, c, where);
     if (problems.length > 0) return { ok: false, diagnostics: problems };
   }
   const ram = machine.platform.ram;
@@ -315,6 +398,6 @@ export function bootImage(input: Uint8Array | BootImage, options: BootOptions = 
   if (options.stdin !== undefined) machine.uart?.pushInput(options.stdin);
   return {
     ok: true,
-    system: { image, plan, machine, kernel, components, interruptContext, warnings: machine.diagnostics },
+    system: { image, plan, machine, kernel, components, interruptContext, warnings: machine.diagnostics, rootTask: rootTaskReport },
   };
 }

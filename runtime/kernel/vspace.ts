@@ -1,6 +1,6 @@
 // Sv32 VSpaces written into emulated RAM (seL4 src/arch/riscv/kernel/vspace.c): page-table and frame
 // map/unmap, ASID control and pools, lookupPTSlot, makeUserPTE. The MMU walks exactly these tables.
-import { ASID_POOL_INDEX_BITS, MEGA_PAGE_BITS, PAGE_BITS } from '../../schema/abi.js';
+import { ASID_POOL_INDEX_BITS, MEGA_PAGE_BITS, PAGE_BITS, VM_ATTR_CACHED, VM_ATTR_UNCACHED } from '../../schema/abi.js';
 import { InvocationLabel, USER_TOP, VM_EXECUTE_NEVER } from './abi.js';
 import { cteInsert, ensureEmptySlot, ensureNoChildren, isPageTableMapped, lookupTargetSlot } from './cnode.js';
 import {
@@ -106,6 +106,16 @@ export function decodePageTableInvocation(kernel: Kernel, cap: CapOf<'pageTable'
   return { error: 0, mrs: [] };
 }
 
+/**
+ * The cacheability a mapping records: the root task passes the plan's in vm-attribute bits seL4
+ * RISC-V ignores (image/rootTask.ts VM_ATTR_*); without them RAM is cached and device memory not.
+ */
+function cachedOf(attr: number, isDevice: boolean): boolean {
+  if ((attr & VM_ATTR_CACHED) !== 0) return true;
+  if ((attr & VM_ATTR_UNCACHED) !== 0) return false;
+  return !isDevice;
+}
+
 /** decodeRISCVFrameInvocation: Map, Unmap, GetAddress. */
 export function decodeFrameInvocation(kernel: Kernel, cap: CapOf<'frame'>, args: InvocationArgs & { cached?: boolean }): InvocationResult {
   const { label, mrs, extraCaps } = args;
@@ -133,7 +143,7 @@ export function decodeFrameInvocation(kernel: Kernel, cap: CapOf<'frame'>, args:
       const write = read && cap.write && (rightsMask & 1) !== 0;
       const pte = makeUserPte(cap.obj.paddr, (attr & VM_EXECUTE_NEVER) === 0, read, write);
       kernel.memory.writeU32(found.slot, pte);
-      cap.mapping = { vspace: root, vaddr: vaddr >>> 0, cached: args.cached ?? !cap.obj.isDevice };
+      cap.mapping = { vspace: root, vaddr: vaddr >>> 0, cached: args.cached ?? cachedOf(attr, cap.obj.isDevice) };
       flush(kernel, root);
       return { error: 0, mrs: [] };
     }

@@ -122,4 +122,22 @@ export const bootDiagnostics = {
     'the system powered off with failure code {code}',
   ),
   runBadOption: diagnostic('KC7044', 'error', "option '{option}' is '{value}': {reason}"),
+  // The root task (KC7110-KC7129): what it carries, and how its run on the CPU ended.
+  bootRootTaskMissing: diagnostic('KC7110', 'error', 'the image carries no root task', 'build the image again with this kaal-compose (docs/boot.md)'),
+  bootRootTaskTableDiffers: diagnostic(
+    'KC7111',
+    'error',
+    "the root task's plan table is not the plan's: {detail}",
+    'the root task executes its table and the boot proves the plan: both must come from the same build',
+  ),
+  bootRootTaskImage: diagnostic('KC7112', 'error', "the root task does not fit the plan's user image: {detail}", 'rebuild the image'),
+  bootRootTaskStopped: diagnostic('KC7113', 'error', "the root task stopped the boot: '{line}'", 'docs/boot.md lists what the root task checks'),
+  bootRootTaskFaulted: diagnostic('KC7114', 'error', "the root task took a {fault} at pc '{pc}'{detail}", 'the root task only faults on a table it cannot execute; rebuild the image'),
+  bootRootTaskLimit: diagnostic('KC7115', 'error', 'the root task had not finished after {limit} instructions', 'rebuild the image'),
+  bootSegmentContent: diagnostic(
+    'KC7116',
+    'error',
+    "component '{component}': its segment page at '{vaddr}' does not hold the image's bytes after the root task loaded it",
+    'the root task loads every segment page from its table; rebuild the image',
+  ),
 } as const;

@@ -81,6 +81,7 @@ export const imageDiagnostics = {
     "COMPONENT section {index} ('{name}') at offset '{offset}': {reason}",
   ),
   imageDtbInvalid: diagnostic('KC6019', 'error', "DTB section at offset '{offset}': {reason}"),
+  imageRootTaskMalformed: diagnostic('KC6810', 'error', "ROOTTASK section at offset '{offset}': {reason}", 'the image is not what kaal-compose build writes; build it again'),
   // Boot image writer (KC603x): inputs the format cannot hold.
   imageInputInvalid: diagnostic('KC6030', 'error', 'cannot write the boot image: {reason}'),
   imageSegmentsSharePage: diagnostic(
