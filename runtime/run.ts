@@ -4,7 +4,9 @@
 import type { KeyObject } from 'node:crypto';
 import { createDiagnostic, D, type Diagnostic } from '../schema/diagnostics.js';
 import { Reg } from './kernel/abi.js';
-import type { KernelTraceEvent } from './kernel/kernel.js';
+import { kernelTraceHook, ROOT_TASK, TextTrace } from './trace.js';
+
+export { formatTrace } from './trace.js';
 import type { TcbObject } from './kernel/objects.js';
 import { schedule, timesliceExpired } from './kernel/scheduler.js';
 import { faultFromTrap } from './kernel/faults.js';
@@ -177,7 +179,8 @@ export function startSystem(system: BootedSystem, options: RunOptions = {}): Sys
   const faults = new Map<string, FaultRecord[]>(components.map((c) => [c.plan.name, []]));
   const violations: Violation[] = [];
   const diagnostics: Diagnostic[] = [];
-  let idle = 0;
+  // Instructions that are not the components': idle time, and the root task's boot before them.
+  let idle = system.rootTask.instructions;
   const executed = (): number => cpu.instret - idle;
   const trace = options.trace;
   const names = objectNames(system);
@@ -210,16 +213,8 @@ export function startSystem(system: BootedSystem, options: RunOptions = {}): Sys
       }),
     );
   };
-  const debugText = trace ? new TextTrace(trace, () => machine.clock.nanoseconds(), 'DebugPutChar') : undefined;
-  if (trace) {
-    const capOf = capsByThread(system);
-    kernel.hooks.trace = (e: KernelTraceEvent) => {
-      // DebugPutChar's a0 is a character, not a cptr: its characters are shown as text, a line at a time.
-      if (e.kind === 'syscall' && e.syscall === DEBUG_PUT_CHAR) return debugText!.byte(e.thread, e.cptr & 0xff);
-      debugText!.flush();
-      trace(`[${machine.clock.nanoseconds()} ns] ${formatTrace(e, capOf)}`);
-    };
-  }
+  const debugText = trace ? kernelTraceHook(trace, () => machine.clock.nanoseconds(), system.plan) : undefined;
+  if (debugText) kernel.hooks.trace = debugText.hook;
 
   let loaded: TcbObject | null = null;
   let loadedSatp = -1;
@@ -396,97 +391,6 @@ export function startSystem(system: BootedSystem, options: RunOptions = {}): Sys
   };
 }
 
-const DEBUG_PUT_CHAR = -9;
-/** System calls whose a1 is a message info (the others ignore it). */
-const SENDS_MESSAGE = new Set([-1, -2, -3, -4, -6]);
-
-/** What a thread's cptr names, from the plan: `(notify:2 notification 'pong_input')`. */
-type CapNames = (thread: string, cptr: number) => string | undefined;
-
-function capsByThread(system: BootedSystem): CapNames {
-  const byThread = new Map(system.plan.components.map((c) => [c.name, new Map(c.cspace.map((s) => [s.slot, `${s.role} ${s.kind} '${s.object}'`]))]));
-  return (thread, cptr) => byThread.get(thread)?.get(cptr);
-}
-
-/** seL4_MessageInfo (sel4-abi.md): label 20 bits, capsUnwrapped 3, extraCaps 2, length 7. */
-function describeInfo(info: number): string {
-  const extraCaps = (info >>> 7) & 0x3;
-  return `label ${info >>> 12} length ${info & 0x7f}${extraCaps ? ` extraCaps ${extraCaps}` : ''}`;
-}
-
-export function formatTrace(e: KernelTraceEvent, capNames: CapNames = () => undefined): string {
-  switch (e.kind) {
-    case 'syscall': {
-      const cap = capNames(e.thread, e.cptr);
-      const message = SENDS_MESSAGE.has(e.syscall) ? ` ${describeInfo(e.info)}` : '';
-      return `${e.thread}: syscall ${syscallName(e.syscall)} cptr ${e.cptr}${cap ? ` (${cap})` : ''}${message}`;
-    }
-    case 'ipc':
-      return `ipc ${e.from} -> ${e.to} badge ${hex(e.badge)} label ${e.label} length ${e.length}`;
-    case 'signal':
-      return `signal -> ${e.to} badge ${hex(e.badge)}`;
-    case 'interrupt':
-      return `interrupt ${e.irq}${e.delivered ? '' : ' (not delivered)'}`;
-    case 'ack':
-      return `ack irq ${e.irq}`;
-    case 'fault':
-      return `${e.thread}: ${e.fault.type} fault at pc ${hex(e.fault.pc)}${e.handled ? ' -> fault handler' : ' (no handler: stopped)'}`;
-    case 'invocation':
-      return `${e.thread}: invocation label ${e.label} -> ${e.error === 0 ? 'ok' : `error ${e.error}`}`;
-  }
-}
-
-const SYSCALL_NAMES: Record<number, string> = {
-  [-1]: 'Call',
-  [-2]: 'ReplyRecv',
-  [-3]: 'Send',
-  [-4]: 'NBSend',
-  [-5]: 'Recv',
-  [-6]: 'Reply',
-  [-7]: 'Yield',
-  [-8]: 'NBRecv',
-  [-9]: 'DebugPutChar',
-  [-10]: 'DebugDumpScheduler',
-  [-11]: 'DebugHalt',
-  [-12]: 'DebugCapIdentify',
-  [-13]: 'DebugSnapshot',
-  [-14]: 'DebugNameThread',
-};
-const syscallName = (n: number): string => SYSCALL_NAMES[n] ?? `unknown(${n})`;
-
-/**
- * Console text in a trace: bytes a thread writes are gathered into one line per thread (flushed at a
- * newline, at the next other trace line, and at the end), shown JSON-quoted: `hello: uart "hi\n"`.
- */
-class TextTrace {
-  #thread = '';
-  #bytes: number[] = [];
-  #at = 0n;
-
-  constructor(
-    private readonly emit: (line: string) => void,
-    private readonly now: () => bigint,
-    private readonly what: string,
-  ) {}
-
-  byte(thread: string, byte: number): void {
-    if (thread !== this.#thread) this.flush();
-    if (this.#bytes.length === 0) {
-      this.#thread = thread;
-      this.#at = this.now();
-    }
-    this.#bytes.push(byte);
-    if (byte === 0x0a) this.flush();
-  }
-
-  flush(): void {
-    if (this.#bytes.length === 0) return;
-    const text = new TextDecoder().decode(Uint8Array.from(this.#bytes));
-    this.emit(`[${this.#at} ns] ${this.#thread}: ${this.what} ${JSON.stringify(text)}`);
-    this.#bytes = [];
-  }
-}
-
 export interface RunImageOptions extends Omit<RunOptions, 'debugger'> {
   readonly file?: string;
   readonly stdin?: Uint8Array;
@@ -593,6 +497,14 @@ function startImage(bytes: Uint8Array, options: RunImageOptions & Pick<RunOption
   let now = (): bigint => 0n;
   const uartText = options.trace ? new TextTrace(options.trace, () => now(), 'uart') : undefined;
   const booted = bootImage(bytes, {
+    // The root task's console line, and with a trace its system calls, while it boots the system.
+    hooks: {
+      putChar: (byte) => {
+        console.debugByte(ROOT_TASK, byte);
+        options.debugPutChar?.(byte, ROOT_TASK);
+      },
+    },
+    ...(options.trace ? { trace: options.trace } : {}),
     ...(options.file !== undefined ? { file: options.file } : {}),
     ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
     ...(options.timeSlice !== undefined ? { timeSlice: options.timeSlice } : {}),

@@ -25,6 +25,7 @@ import {
 import { planRuleDiagnostics } from '../../image/bootImage/planRules.js';
 import { planShapeProblem } from './planShape.js';
 import { runRootTask } from './rootTask.js';
+import { kernelTraceHook } from '../trace.js';
 import { encodePlanTable, planTableOf, PlanTableError } from '../../image/rootTask.js';
 import { readElf, type ElfFile } from '../../image/elf.js';
 import { objectsByName, verifyBoot, type BootedComponent } from './verify.js';
@@ -44,6 +45,8 @@ export interface BootOptions {
   readonly ramLimit?: number;
   /** When given (non-empty), only an image signed by one of these Ed25519 keys boots (KC6701, KC6703). */
   readonly trustedKeys?: readonly KeyObject[];
+  /** Trace lines of the root task's system calls (`run --trace`). */
+  readonly trace?: (line: string) => void;
   /** Instructions the root task may take (default ROOT_TASK_MAX_INSTRUCTIONS). */
   readonly rootTaskInstructions?: number;
 }
@@ -142,16 +145,8 @@ function bootInfoProblems(image: BootImage, machine: Machine, plan: Plan, model:
       out.push(createDiagnostic(D.bootInfoMismatch, { detail: `device untyped ${i} at '${hex(u.paddr)}' (2^${u.sizeBits} bytes) overlaps the platform's RAM` }, where));
     }
   });
-  // The kernel's own boot hands out exactly the untypeds the plan was made for.
-  model.untypeds.forEach((u, i) => {
-    const p = plan.untyped[i];
-    const actual = `${hex(u.paddr)} 2^${u.sizeBits}${u.isDevice ? ' device' : ''} slot ${model.slots.untyped.start + i}`;
-    const planned = p ? `${hex(p.paddr)} 2^${p.sizeBits}${p.isDevice ? ' device' : ''} slot ${p.slot}` : 'absent';
-    if (planned !== actual) out.push(createDiagnostic(D.bootUntypedMismatch, { index: i, planned, actual }, where));
-  });
-  if (plan.untyped.length > model.untypeds.length) {
-    out.push(createDiagnostic(D.bootUntypedMismatch, { index: model.untypeds.length, planned: 'present', actual: 'absent' }, where));
-  }
+  // Whether the kernel's boot hands out the untypeds the plan was made for, the root task checks
+  // (roottask/main.c check_bootinfo), as it does on real seL4.
   // The machine may emulate less RAM than the platform has (its ramLimit): name the first object
   // that lies beyond, rather than fault on the kernel's first write there.
   const emulated = machine.ram;
@@ -194,7 +189,7 @@ export function translate(kernel: Kernel, root: PageTableObject, vaddr: number):
 }
 
 /** Every segment page the root task loaded holds the image's bytes, through the component's own page tables. */
-function checkSegments(kernel: Kernel, machine: Machine, image: BootImage, c: BootedComponent, where: { file?: string }): Diagnostic[] {
+export function checkSegments(kernel: Kernel, machine: Machine, image: BootImage, c: BootedComponent, where: { file?: string }): Diagnostic[] {
   const code = image.components.find((x) => x.name === c.plan.name)!;
   const mem = kernel.memory;
   for (const seg of code.segments) {
@@ -357,10 +352,14 @@ export function bootImage(input: Uint8Array | BootImage, options: BootOptions = 
     entry: ui.entry,
   });
 
+  const traced = options.trace ? kernelTraceHook(options.trace, () => machine.clock.nanoseconds(), plan) : undefined;
+  if (traced) kernel.hooks.trace = traced.hook;
   const ran = runRootTask(kernel, machine, {
     ...(options.file !== undefined ? { file: options.file } : {}),
     ...(options.rootTaskInstructions !== undefined ? { maxInstructions: options.rootTaskInstructions } : {}),
   });
+  traced?.flush();
+  kernel.hooks.trace = options.hooks?.trace;
   if (ran.diagnostics.length > 0) return { ok: false, diagnostics: ran.diagnostics };
   const rootTaskReport: RootTaskReport = { instructions: ran.instructions, output: ran.output, bootInfo: machine.ram.readBytes(model.rootServer.bootInfo, 4096).slice() };
 

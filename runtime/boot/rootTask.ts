@@ -29,12 +29,15 @@ export interface RootTaskRun {
 const hex = (n: number): string => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
 const SUCCESS = /^kaal: .*: \d+ untypeds as planned, \d+ invocations, 0 failed$/;
 const INVOCATION_FAILED = /^kaal: .*: invocation (\d+) (\S+) (.+?): (seL4 error .*)$/;
+const UNTYPED_DIFFERS = /^kaal: .*: bootinfo differs from the plan: untyped (\d+) is (.+), the plan expects (.+)$/;
 
 /** The diagnostic of the root task's last line when it is not the boot line. */
 function outcomeOf(output: string, where: { file?: string }): Diagnostic[] {
   const lines = output.split('\n').filter((l) => l.length > 0);
   const last = lines[lines.length - 1] ?? '';
   if (SUCCESS.test(last)) return [];
+  const untyped = UNTYPED_DIFFERS.exec(last);
+  if (untyped) return [createDiagnostic(D.bootUntypedMismatch, { index: Number(untyped[1]), planned: untyped[3]!, actual: untyped[2]! }, where)];
   const failed = INVOCATION_FAILED.exec(last);
   if (failed) {
     const [, index, op, object, error] = failed;
