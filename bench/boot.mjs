@@ -1,7 +1,8 @@
-// Boot cost: the time from the start of a boot to the moment the first component could retire an
-// instruction (image read, machine from the DTB, seL4's boot model, the initial thread, the plan's
-// invocations, segment loading, the grant proof), for `hello` and a generated 100-component system,
-// in-process (bootImage) and as a whole `check` process, beside `node -e 0`. Build first: npm run build.
+// Boot cost: the time from the start of a run to the first component instruction (image read,
+// machine from the DTB, seL4's boot model, the initial thread, the C root task on the emulated CPU
+// executing the plan and loading the segments, the grant proof), for `hello` and a generated
+// 100-component system, in-process (bootImage; runImage up to one component instruction) and as a
+// whole `check` process, beside `node -e 0`. Build first: npm run build.
 // Usage: node bench/boot.mjs [--repeat N]
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -16,6 +17,7 @@ const repeat = at >= 0 ? Number(args[at + 1]) : 11;
 const launch = path.join(repo, 'dist/cli/launch.js');
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const { bootImage } = await import(path.join(repo, 'dist/runtime/boot/index.js'));
+const { runImage } = await import(path.join(repo, 'dist/runtime/run.js'));
 const { readImage } = await import(path.join(repo, 'dist/image/bootImage/index.js'));
 const { emulateBoot, availableMemory, placeBootImages } = await import(path.join(repo, 'dist/image/bootModel.js'));
 const { decodeFdt } = await import(path.join(repo, 'dist/image/fdt/index.js'));
@@ -55,7 +57,9 @@ try {
   fs.writeFileSync(path.join(dir, 'scale-100.system.json'), JSON.stringify({ name: 'scale-100', components, channels }));
   cli(dir, ['build', 'scale-100.system.json', '-o', 'scale-100.img']);
   cli(path.join(repo, 'fixtures/systems/hello'), ['build', 'hello.system.ts', '-o', path.join(dir, 'hello.img')]);
-  process.stdout.write('| system | invocations | boot model (ms) | bootImage in-process (ms) | check process (ms) |\n| --- | ---: | ---: | ---: | ---: |\n');
+  process.stdout.write(
+    '| system | invocations | root task instructions | boot model (ms) | bootImage in-process (ms) | run to 1st component instruction (ms) | check process (ms) |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n',
+  );
   for (const file of ['hello.img', 'scale-100.img']) {
     const bytes = new Uint8Array(fs.readFileSync(path.join(dir, file)));
     const image = readImage(bytes);
@@ -71,12 +75,20 @@ try {
         userImage: { paddr: placed.userImagePaddr, size: plan.boot.userImage.size, vaddr: plan.boot.userImage.vaddr },
       }),
     );
+    let rootTaskInstructions = 0;
     const boot = timeIt(() => {
       const r = bootImage(bytes);
       if (!r.ok) throw new Error(`${file}: ${r.diagnostics.map((d) => d.message).join('; ')}`);
+      rootTaskInstructions = r.system.rootTask.instructions;
+    });
+    const firstInstruction = timeIt(() => {
+      const r = runImage(bytes, { maxInstructions: 1 });
+      if (!r.report) throw new Error(`${file}: ${r.diagnostics.map((d) => d.message).join('; ')}`);
     });
     const check = median(Array.from({ length: repeat }, () => cli(dir, ['check', file])));
-    process.stdout.write(`| ${file.replace('.img', '')} | ${plan.invocations.length} | ${model.toFixed(3)} | ${boot.toFixed(1)} | ${check.toFixed(0)} |\n`);
+    process.stdout.write(
+      `| ${file.replace('.img', '')} | ${plan.invocations.length} | ${rootTaskInstructions} | ${model.toFixed(3)} | ${boot.toFixed(1)} | ${firstInstruction.toFixed(1)} | ${check.toFixed(0)} |\n`,
+    );
   }
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });

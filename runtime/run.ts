@@ -4,7 +4,7 @@
 import type { KeyObject } from 'node:crypto';
 import { createDiagnostic, D, type Diagnostic } from '../schema/diagnostics.js';
 import { Reg } from './kernel/abi.js';
-import { kernelTraceHook, ROOT_TASK, TextTrace } from './trace.js';
+import { kernelTraceHook, TextTrace } from './trace.js';
 
 export { formatTrace } from './trace.js';
 import type { TcbObject } from './kernel/objects.js';
@@ -497,13 +497,8 @@ function startImage(bytes: Uint8Array, options: RunImageOptions & Pick<RunOption
   let now = (): bigint => 0n;
   const uartText = options.trace ? new TextTrace(options.trace, () => now(), 'uart') : undefined;
   const booted = bootImage(bytes, {
-    // The root task's console line, and with a trace its system calls, while it boots the system.
-    hooks: {
-      putChar: (byte) => {
-        console.debugByte(ROOT_TASK, byte);
-        options.debugPutChar?.(byte, ROOT_TASK);
-      },
-    },
+    // With a trace, the root task's system calls and its boot line while it boots the system (its
+    // line is not console output: the examples print what they printed before the root task).
     ...(options.trace ? { trace: options.trace } : {}),
     ...(options.file !== undefined ? { file: options.file } : {}),
     ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),

@@ -8,7 +8,7 @@ const hex = (n: number): string => `0x${(n >>> 0).toString(16).padStart(8, '0')}
 
 export const DEBUG_PUT_CHAR = -9;
 /** The initial thread's name in traces and console output (runtime/kernel/bootstrap.ts names it). */
-export const ROOT_TASK = 'roottask';
+const ROOT_TASK = 'roottask';
 /** System calls whose a1 is a message info (the others ignore it). */
 const SENDS_MESSAGE = new Set([-1, -2, -3, -4, -6]);
 

@@ -9,7 +9,7 @@ import { main } from '../../cli/main.js';
 import { writeImage } from '../../image/bootImage/index.js';
 import { input, edited, sectionOf, Kind } from '../image/bootImage/sampleImage.js';
 import { readImage } from '../../image/bootImage/index.js';
-import { exampleImage, repoRoot, withPlan } from '../runtime/exampleImages.js';
+import { exampleImage, repoRoot, rewriteImage, withPlan } from '../runtime/exampleImages.js';
 import { Ajv } from 'ajv';
 import type { Plan } from '../../schema/plan.generated.js';
 
@@ -178,14 +178,7 @@ describe('kaal-compose inspect checks the DTB and the plan as deeply as check re
     const image = readImage(bytes);
     const dtb = image.dtb.slice();
     edit(new DataView(dtb.buffer));
-    return writeImage({
-      meta: image.meta,
-      untyped: image.untyped,
-      bootInfo: image.bootInfo,
-      dtb,
-      plan: JSON.parse(image.planJson) as object,
-      components: image.components.map((c) => ({ name: c.name, entry: c.entry, segments: c.segments, symbols: c.symbols })),
-    });
+    return rewriteImage(image, { dtb });
   };
 
   it('a built image: exit 0, nothing on stderr', async () => {

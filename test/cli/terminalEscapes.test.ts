@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readImage, writeImage } from '../../image/bootImage/index.js';
+import { readImage } from '../../image/bootImage/index.js';
 import { decodeFdt } from '../../image/fdt/decodeFdt.js';
 import { encodeFdt } from '../../image/fdt/encodeFdt.js';
 import type { FdtNode } from '../../image/fdt/fdtTree.js';
@@ -15,7 +15,7 @@ import { createDiagnostic, D } from '../../schema/diagnostics.js';
 import { escapeJsonText, escapeTerminalText } from '../../schema/terminalText.js';
 import type { Plan } from '../../schema/plan.generated.js';
 import { runCli } from '../helpers/cli.js';
-import { exampleImage, repoRoot } from '../runtime/exampleImages.js';
+import { exampleImage, repoRoot, rewriteImage } from '../runtime/exampleImages.js';
 
 /** Sets the window title, clears the screen, rings the bell, reverses the text, a NUL and a C1 CSI. */
 const HOSTILE = 'x\x1b]0;pwned\x07\x1b[2J\u202eevil\u2066\0\x9b31m\x7f\ny';
@@ -67,12 +67,9 @@ function hostileImage(bytes: Uint8Array): Uint8Array {
   const image = readImage(bytes);
   const planJson = image.planJson.replaceAll('"rogue"', JSON.stringify(HOSTILE));
   expect(planJson).not.toBe(image.planJson);
-  return writeImage({
+  return rewriteImage(image, {
     meta: { ...image.meta, systemName: HOSTILE, platformName: HOSTILE },
-    untyped: image.untyped,
-    bootInfo: image.bootInfo,
-    dtb: image.dtb,
-    plan: JSON.parse(planJson) as object,
+    plan: JSON.parse(planJson) as Plan,
     components: image.components.map((c) => ({
       name: c.name === 'rogue' ? HOSTILE : c.name,
       entry: c.entry,

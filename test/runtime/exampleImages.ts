@@ -27,7 +27,15 @@ export async function exampleImage(name: string): Promise<Uint8Array> {
  */
 export function rewriteImage(
   image: BootImage,
-  change: { plan?: Plan; untyped?: readonly UntypedDescriptor[]; components?: readonly ComponentInput[]; rootTask?: Uint8Array; table?: boolean },
+  change: {
+    meta?: BootImage['meta'];
+    dtb?: Uint8Array;
+    plan?: Plan;
+    untyped?: readonly UntypedDescriptor[];
+    components?: readonly ComponentInput[];
+    rootTask?: Uint8Array;
+    table?: boolean;
+  },
 ): Uint8Array {
   const plan = change.plan ?? (JSON.parse(image.planJson) as Plan);
   const components =
@@ -48,10 +56,10 @@ export function rewriteImage(
     }
   }
   return writeImage({
-    meta: image.meta,
+    meta: change.meta ?? image.meta,
     untyped: change.untyped ?? image.untyped,
     bootInfo: image.bootInfo,
-    dtb: image.dtb,
+    dtb: change.dtb ?? image.dtb,
     plan,
     components,
     ...(rootTask ? { rootTask } : {}),
