@@ -90,7 +90,7 @@ export function summarizeImage(image: BootImage, fileSha256: string): ImageSumma
       emptyStart: image.bootInfo.empty.start,
       untypeds: image.untyped.map((u) => ({ paddr: hex(u.paddr), sizeBits: u.sizeBits, device: u.isDevice })),
     },
-    rootTask: rootTaskSummary(image.plan),
+    rootTask: rootTaskSummary(image),
     components: image.components.map((c) => ({
       name: c.name,
       entry: hex(c.entry),
@@ -105,18 +105,15 @@ const arrayOr = (value: unknown): readonly unknown[] => (Array.isArray(value) ? 
 const record = (value: unknown): Readonly<Record<string, unknown>> =>
   typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 
-/**
- * The root task as the plan's `boot` record names it. Until roottask/ is in the image the bundled
- * runtime realizes the plan itself (runtime/boot/realize.ts) for the initial thread.
- */
-function rootTaskSummary(plan: BootImage['plan']): ImageSummary['rootTask'] {
-  const boot = record(plan.boot);
-  const image = record(boot.userImage);
+/** The root task the image carries (ROOTTASK: roottask/ with its plan table) and the plan's `boot` record of it. */
+function rootTaskSummary(image: BootImage): ImageSummary['rootTask'] {
+  const boot = record(image.plan.boot);
+  const userImage = record(boot.userImage);
   const word = (v: unknown): string => (typeof v === 'number' ? hex(v) : '?');
   return {
-    name: 'kaal-compose boot (runtime/boot/realize.ts)',
+    name: image.rootTask ? `kaal-compose root task (roottask/, ${image.rootTask.length} bytes with its plan table)` : 'none (the image carries no root task)',
     kernel: String(record(boot.kernelConfig).kernel ?? '?'),
-    userImage: { paddr: word(image.paddr), vaddr: word(image.vaddr), size: typeof image.size === 'number' ? image.size : 0, entry: word(image.entry) },
+    userImage: { paddr: word(userImage.paddr), vaddr: word(userImage.vaddr), size: typeof userImage.size === 'number' ? userImage.size : 0, entry: word(userImage.entry) },
   };
 }
 
