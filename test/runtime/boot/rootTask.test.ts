@@ -12,7 +12,7 @@ import type { Plan } from '../../../schema/plan.generated.js';
 import { exampleImage, rewriteImage, withPlan } from '../exampleImages.js';
 import { diagnosticOf, edited } from '../../image/bootImage/sampleImage.js';
 
-const EXAMPLES = ['hello', 'ping-pong', 'uart-echo', 'timer', 'fault'];
+const EXAMPLES = ['hello', 'ping-pong', 'uart-echo', 'timer', 'fault', 'microkit-echo'];
 const codes = (r: ReturnType<typeof bootImage>): string[] => (r.ok ? [] : r.diagnostics.map((d) => d.code));
 const messages = (r: ReturnType<typeof bootImage>): string => (r.ok ? '' : r.diagnostics.map((d) => d.message).join('\n'));
 
