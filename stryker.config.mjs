@@ -106,7 +106,11 @@ export default {
   // them all after a reload; they are counted as ignored and listed in the report. MUTATE_STATIC=1
   // tests them too (for a narrowed run, e.g. schema/descriptor.ts against its bounds tests).
   ignoreStatic: !staticToo,
-  concurrency: Number(process.env.MUTATE_CONCURRENCY ?? 2),
+  // One test runner (and one checker): the machine has 2 cores shared with other work.
+  concurrency: Number(process.env.MUTATE_CONCURRENCY ?? 1),
+  // `npm run mutate -- --incremental` reuses the results of the last run of the same folders for
+  // mutants whose code and covering tests did not change (reports/ is not in git).
+  incrementalFile: `reports/mutation/${report}.incremental.json`,
   // A mutant that makes a loop endless is a timeout (counted as detected); keep the wait short.
   timeoutMS: 10_000,
   dryRunTimeoutMinutes: 30,
