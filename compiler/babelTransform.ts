@@ -17,8 +17,12 @@ export interface TransformOptions {
   readonly filename?: string;
   readonly ts?: boolean;
   readonly async?: boolean;
+  readonly jsx?: unknown;
+  readonly interopDefault?: boolean;
+  /** Passed to babel: `{ sourceMaps: 'inline', sourceFileName }` when load.ts maps a failure back. */
+  readonly babel?: Readonly<Record<string, unknown>>;
 }
-type Transform = (options: TransformOptions) => { code: string; error?: unknown };
+export type Transform = (options: TransformOptions) => { code: string; error?: unknown };
 
 /** jiti's `transform` option, or undefined to let jiti load babel its own way. */
 export function cachedBabelTransform(env: NodeJS.ProcessEnv): Transform | undefined {

@@ -4,7 +4,7 @@
 import * as path from 'node:path';
 import * as fs from 'node:fs';
 import * as vm from 'node:vm';
-import { createRequire } from 'node:module';
+import { SourceMap, createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import {
   D,
@@ -17,7 +17,7 @@ import { systemSchema, type ValidatedSystem } from '../schema/descriptor.js';
 import { describeFsError, type Host } from './host.js';
 import { diagnosticsFromIssues, type PathedDiagnostic } from './schemaIssues.js';
 import { findDuplicateJsonKeys, findJsonSyntaxError } from './jsonSyntax.js';
-import { cachedBabelTransform } from './babelTransform.js';
+import { cachedBabelTransform, type Transform } from './babelTransform.js';
 import { placePaths, shownPath } from './placeDiagnostics.js';
 import { partialSystem, type PartialSystem } from './partialSystem.js';
 
@@ -156,6 +156,9 @@ function duplicateKeys(file: string, text: string): Diagnostic[] {
   });
 }
 
+/** The transform jiti was given, to map a failure's position back (`originalPosition`). */
+let activeTransform: Transform | undefined;
+
 /** jiti is created once per process; `kaal-compose` resolves to this package wherever it is installed. */
 let jitiInstance: Promise<{ (id: string): unknown; import(id: string): Promise<unknown> }> | undefined;
 
@@ -165,6 +168,7 @@ function jiti() {
   jitiInstance ??= Promise.resolve().then(() => {
     const { createJiti } = createRequire(import.meta.url)('jiti') as typeof import('jiti');
     const transform = cachedBabelTransform(process.env);
+    activeTransform = transform;
     return createJiti(import.meta.url, {
       ...(transform ? { transform } : {}),
       alias: { 'kaal-compose': packageEntry() },
@@ -249,17 +253,20 @@ async function importFailure(error: unknown, file: string, absoluteFile: string,
   const reason = lowerFirst(firstLine.replace(/^(ParseError|SyntaxError): /, '').replace(/\s+\S+:\d+:\d+$/, '').trim());
   // jiti's parse errors end in `<file>:<line>:<column>` with babel's 0-based column; stack frames are 1-based.
   const parseLocation = /\s(\S+):(\d+):(\d+)\s*$/.exec(message.trim());
-  const where = /^(ParseError|SyntaxError)\b/.test(firstLine) && parseLocation
+  const parsed = /^(ParseError|SyntaxError)\b/.test(firstLine) && parseLocation;
+  let where = parsed
     ? { absoluteFile: path.resolve(cwd, parseLocation[1]!), line: Number(parseLocation[2]), column: Number(parseLocation[3]) + 1 }
     : findUserFrame(`${message}\n${stack}`, absoluteFile, cwd);
+  // A stack frame's line and column are in the code jiti ran (types stripped, imports rewritten,
+  // inside jiti's wrapper), not in what the user wrote: mapped back through the transform's source map.
+  if (where && !parsed) {
+    const source = where.absoluteFile === absoluteFile ? text : readOrUndefined(host, where.absoluteFile);
+    const original = source === undefined ? undefined : originalPosition(where.absoluteFile, source, where.line, where.column);
+    if (original) where = { ...where, ...original };
+  }
   if (where && where.absoluteFile !== absoluteFile) {
     const other = shownPath(cwd, where.absoluteFile);
-    let otherText: string | undefined;
-    try {
-      otherText = host.readText(where.absoluteFile);
-    } catch {
-      otherText = undefined;
-    }
+    const otherText = readOrUndefined(host, where.absoluteFile);
     const diagnostic = createDiagnostic(D.descriptorLoadFailed, { reason }, { file: other });
     if (otherText !== undefined) placeAtLine(diagnostic, otherText, where.line, where.column);
     else Object.assign(diagnostic, { line: where.line, column: where.column });
@@ -277,6 +284,54 @@ async function importFailure(error: unknown, file: string, absoluteFile: string,
     else placeAt(diagnostic, text, throws.length === 1 ? { start: throws[0]!.index!, length: 5 } : { start: 0, length: 0 });
   }
   return diagnostic;
+}
+
+function readOrUndefined(host: Host, file: string): string | undefined {
+  try {
+    return host.readText(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * jiti runs a module as `(async function (exports, require, …) { <code>\n});` on one line
+ * (`eval_evalModule` in jiti 2): line 1 of a stack frame is shifted by this prefix. The failure
+ * that is placed comes from the asynchronous loader (the synchronous one's error is retried there).
+ */
+const JITI_WRAPPER = '(async function (exports, require, module, __filename, __dirname, jitiImport, jitiESMResolve) { ';
+
+/**
+ * The position in `source` of a 1-based line and column of the code jiti ran for it: the same
+ * transform run again with an inline source map, read with Node's `SourceMap`. Only on failure,
+ * so loading never pays for the map. undefined when the map has no entry there.
+ */
+function originalPosition(file: string, source: string, line: number, column: number): { line: number; column: number } | undefined {
+  const transform = activeTransform ?? jitiBabel();
+  if (!transform) return undefined;
+  let code: string;
+  try {
+    ({ code } = transform({ source, filename: file, ts: /\.[mc]?ts$/i.test(file), async: true, jsx: false, interopDefault: false, babel: { sourceFileName: file, sourceMaps: 'inline' } }));
+  } catch {
+    return undefined;
+  }
+  const map = /\/\/# sourceMappingURL=data:application\/json;(?:charset=utf-8;)?base64,([A-Za-z0-9+/=]+)\s*$/.exec(code)?.[1];
+  if (!map) return undefined;
+  const generatedColumn = line === 1 ? column - 1 - JITI_WRAPPER.length : column - 1;
+  if (generatedColumn < 0) return undefined;
+  const entry = new SourceMap(JSON.parse(Buffer.from(map, 'base64').toString('utf8'))).findEntry(line - 1, generatedColumn) as { originalLine?: number; originalColumn?: number };
+  if (entry.originalLine === undefined || entry.originalColumn === undefined) return undefined;
+  return { line: entry.originalLine + 1, column: entry.originalColumn + 1 };
+}
+
+/** jiti's own babel bundle, when the cached transform is off (KAAL_CODE_CACHE=0). */
+function jitiBabel(): Transform | undefined {
+  try {
+    const jitiMain = createRequire(import.meta.url).resolve('jiti');
+    return createRequire(jitiMain)(path.join(path.dirname(jitiMain), '../dist/babel.cjs')) as Transform;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A thrown value that is not an Error, as the user would recognise it ('{ code: 3 }', not '[object Object]'). */

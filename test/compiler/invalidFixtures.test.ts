@@ -17,6 +17,8 @@ const expected: Record<string, [string, number, number][]> = {
   'KC1001-syntax-error.system.ts': [['KC1001', 6, 28]],
   'KC1001-throw-while-loading.system.ts': [['KC1001', 5, 9]],
   'KC1001-throw-non-error.system.ts': [['KC1001', 5, 26]],
+  // Mapped back through the transform's source map: the code that ran had no types (it was 9:66).
+  'KC1001-throw-after-types.system.ts': [['KC1001', 9, 104]],
   'KC1002-default-export-not-object.system.ts': [['KC1002', 4, 16]],
   'KC1003-unknown-property.system.ts': [['KC1003', 9, 7]],
   'KC1004-wrong-type.system.ts': [['KC1004', 6, 39]],
