@@ -20,6 +20,7 @@ import { findDuplicateJsonKeys, findJsonSyntaxError } from './jsonSyntax.js';
 import { cachedBabelTransform, type Transform } from './babelTransform.js';
 import { placePaths, shownPath } from './placeDiagnostics.js';
 import { partialSystem, type PartialSystem } from './partialSystem.js';
+import { startLoadWatchdog } from './loadWatchdog.js';
 
 /** File names `validate` looks for when given no paths, and `build` in the current directory. */
 export const DESCRIPTOR_GLOB = '**/*.system.{ts,mts,js,mjs,json}';
@@ -208,15 +209,25 @@ async function importModule(file: string, absoluteFile: string, text: string, cw
   } catch (syncError) {
     if (isVmTimeout(syncError)) return timedOut('its code was still running (a loop that never ends?)');
     let timer: NodeJS.Timeout | undefined;
+    const left = Math.max(1, timeoutMs - (Date.now() - started));
+    // A loop after an await blocks this thread, timer included: a worker ends it, a little after
+    // the deadline, unless this thread's timer has run by then (an idle wait is the timer's to report).
+    const watchdog = startLoadWatchdog(left + Math.max(WATCHDOG_GRACE_MS, timeoutMs / 10));
     try {
-      const left = Math.max(1, timeoutMs - (Date.now() - started));
-      const expired = new Promise<typeof TIMED_OUT>((resolve) => (timer = setTimeout(() => resolve(TIMED_OUT), left)));
+      const expired = new Promise<typeof TIMED_OUT>((resolve) => {
+        timer = setTimeout(() => (watchdog.markAlive(), resolve(TIMED_OUT)), left);
+        void watchdog.ended.then(() => resolve(TIMED_OUT));
+      });
       namespace = await Promise.race([instance.import(absoluteFile), expired]);
+      watchdog.markAlive();
+      if (namespace === TIMED_OUT && watchdog.endedBusyLoop()) return timedOut('its code was still running after an await (a loop that never ends?)');
       if (namespace === TIMED_OUT) return timedOut('it is still waiting (a top-level await that never settles?)');
     } catch (error) {
+      watchdog.markAlive();
       return { diagnostics: [await importFailure(error, file, absoluteFile, text, cwd, host)] };
     } finally {
       clearTimeout(timer);
+      watchdog.stop();
     }
   }
   const value = (namespace as { default?: unknown } | null)?.default;
@@ -224,6 +235,9 @@ async function importModule(file: string, absoluteFile: string, text: string, cw
 }
 
 const TIMED_OUT = Symbol('timed out');
+/** The least time past the deadline before the watchdog ends a thread that has not run its timer. */
+const WATCHDOG_GRACE_MS = 250;
+
 
 /** The text with comments blanked (offsets kept), for the guesses below. */
 function withoutComments(text: string): string {

@@ -82,6 +82,18 @@ describe.skipIf(!fs.existsSync(bin))('kaal-compose start-up', () => {
     ]);
   });
 
+  it('a loop after a top-level await (the asynchronous loader, no vm timeout) is ended by the watchdog too, and the next file is checked', () => {
+    const loop = `import { defineSystem } from 'kaal-compose';\nawait Promise.resolve();\nwhile (Date.now() > 0) {}\n${validDescriptor}`;
+    const cwd = files({ 'loop.system.ts': loop, 'ok.system.ts': validDescriptor, 'a.elf': sampleElf });
+    const run = spawnSync(process.execPath, [bin, 'validate', 'loop.system.ts', 'ok.system.ts', '--load-timeout', '4', '--format', 'json'], { cwd, encoding: 'utf8', timeout: 60_000 });
+    expect([run.signal, run.status]).toEqual([null, 1]);
+    const report = JSON.parse(run.stdout);
+    expect(report.files.map((f: { file: string; valid: boolean; diagnostics: { code: string; message: string }[] }) => [f.file, f.valid, f.diagnostics.map((d) => [d.code, d.message])])).toEqual([
+      ['loop.system.ts', false, [['KC1100', 'the descriptor did not finish loading within 4 s: its code was still running after an await (a loop that never ends?)']]],
+      ['ok.system.ts', true, []],
+    ]);
+  });
+
   it('typescript is loaded only when a problem needs a position', () => {
     const cwd = files({ 'bad.system.ts': `export default { name: 'bad', components: [{ name: 'a', priority: 999, code: { elf: 'a' } }] };\n` });
     const { status, modules } = loadedModules([bin, 'validate', 'bad.system.ts'], cwd);

@@ -34,6 +34,7 @@ const expected: Record<string, [string, number, number][]> = {
   // Both keys written twice, and the semantic checks on the rest (JSON.parse kept the last of each).
   'KC1110-json-duplicate-key.system.json': [['KC1110', 4, 87], ['KC3004', 6, 37], ['KC1110', 7, 3]],
   'KC1100-await-never-settles.system.ts': [['KC1100', 4, 16]],
+  'KC1100-loop-after-await.system.ts': [['KC1100', 5, 15]],
   'KC5003-source-missing.system.ts': [['KC5003', 7, 43]],
   'KC5004-elf-missing.system.ts': [['KC5004', 7, 31]],
   'KC5005-header-name-clash.system.ts': [['KC5005', 12, 13], ['KC5005', 12, 13]],
