@@ -48,6 +48,8 @@ export function projectFiles(name: string, dependency: string): ProjectFile[] {
     { path: 'README.md', text: renderTemplate('init/README.md.hbs', view) },
     { path: 'package.json', text: renderTemplate('init/package.json.hbs', view) },
     { path: '.gitignore', text: renderTemplate('init/gitignore.hbs', view) },
+    // So that the editor (and `npx tsc`) checks the descriptors against defineSystem's types.
+    { path: 'tsconfig.json', text: renderTemplate('init/tsconfig.json.hbs', view) },
   ];
 }
 

@@ -21,7 +21,7 @@ describe('kaal-compose init', () => {
     const created = await runCli(['init', 'demo'], { cwd });
     expect(created.stderr).toBe('');
     expect(created.code).toBe(0);
-    expect(created.stdout).toContain("created the 'demo' system in demo: demo.system.ts, hello.c, README.md, package.json, .gitignore\n");
+    expect(created.stdout).toContain("created the 'demo' system in demo: demo.system.ts, hello.c, README.md, package.json, .gitignore, tsconfig.json\n");
     const project = path.join(cwd, 'demo');
 
     const validated = await runCli(['validate'], { cwd: project });

@@ -10,8 +10,8 @@ describe('projectFiles', () => {
   const files = projectFiles('blinky', '^1.2.3');
   const byPath = new Map(files.map((f) => [f.path, f.text]));
 
-  it('makes a descriptor, one C component, a README, package.json and .gitignore', () => {
-    expect(files.map((f) => f.path)).toEqual(['blinky.system.ts', 'hello.c', 'README.md', 'package.json', '.gitignore']);
+  it('makes a descriptor, one C component, a README, package.json, .gitignore and tsconfig.json', () => {
+    expect(files.map((f) => f.path)).toEqual(['blinky.system.ts', 'hello.c', 'README.md', 'package.json', '.gitignore', 'tsconfig.json']);
   });
 
   it('imports defineSystem from kaal-compose and compiles hello.c with the UART and test device granted', () => {
@@ -74,7 +74,7 @@ describe('initProject', () => {
     const result = initProject({ cwd, dir: 'a/b/demo' });
     expect(result.diagnostics).toEqual([]);
     expect(result.name).toBe('demo');
-    expect(fs.readdirSync(path.join(cwd, 'a/b/demo')).sort()).toEqual(['.gitignore', 'README.md', 'demo.system.ts', 'hello.c', 'package.json']);
+    expect(fs.readdirSync(path.join(cwd, 'a/b/demo')).sort()).toEqual(['.gitignore', 'README.md', 'demo.system.ts', 'hello.c', 'package.json', 'tsconfig.json']);
   });
 
   it('makes the project depend on the kaal-compose it runs from (here: this clone, by path)', () => {
