@@ -48,6 +48,7 @@ describe('renderDiagnosticsDoc', () => {
     expect(examples.get('KC1003')).toEqual(['fixtures/invalid/KC1003-unknown-property.system.ts']);
     expect(examples.get('KC1001')).toEqual([
       'fixtures/invalid/KC1001-syntax-error.system.ts',
+      'fixtures/invalid/KC1001-throw-after-types.system.ts',
       'fixtures/invalid/KC1001-throw-non-error.system.ts',
       'fixtures/invalid/KC1001-throw-while-loading.system.ts',
     ]);
