@@ -14,6 +14,7 @@ import { buildSystem, layoutChanges, type BuildOptions, type BuiltComponent } fr
 import { emitComponents, headerNamesOf } from '../emit.js';
 import { cannotWrite, nodeHost } from '../host.js';
 import type { PlanOptions } from '../plan/index.js';
+import { planWithRootTask as planWithRootTaskForKernel } from '../plan/withRootTask.js';
 import type { SystemModel } from '../resolvePlatform.js';
 import { knownKernelDevices, sel4KernelConfig, sel4KernelDevices } from './bootInput.js';
 import { buildSel4Image, loaderDevices, type Sel4BootLayout } from './image.js';
@@ -42,7 +43,8 @@ export interface Sel4BuildOptions extends Omit<BuildOptions, 'output' | 'emitDir
   readonly kernelConfig?: string;
   /** The ELF to write (relative to cwd); nothing is written when absent. */
   readonly output?: string;
-  readonly planWithRootTask: PlanWithRootTask;
+  /** Default: the project's root task (compiler/plan/withRootTask.ts); tests give a probe. */
+  readonly planWithRootTask?: PlanWithRootTask;
 }
 
 export interface Sel4BuildResult {
@@ -98,7 +100,7 @@ export async function buildSel4System(descriptor: string | undefined, options: S
   const devices = sel4KernelDevices(platform, kernel.kernelDeviceFrames);
   diagnostics.push(...kernelDeviceProblems(kernelFile, kernel, devices, platform, model));
   if (hasErrors(diagnostics) || !devices) return done({ model, platform, kernel });
-  const planned = planWithRootTask(model, platform, elfs, {
+  const planned = (planWithRootTask ?? planWithRootTaskForKernel)(model, platform, elfs, {
     platformName,
     kernelConfig: sel4KernelConfig(kernel, checked.config, devices.frames),
     availableMemory: checked.config.availableMemory,

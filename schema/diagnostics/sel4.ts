@@ -1,5 +1,6 @@
 // `build --target sel4`: KC51xx, the seL4 kernel given with --kernel and its configuration
-// (--kernel-config), checked before anything is planned for it (compiler/sel4/kernelConfig.ts);
+// (--kernel-config), checked before anything is planned for it (compiler/sel4/kernelConfig.ts), and
+// the flags that go with --target sel4 (cli/commands/build.ts);
 // KC68xx, the output ELF read back (image/inspectSel4Image.ts).
 import { diagnostic } from '../diagnosticDefinition.js';
 
@@ -67,6 +68,19 @@ export const sel4Diagnostics = {
     "kernel '{file}': its virtual base '{vbase}' and physical base '{pbase}' differ within a 4 MiB page, so the loader cannot map its window",
     'a seL4 kernel for riscv32 is linked at 0xff800000 plus the 4 MiB offset of its physical base',
   ),
+  sel4FlagWithoutTarget: diagnostic(
+    'KC5111',
+    'error',
+    "'{flag}' is only for --target sel4",
+    'add --target sel4 to build a boot ELF for a seL4 kernel, or leave {flag} out',
+  ),
+  sel4KernelNotGiven: diagnostic(
+    'KC5112',
+    'error',
+    '--target sel4 needs the seL4 kernel to build for',
+    "give the kernel's ELF with --kernel <kernel.elf>; " + KERNEL_CONFIG_HINT,
+  ),
+  sel4FlagNotApplicable: diagnostic('KC5113', 'error', "'{flag}' does not apply to --target sel4: {reason}", 'leave {flag} out, or build without --target sel4'),
   sel4KernelDevicesUnknown: diagnostic(
     'KC5114',
     'error',
