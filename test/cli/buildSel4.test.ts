@@ -78,3 +78,19 @@ describe('kaal-compose build --target sel4: the kernel', () => {
     expect(stderr).toContain('error[KC5108]');
   });
 });
+
+describe('kaal-compose build --target sel4: the ELF', () => {
+  it('writes the boot ELF, says how to boot it, and inspect describes it', async () => {
+    const output = path.join(dir, 'hello.elf');
+    const { code, stdout, stderr } = await cli(['--target', 'sel4', '--kernel', kernel, '-o', output]);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const size = fs.statSync(output).size;
+    expect(stdout).toMatch(new RegExp(`^wrote ${output.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: ${size} bytes, seL4 boot ELF, 1 component, sha256 [0-9a-f]{64}\\n`));
+    expect(stdout).toContain(`boot it with: qemu-system-riscv32 -machine virt -m 2G -nographic -bios none -kernel ${output}\n`);
+    const inspected = await runCli(['inspect', output], { cwd: dir });
+    expect(inspected.code).toBe(0);
+    expect(inspected.stdout).toContain(`seL4 boot ELF (--target sel4), ${size} bytes\n`);
+    expect(inspected.stdout).toContain('  kernel     0x80200000 (virtual 0xffa00000), entry 0xffa00000');
+  });
+});
