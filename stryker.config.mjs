@@ -20,7 +20,7 @@ import fg from 'fast-glob';
 const FOLDERS = {
   schema: {
     mutate: ['schema/**/*.ts', '!schema/plan.generated.ts'],
-    tests: ['test/schema', 'test/compiler', 'test/image', 'test/cli/validate.test.ts', 'test/cli/report'],
+    tests: ['test/schema', 'test/compiler', 'test/image', 'test/cli/validate.test.ts', 'test/cli/report', 'test/cli/terminalEscapes.test.ts'],
   },
   'compiler/check': {
     mutate: ['compiler/check/**/*.ts'],
