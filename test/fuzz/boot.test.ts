@@ -2,21 +2,22 @@
 // KC diagnostics or runs them, never throws, and the kernel invariants hold after boot and run
 // (the long mode is `npm run fuzz -- --target boot`).
 import { describe, expect, it } from 'vitest';
-import { readImage, writeImage } from '../../image/bootImage/index.js';
+import { readImage } from '../../image/bootImage/index.js';
 import { bootImage } from '../../runtime/boot/index.js';
+import type { Plan } from '../../schema/plan.generated.js';
+import { rewriteImage } from '../runtime/exampleImages.js';
 import { formatFinding, runTarget, testSeed } from './support/harness.js';
 import { bootSeeds, buildExampleImage } from './support/seeds.js';
 import { bootTarget } from './targets/boot.js';
 
 const ITERATIONS = 25;
 
-/** Boots the hello image with its plan edited (written back with writeImage: checksums right). */
+/** Boots the hello image with its plan edited (checksums and the root task's table written again). */
 async function bootWithPlan(edit: (plan: { invocations: Record<string, unknown>[] }) => void) {
   const image = readImage((await buildExampleImage('hello'))!);
   const plan = structuredClone(image.plan) as unknown as { invocations: Record<string, unknown>[] };
   edit(plan);
-  const { untypedList: _list, ...bootInfo } = image.bootInfo;
-  return bootImage(writeImage({ meta: image.meta, untyped: image.untyped, bootInfo, dtb: image.dtb, plan, components: image.components }));
+  return bootImage(rewriteImage(image, { plan: plan as unknown as Plan }));
 }
 
 describe('boot fuzz', () => {

@@ -1,10 +1,12 @@
 // Fuzz target: boot (runtime/boot) and a short run (runtime/run.ts) of example images whose PLAN was
-// mutated like a descriptor and rewritten with writeImage. Boot must refuse with diagnostics or boot,
+// mutated like a descriptor and rewritten (checksums and the root task's plan table written again). Boot must refuse with diagnostics or boot,
 // never throw; the kernel invariants hold after boot and after the run.
-import { readImage, writeImage, type BootImage, type BootImageInput } from '../../../image/bootImage/index.js';
+import { readImage, type BootImage } from '../../../image/bootImage/index.js';
 import { bootImage } from '../../../runtime/boot/index.js';
 import { checkInvariants } from '../../../runtime/kernel/invariants.js';
 import { runSystem } from '../../../runtime/run.js';
+import type { Plan } from '../../../schema/plan.generated.js';
+import { rewriteImage } from '../../runtime/exampleImages.js';
 import type { FuzzTarget } from '../support/harness.js';
 import { mutateJson, type Json } from './descriptors.js';
 
@@ -13,11 +15,6 @@ const RUN_BUDGET = 20_000;
 export interface BootSeed {
   readonly name: string;
   readonly image: BootImage;
-}
-
-function inputOf(image: BootImage, plan: object): BootImageInput {
-  const { untypedList: _list, ...bootInfo } = image.bootInfo;
-  return { meta: image.meta, untyped: image.untyped, bootInfo, dtb: image.dtb, plan, components: image.components };
 }
 
 /** What the boots reached: refused, booted, and how the short runs ended. */
@@ -47,7 +44,7 @@ export function bootTarget(
       return {
         description: `${seed.name}: plan ${steps.join('; ')}`,
         run() {
-          const bytes = writeImage(inputOf(seed.image, plan as object));
+          const bytes = rewriteImage(seed.image, { plan: plan as unknown as Plan });
           const booted = bootImage(bytes, { sink: {} });
           if (!booted.ok) {
             count('refused');

@@ -4,7 +4,7 @@
 // plan's shape check and the system rules (image/bootImage/planRules.ts) as check and inspect run
 // them, and one in ten plans that keep the rules through the whole boot and proof (`check`). Each
 // must end in a result or a KC diagnostic; the rules report only KC73xx codes.
-import { readImage, writeImage, type BootImage, type BootImageInput } from '../../../image/bootImage/index.js';
+import { readImage, type BootImage } from '../../../image/bootImage/index.js';
 import { fileSha256, formatImageSummary, summarizeImage } from '../../../image/bootImage/inspectImage.js';
 import { planRuleDiagnostics } from '../../../image/bootImage/planRules.js';
 import { decodeFdt } from '../../../image/fdt/index.js';
@@ -13,6 +13,7 @@ import { bootImage } from '../../../runtime/boot/index.js';
 import { planShapeProblem } from '../../../runtime/boot/planShape.js';
 import type { Plan } from '../../../schema/plan.generated.js';
 import { escapeJsonText } from '../../../schema/terminalText.js';
+import { rewriteImage } from '../../runtime/exampleImages.js';
 import type { FuzzTarget } from '../support/harness.js';
 import { mutate } from '../support/mutators.js';
 import type { Prng } from '../support/prng.js';
@@ -89,11 +90,6 @@ function mutateRules(plan: Plan, rng: Prng): string {
   }
 }
 
-function inputOf(image: BootImage, plan: object, dtb: Uint8Array): BootImageInput {
-  const { untypedList: _list, ...bootInfo } = image.bootInfo;
-  return { meta: image.meta, untyped: image.untyped, bootInfo, dtb, plan, components: image.components };
-}
-
 export function resealedTarget(images: () => Promise<readonly { name: string; bytes: Uint8Array }[]>): FuzzTarget<{ seeds: Seed[]; coverage: ResealCoverage }> {
   return {
     name: 'resealed',
@@ -122,7 +118,7 @@ export function resealedTarget(images: () => Promise<readonly { name: string; by
       return {
         description: `${seed.name}: ${steps.join('; ')}`,
         run() {
-          const bytes = writeImage(inputOf(seed.image, plan as object, dtb));
+          const bytes = rewriteImage(seed.image, { plan: plan as unknown as Plan, dtb });
           const image = readImage(bytes);
           count('read');
           // inspect's summary, text and JSON.
