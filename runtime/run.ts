@@ -547,11 +547,13 @@ function startImage(bytes: Uint8Array, options: RunImageOptions & Pick<RunOption
       uart && input.overruns > 0
         ? [createDiagnostic(D.runUartOverrun, { count: input.overruns, baud: Math.round(uart.baud), path: consolePath ?? 'the console UART' })]
         : [];
+    // A deadlock after piped input ran out is most often a program waiting for more: say so.
+    const ended = result.outcome === 'deadlock' && input.bytes > 0 && input.unread === 0 ? [createDiagnostic(D.runInputEnded, { bytes: input.bytes })] : [];
     const consoleReport = console.report(system.components.map((c) => c.plan.name), input);
     return {
       exitCode,
       report: buildReport(system, result, exitCode, consoleReport),
-      diagnostics: [...system.warnings, ...result.diagnostics, ...overrun],
+      diagnostics: [...system.warnings, ...result.diagnostics, ...overrun, ...ended],
     };
   };
   return { ok: true, run, uart: machine.uart, finish };

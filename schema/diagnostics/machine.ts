@@ -57,4 +57,10 @@ export const machineDiagnostics = {
     "the UART '{path}' lost {count} input byte(s) to receiver overrun: they arrived at {baud} baud with its receive buffer (the 16-byte FIFO, or RBR with FIFOs off) full",
     'drain RBR while LSR.DR is set on every interrupt and enable the 16-byte FIFO (FCR); the report counts them in console.input.overruns',
   ),
+  runInputEnded: diagnostic(
+    'KC7811',
+    'note',
+    'the console input ended before the deadlock: all {bytes} byte(s) of it were delivered',
+    'a serial line has no end of file: a program that reads until an end-of-input byte needs that byte in the input (Ctrl-D, 0x04, for uart-echo)',
+  ),
 } as const;

@@ -84,6 +84,20 @@ describe('kaal-compose run', () => {
     expect((await cliWith(fakeStdin('no\n\x04'), 'run', 'echo.bin', '--stdin', 'input.txt')).stdout).toContain('ONE\nTWO\n');
   });
 
+  it('a deadlock after the piped input ran out says the input ended (KC7811); without input or with the end byte, it does not', async () => {
+    const ended = await cliWith(fakeStdin('no end byte\n'), 'run', 'echo.bin');
+    expect(ended.stdout).toContain('NO END BYTE\n');
+    expect(ended.code).toBe(6);
+    expect(ended.stderr).toContain('error[KC7041]: deadlock');
+    expect(ended.stderr).toContain('note[KC7811]: the console input ended before the deadlock: all 12 byte(s) of it were delivered');
+    const none = await cli('run', 'echo.bin');
+    expect(none.code).toBe(6);
+    expect(none.stderr).not.toContain('KC7811');
+    const finished = await cliWith(fakeStdin('done\n\x04'), 'run', 'echo.bin');
+    expect(finished.code).toBe(0);
+    expect(finished.stderr).not.toContain('KC7811');
+  });
+
   it.skipIf(!fs.existsSync(bin))('the executable reads a real pipe (and --stdin -)', () => {
     for (const extra of [[], ['--stdin', '-']]) {
       const run = spawnSync(process.execPath, [bin, 'run', 'echo.bin', ...extra], { cwd: dir, input: 'through a pipe\n\x04', encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
