@@ -52,8 +52,8 @@ const UNSEEING_TESTS = [
   'test/compiler/toolchain.test.ts', // clang
   'test/compiler/build.test.ts', // clang for some cases; the rest is covered by the unit tests
   'test/fixtures/systems.test.ts', // clang
-  'test/compiler/codeCache.test.ts', // dist/
-  'test/compiler/babelTransform.test.ts', // dist/
+  'test/cli/codeCache.test.ts', // dist/
+  'test/cli/babelTransform.test.ts', // dist/
   'test/image/fdt/qemuDtb.test.ts', // QEMU
 ];
 

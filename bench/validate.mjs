@@ -130,13 +130,13 @@ const section = [
   '',
   'The floors are separate processes: Node alone, and Node loading jiti (the one large package a',
   '`.ts` descriptor needs that is not in the bundle). The CLI is one CommonJS bundle',
-  '(scripts/bundleCli.mjs) compiled through V8\'s code cache (compiler/codeCache.ts), so yargs, zod and',
+  '(scripts/bundleCli.mjs) compiled through V8\'s code cache (cli/codeCache.ts), so yargs, zod and',
   'our modules are neither resolved one by one nor parsed again; the first start after an install',
   'or rebuild is the "no code cache" row. typescript is loaded only when a file has problems to',
   'place, fast-glob only for glob patterns, the runtime and the build steps only by their commands.',
   'jiti keeps transformed modules in its file cache between processes; the "no jiti transform',
   'cache" rows show the first run after a descriptor changed: jiti\'s babel is loaded, through the',
-  'same code cache (compiler/babelTransform.ts).',
+  'same code cache (cli/babelTransform.ts).',
   '',
 ].join('\n');
 const doc = path.join(root, 'docs/performance.md');

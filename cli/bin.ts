@@ -8,7 +8,10 @@ import { main } from './main.js';
 import { printDiagnostics } from './report/index.js';
 import { D, createDiagnostic } from '../schema/diagnostics.js';
 import { processStdin } from './readInput.js';
+import { cachedBabelTransform } from './babelTransform.js';
+import { useDescriptorTransform } from '../compiler/load.js';
 
+useDescriptorTransform(cachedBabelTransform(process.env));
 const io = { stdin: processStdin(), stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env };
 let settled = false;
 

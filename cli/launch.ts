@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { codeCacheFile, runCommonJsBundle } from '../compiler/codeCache.js';
+import { codeCacheFile, runCommonJsBundle } from './codeCache.js';
 
 /** What scripts/bundleCli.mjs writes beside the bundle. */
 interface BundleManifest {

@@ -2,6 +2,7 @@
 // compiled by dtc (Debian `device-tree-compiler`) through execa. The I/O edge of the device-tree
 // code: decoding and the platform model themselves are pure, in image/fdt and image/platform.ts.
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { D, fail } from '../schema/diagnostics.js';
 import { decodeFdt } from '../image/fdt/decodeFdt.js';
@@ -12,7 +13,6 @@ import { INPUT_SIZE_LIMITS } from '../image/inputLimits.js';
 import type { Platform } from '../image/platformModel.js';
 import { describeFsError, nodeHost, type Host } from './host.js';
 import { BUNDLED_PLATFORMS, type BundledPlatform } from '../schema/platforms.js';
-import { loadExeca } from './loadExeca.js';
 
 /** The platforms shipped in `fixtures/platforms/` (package.json `files`). */
 export { BUNDLED_PLATFORMS, DEFAULT_PLATFORM } from '../schema/platforms.js';
@@ -110,7 +110,9 @@ function readBytes(host: Host, file: string, shown: string, limit: number = INPU
 /** `dtc -q -@ -I dts -O dtb FILE` (`-@`: keep the labels, which descriptors may name devices by), the blob read from stdout; dtc's own message on failure. */
 async function compileDts(file: string, shown: string, host: Host, dtc: string): Promise<Uint8Array> {
   if (!host.exists(file)) throw fail(D.fileNotFound, { file: shown, reason: 'no such file' }, { file: shown });
-  const { execa } = loadExeca();
+  // Required, not imported, for the reason compiler/toolchain.ts `loadExeca` gives; not through it,
+  // so that validate does not load the C toolchain's module.
+  const { execa } = createRequire(import.meta.url)('execa') as typeof import('execa');
   const result = await execa(dtc, ['-q', '-@', '-I', 'dts', '-O', 'dtb', file], {
     reject: false,
     encoding: 'buffer',

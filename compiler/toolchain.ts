@@ -2,10 +2,10 @@
 // with ld.lld (through execa) into a deterministic RV32IMAC ELF. DESIGN.md "Component code";
 // the entry convention and flags are documented in sdk/README.md.
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { D, createDiagnostic, type Diagnostic } from '../schema/diagnostics.js';
-import { loadExeca } from './loadExeca.js';
 
 /**
  * Flags every compile gets. Deterministic: no debug info, no `.comment`, no unwind tables.
@@ -58,6 +58,15 @@ export interface ToolResult {
 
 /** Runs a tool in `cwd`; replaced in tests. */
 export type ToolRunner = (tool: string, args: readonly string[], options: { cwd: string; env: Readonly<Record<string, string | undefined>> }) => Promise<ToolResult>;
+
+/**
+ * execa, loaded on first use. `require` rather than `import()`: execa is ESM, which Node ≥ 20.19
+ * can require, and the CLI bundle, compiled from V8's code cache (cli/codeCache.ts), cannot use
+ * `import()` under Node 20.
+ */
+export function loadExeca(): typeof import('execa') {
+  return createRequire(import.meta.url)('execa') as typeof import('execa');
+}
 
 /** The real runner: execa, never rejecting, stdout and stderr interleaved as the user would see them. */
 export const execaRunner: ToolRunner = async (tool, args, options) => {

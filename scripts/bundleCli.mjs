@@ -1,12 +1,12 @@
 // Bundles the command line (scripts/build.mjs, after tsc) into one CommonJS file,
 // <dist>/bin/kaal-compose.cjs, with dist/bin/kaal-compose.json naming it and its SHA-256. The
-// executable, dist/cli/launch.js, compiles it through V8's code cache (compiler/codeCache.ts): one file
+// executable, dist/cli/launch.js, compiles it through V8's code cache (cli/codeCache.ts): one file
 // instead of ~200 ES modules (yargs' tree, zod's, ours), and no parse or compile on later starts.
 //
 // Modules the CLI imports lazily stay lazy: esbuild turns `import('./x.js')` into an initialiser
 // called on first use, so a `validate` never runs the runtime's or the build's module code.
 // Left external, and loaded only where needed: typescript (positions), jiti (which must find its
-// own babel), handlebars, execa (ESM, but `require`d: compiler/loadExeca.ts), saxes. fast-glob is
+// own babel), handlebars, execa (ESM, but `require`d: compiler/toolchain.ts `loadExeca`), saxes. fast-glob is
 // bundled: validate of globs needs it, and so it is compiled from the code cache too.
 // The bundle sits one level under dist/ like dist/compiler/, so the lookups relative to
 // `import.meta.url` (image/packageFiles.ts' package root, compiler/load.ts' `../index.js`) hold.
@@ -67,8 +67,8 @@ export async function bundleCli(distDir) {
     logLevel: 'warning',
   });
   const code = fs.readFileSync(path.join(outdir, bundle));
-  // Bytecode from V8's code cache loses the `import()` callback under Node 20 (compiler/codeCache.ts):
-  // an ESM-only package must be reached with `require` (see compiler/loadExeca.ts). TypeScript's
+  // Bytecode from V8's code cache loses the `import()` callback under Node 20 (cli/codeCache.ts):
+  // an ESM-only package must be reached with `require` (see compiler/toolchain.ts `loadExeca`). TypeScript's
   // parser finds the calls, not the word in comments and strings.
   const text = code.toString('utf8');
   // The modules are ES modules, strict by definition: the bundle must stay strict.

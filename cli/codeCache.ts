@@ -1,5 +1,5 @@
 // Runs a CommonJS file through V8's code cache: the CLI bundle (cli/launch.ts) and jiti's babel
-// (compiler/babelTransform.ts, for TypeScript descriptors).
+// (cli/babelTransform.ts, for TypeScript descriptors).
 //
 // Why: a cold `validate` is mostly start-up, and Node 20 has no compile cache of its own
 // (`module.enableCompileCache` came in Node 22). Compiling a file with `vm.Script` and the bytecode

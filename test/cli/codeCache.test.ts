@@ -1,4 +1,4 @@
-// compiler/codeCache.ts: a CommonJS bundle runs the same with and without V8's code cache; the cache
+// cli/codeCache.ts: a CommonJS bundle runs the same with and without V8's code cache; the cache
 // is written when missing or rejected, accepted by the next process, and never breaks a start when
 // it is corrupt or cannot be written; where the cache lives and how KAAL_CODE_CACHE changes that.
 //
@@ -9,11 +9,11 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { codeCacheFile, runCommonJsBundle } from '../../compiler/codeCache.js';
+import { codeCacheFile, runCommonJsBundle } from '../../cli/codeCache.js';
 import { repoRoot, useFiles } from '../helpers/files.js';
 
 const files = useFiles();
-const builtModule = path.join(repoRoot, 'dist/compiler/codeCache.js');
+const builtModule = path.join(repoRoot, 'dist/cli/codeCache.js');
 
 // Enough code that V8 has functions to cache; `require` and `__dirname` come from the wrapper.
 const bundle = `"use strict";

@@ -1,5 +1,6 @@
 // The transform jiti runs on TypeScript descriptors: jiti's own babel bundle, loaded through V8's
-// code cache (compiler/codeCache.ts). The first validate after a descriptor changes is otherwise
+// code cache (cli/codeCache.ts); the executable hands it to the compiler (cli/bin.ts →
+// `useDescriptorTransform`). The first validate after a descriptor changes is otherwise
 // dominated by requiring that 1.5 MB file (~135 ms) and babel's first transform (~45 ms); from
 // cached bytecode both take about 100 ms less (docs/performance.md, "validate").
 //
@@ -9,20 +10,9 @@ import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { codeCacheFile, runCommonJsBundle } from './codeCache.js';
+import type { Transform } from '../compiler/load.js';
 import { packageRoot } from '../image/packageFiles.js';
 
-/** What jiti hands a transform (its TransformOptions, the fields we rely on) and gets back. */
-export interface TransformOptions {
-  readonly source: string;
-  readonly filename?: string;
-  readonly ts?: boolean;
-  readonly async?: boolean;
-  readonly jsx?: unknown;
-  readonly interopDefault?: boolean;
-  /** Passed to babel: `{ sourceMaps: 'inline', sourceFileName }` when load.ts maps a failure back. */
-  readonly babel?: Readonly<Record<string, unknown>>;
-}
-export type Transform = (options: TransformOptions) => { code: string; error?: unknown };
 
 /** jiti's `transform` option, or undefined to let jiti load babel its own way. */
 export function cachedBabelTransform(env: NodeJS.ProcessEnv): Transform | undefined {

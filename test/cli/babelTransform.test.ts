@@ -1,4 +1,4 @@
-// compiler/babelTransform.ts: jiti's babel, run through V8's code cache, transforms TypeScript
+// cli/babelTransform.ts: jiti's babel, run through V8's code cache, transforms TypeScript
 // descriptors exactly as jiti's own loading of it does, writes its bytecode once, and the next
 // process accepts it (checked through the CLI's KAAL_DEBUG report in test/cli/startup.test.ts);
 // with the cache off, jiti loads babel itself.
@@ -6,7 +6,8 @@ import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cachedBabelTransform, type TransformOptions } from '../../compiler/babelTransform.js';
+import { cachedBabelTransform } from '../../cli/babelTransform.js';
+import type { TransformOptions } from '../../compiler/load.js';
 import { useFiles } from '../helpers/files.js';
 
 const files = useFiles();
