@@ -108,40 +108,49 @@ function trimmedLength(bytes: Uint8Array): number {
 
 /** The plan table for `plan` (its components' segments from `components`). Pure. Throws PlanTableError. */
 export function encodePlanTable(plan: Plan, components: readonly TableComponent[]): Uint8Array {
-  const strings: number[] = [];
+  // Linear in the plan: names are looked up in maps, and the arrays grow by `push` of single values
+  // (a `find` per component and spreads into large arrays made a 500-component build quadratic).
+  const stringChunks: Uint8Array[] = [];
+  let stringBytes = 0;
   const stringAt = new Map<string, number>();
   const encoder = new TextEncoder();
   const string = (text: string): number => {
     let at = stringAt.get(text);
     if (at === undefined) {
-      at = strings.length;
+      at = stringBytes;
       stringAt.set(text, at);
-      strings.push(...encoder.encode(text), 0);
+      const bytes = encoder.encode(text);
+      stringChunks.push(bytes);
+      stringBytes += bytes.length + 1;
     }
     return at;
   };
   const systemName = string(plan.system);
 
+  const slotOf = new Map(plan.objects.map((o) => [o.name, o.rootSlot] as const));
   const ipcBuffers = new Map<number, number>();
   for (const c of plan.components) {
-    const tcb = plan.objects.find((o) => o.name === c.objects.tcb);
-    if (tcb) ipcBuffers.set(tcb.rootSlot, c.tcb.ipcBuffer);
+    const tcbSlot = slotOf.get(c.objects.tcb);
+    if (tcbSlot !== undefined) ipcBuffers.set(tcbSlot, c.tcb.ipcBuffer);
   }
   const words: number[] = [];
   const invocations: number[] = [];
   for (const inv of plan.invocations) {
     const { mrs, caps } = marshal(inv, (slot) => ipcBuffers.get(slot) ?? 0);
     const info = ((inv.label << 12) | (caps.length << 7) | mrs.length) >>> 0;
-    invocations.push(inv.service, info, ...caps, ...new Array<number>(MAX_CAPS - caps.length).fill(0), words.length, string(inv.op), string(objectOf(inv)));
-    words.push(...mrs);
+    invocations.push(inv.service, info);
+    for (let i = 0; i < MAX_CAPS; i++) invocations.push(caps[i] ?? 0);
+    invocations.push(words.length, string(inv.op), string(objectOf(inv)));
+    for (const mr of mrs) words.push(mr);
   }
   const firstNotRetype = plan.invocations.findIndex((i) => i.op !== 'Untyped_Retype');
   const loadAfter = firstNotRetype < 0 ? plan.invocations.length : firstNotRetype;
 
-  const slotOf = new Map(plan.objects.map((o) => [o.name, o.rootSlot] as const));
+  const imageOf = new Map<string, TableComponent>();
+  for (const x of components) if (!imageOf.has(x.name)) imageOf.set(x.name, x);
   const pages: { frame: number; bytes: Uint8Array; name: number }[] = [];
   for (const c of plan.components) {
-    const image = components.find((x) => x.name === c.name);
+    const image = imageOf.get(c.name);
     if (!image) continue;
     for (const [vaddr, bytes] of segmentPages(image)) {
       const length = trimmedLength(bytes);
@@ -158,7 +167,7 @@ export function encodePlanTable(plan: Plan, components: readonly TableComponent[
   const pagesAt = invocationsAt + 4 * invocations.length;
   const wordsAt = pagesAt + 4 * PAGE_ENTRY_WORDS * pages.length;
   const stringsAt = wordsAt + 4 * words.length;
-  let dataAt = alignUp(stringsAt + strings.length, 4);
+  let dataAt = alignUp(stringsAt + stringBytes, 4);
   const pageData = pages.map((p) => {
     const at = dataAt;
     dataAt += p.bytes.length;
@@ -178,7 +187,7 @@ export function encodePlanTable(plan: Plan, components: readonly TableComponent[
     out[untypedsAt + UNTYPED_BYTES * i + 4] = u.sizeBits;
     out[untypedsAt + UNTYPED_BYTES * i + 5] = u.isDevice ? 1 : 0;
   });
-  invocations.forEach((w, i) => view.setUint32(invocationsAt + 4 * i, w >>> 0, true));
+  for (let i = 0; i < invocations.length; i++) view.setUint32(invocationsAt + 4 * i, invocations[i]! >>> 0, true);
   pages.forEach((p, i) => {
     const at = pagesAt + 4 * PAGE_ENTRY_WORDS * i;
     view.setUint32(at, p.frame, true);
@@ -187,8 +196,13 @@ export function encodePlanTable(plan: Plan, components: readonly TableComponent[
     view.setUint32(at + 12, p.name, true);
     out.set(p.bytes, pageData[i]!);
   });
-  words.forEach((w, i) => view.setUint32(wordsAt + 4 * i, w >>> 0, true));
-  out.set(strings, stringsAt);
+  for (let i = 0; i < words.length; i++) view.setUint32(wordsAt + 4 * i, words[i]! >>> 0, true);
+  // Each string is followed by its NUL (the zeroed byte after it).
+  let stringOffset = stringsAt;
+  for (const bytes of stringChunks) {
+    out.set(bytes, stringOffset);
+    stringOffset += bytes.length + 1;
+  }
   return out;
 }
 

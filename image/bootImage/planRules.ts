@@ -36,9 +36,18 @@ export function planRuleDiagnostics(input: PlanRuleInput, where: DiagnosticLocat
     report(D.planIrqShared, { irq: claim.irq, first, second: claim.component });
   }
   checkPpcs(plan, report);
+  // Built once for all components (per component, they made a large plan's check quadratic).
+  const ownerOf = objectOwners(plan);
+  const mmioGrants = new Map<string, Grant[]>();
+  for (const g of plan.grants) {
+    if (g.kind !== 'mmio') continue;
+    const list = mmioGrants.get(g.component);
+    if (list) list.push(g);
+    else mmioGrants.set(g.component, [g]);
+  }
   for (const c of plan.components) {
-    checkCapabilities(c, plan, report);
-    checkMappings(c, plan, objects, platform, report);
+    checkCapabilities(c, ownerOf, report);
+    checkMappings(c, mmioGrants.get(c.name) ?? [], objects, platform, report);
   }
   return out;
 }
@@ -46,8 +55,10 @@ export function planRuleDiagnostics(input: PlanRuleInput, where: DiagnosticLocat
 type Report = (def: (typeof D)[keyof typeof D], args: Record<string, string | number>) => void;
 
 function checkEntries(input: PlanRuleInput, report: Report): void {
+  const sections = new Map<string, PlanRuleInput['components'][number]>();
+  for (const s of input.components) if (!sections.has(s.name)) sections.set(s.name, s);
   for (const c of input.plan.components) {
-    const section = input.components.find((s) => s.name === c.name);
+    const section = sections.get(c.name);
     if (section && section.entry >>> 0 !== c.tcb.entry >>> 0) {
       report(D.planEntryDiffers, { component: c.name, planned: hex(c.tcb.entry), entry: hex(section.entry) });
     }
@@ -118,12 +129,8 @@ function checkPpcs(plan: Plan, report: Report): void {
   }
 }
 
-/**
- * A component holds the TCB, CNode and VSpace only of itself, and may receive (read right) only on
- * its own notification and endpoint: another's would let it control that component or take its
- * messages and interrupts.
- */
-function checkCapabilities(c: ComponentPlan, plan: Plan, report: Report): void {
+/** The component each TCB, CNode, VSpace, notification and endpoint belongs to (the first to name it). */
+function objectOwners(plan: Plan): Map<string, string> {
   const ownerOf = new Map<string, string>();
   for (const other of plan.components) {
     for (const role of ['tcb', 'cnode', 'vspace', 'notification', 'endpoint'] as const) {
@@ -131,6 +138,15 @@ function checkCapabilities(c: ComponentPlan, plan: Plan, report: Report): void {
       if (name !== null && !ownerOf.has(name)) ownerOf.set(name, other.name);
     }
   }
+  return ownerOf;
+}
+
+/**
+ * A component holds the TCB, CNode and VSpace only of itself, and may receive (read right) only on
+ * its own notification and endpoint: another's would let it control that component or take its
+ * messages and interrupts.
+ */
+function checkCapabilities(c: ComponentPlan, ownerOf: ReadonlyMap<string, string>, report: Report): void {
   for (const s of c.cspace) {
     const owner = ownerOf.get(s.object);
     if (owner === undefined || owner === c.name) continue;
@@ -146,8 +162,7 @@ function checkCapabilities(c: ComponentPlan, plan: Plan, report: Report): void {
  * Device frames only inside the component's MMIO grant for that device; every other frame in RAM
  * and the component's own (a shared region's frames belong to no component); W^X everywhere.
  */
-function checkMappings(c: ComponentPlan, plan: Plan, objects: Map<string, PlanObject>, platform: Platform, report: Report): void {
-  const grants = plan.grants.filter((g) => g.component === c.name && g.kind === 'mmio');
+function checkMappings(c: ComponentPlan, grants: readonly Grant[], objects: Map<string, PlanObject>, platform: Platform, report: Report): void {
   const inRam = (paddr: number, size: number) => platform.ram.some((r) => paddr >= r.base && paddr + size <= r.base + r.size);
   for (const m of c.vspace) {
     const at = { frame: m.frame, vaddr: hex(m.vaddr), component: c.name };
