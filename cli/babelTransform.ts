@@ -16,26 +16,32 @@ import { packageRoot } from '../image/packageFiles.js';
 
 /** jiti's `transform` option, or undefined to let jiti load babel its own way. */
 export function cachedBabelTransform(env: NodeJS.ProcessEnv): Transform | undefined {
-  const jitiMain = createRequire(import.meta.url).resolve('jiti');
-  const file = path.join(path.dirname(jitiMain), '../dist/babel.cjs');
-  let version: string;
-  try {
-    version = (JSON.parse(fs.readFileSync(path.join(path.dirname(jitiMain), '../package.json'), 'utf8')) as { version: string }).version;
-  } catch {
-    return undefined;
-  }
-  if (!version.startsWith('2.') || !fs.existsSync(file)) return undefined;
-  const cacheFile = codeCacheFile({ file, family: `jiti-babel@${version}`, identity: 'babel', packageRoot: packageRoot() }, env);
+  const file = jiti2Bundle('babel.cjs');
+  if (file === undefined) return undefined;
+  const cacheFile = codeCacheFile({ file: file.path, family: `jiti-babel@${file.version}`, identity: 'babel', packageRoot: packageRoot() }, env);
   if (cacheFile === undefined) return undefined;
   let transform: Transform | undefined;
   return (options) => {
     if (transform !== undefined) return transform(options);
-    const loaded = runCommonJsBundle(file, cacheFile);
-    if (typeof loaded.exports !== 'function') throw new Error(`jiti ${version}: ${file} does not export a transform`);
+    const loaded = runCommonJsBundle(file.path, cacheFile);
+    if (typeof loaded.exports !== 'function') throw new Error(`jiti ${file.version}: ${file.path} does not export a transform`);
     transform = loaded.exports as Transform;
     const result = transform(options);
     // After the first transform, so that the bytecode covers the code it ran.
     loaded.saveCache();
     return result;
   };
+}
+
+/** A file of jiti 2's `dist/` (beside its main file `lib/jiti.cjs`) and jiti's version; undefined for another jiti. */
+export function jiti2Bundle(name: string): { readonly path: string; readonly version: string } | undefined {
+  const jitiMain = createRequire(import.meta.url).resolve('jiti');
+  const file = path.join(path.dirname(jitiMain), '../dist', name);
+  let version: string;
+  try {
+    version = (JSON.parse(fs.readFileSync(path.join(path.dirname(jitiMain), '../package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return undefined;
+  }
+  return version.startsWith('2.') && fs.existsSync(file) ? { path: file, version } : undefined;
 }

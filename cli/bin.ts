@@ -9,9 +9,11 @@ import { printDiagnostics } from './report/index.js';
 import { D, createDiagnostic } from '../schema/diagnostics.js';
 import { processStdin } from './readInput.js';
 import { cachedBabelTransform } from './babelTransform.js';
-import { useDescriptorTransform } from '../compiler/load.js';
+import { requireJiti } from './cachedJiti.js';
+import { useDescriptorTransform, useJitiModule } from '../compiler/load.js';
 
 useDescriptorTransform(cachedBabelTransform(process.env));
+useJitiModule(() => requireJiti(process.env));
 const io = { stdin: processStdin(), stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env };
 let settled = false;
 

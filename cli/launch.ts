@@ -1,8 +1,17 @@
 #!/usr/bin/env node
-// The installed `kaal-compose` executable (package.json `bin`): runs the CLI bundle
-// (dist/bin/kaal-compose.cjs, made by scripts/bundleCli.mjs from cli/bin.ts) through V8's code
-// cache, and saves the bytecode for the next start when the cache was missing or stale.
-// With KAAL_DEBUG set it says on stderr what became of the cache.
+// The installed `kaal-compose` executable: runs the CLI bundle (dist/bin/kaal-compose.cjs, made by
+// scripts/bundleCli.mjs from cli/bin.ts) through V8's code cache, and saves the bytecode for the
+// next start when the cache was missing or stale. With KAAL_DEBUG set it says on stderr what became
+// of the cache.
+//
+// package.json's `bin` is dist/cli/launch.cjs, this file bundled as CommonJS by scripts/bundleCli.mjs:
+// an ES module entry costs every start Node's ES module loader (~9 ms). tsc's dist/cli/launch.js
+// (the same code as an ES module) still works.
+//
+// One cache per command (the first argument that names one of the manifest's commands, else
+// `other`): V8 caches the bytecode of what ran when the cache was written, so a cache written by
+// `machine` would leave `validate` compiling its own code on every start, and one written by
+// `build` would make `machine` deserialise the build's bytecode.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +23,8 @@ interface BundleManifest {
   readonly sha256: string;
   /** The package version: two versions installed side by side keep a cache each. */
   readonly version: string;
+  /** The commands of the bundle (`validate`, `machine`, …): each keeps a cache of its own. */
+  readonly commands?: readonly string[];
 }
 
 const binDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin');
@@ -25,7 +36,12 @@ try {
   process.exit(70);
 }
 const bundle = path.join(binDir, manifest.bundle);
-const cacheFile = codeCacheFile({ file: bundle, family: `cli@${manifest.version}`, identity: manifest.sha256, packageRoot: path.resolve(binDir, '../..') }, process.env);
+const firstWord = process.argv.slice(2).find((a) => !a.startsWith('-'));
+const command = firstWord !== undefined && manifest.commands?.includes(firstWord) ? firstWord : 'other';
+const cacheFile = codeCacheFile(
+  { file: bundle, family: `cli@${manifest.version}-${command}`, identity: manifest.sha256, packageRoot: path.resolve(binDir, '../..') },
+  process.env,
+);
 const loaded = runCommonJsBundle(bundle, cacheFile);
 if (process.env.KAAL_DEBUG) process.stderr.write(`kaal-compose: code cache ${loaded.cache}${cacheFile ? `: ${cacheFile}` : ''}\n`);
 process.once('exit', () => loaded.saveCache());

@@ -56,18 +56,31 @@ export function readInputFile(cwd: string, file: string, kind: InputKind, limit:
 
 /** The process's stdin (fd 0) as `CliIo.stdin`: what it is, and its bytes read to the end in chunks. */
 export function processStdin(): InputStream {
-  const kind = (() => {
-    try {
-      return fs.fstatSync(0);
-    } catch {
-      return null;
+  // Asked on first use: `process.stdin` makes a stream (and loads tty or net), ~3 ms that commands
+  // which never look at stdin (machine, validate) need not spend.
+  let kind: fs.Stats | null | undefined;
+  const stat = (): fs.Stats | null => {
+    if (kind === undefined) {
+      try {
+        kind = fs.fstatSync(0);
+      } catch {
+        kind = null;
+      }
     }
-  })();
+    return kind;
+  };
   return {
-    isTTY: process.stdin.isTTY === true,
-    ...(process.stdin.isTTY === true ? { terminal: () => process.stdin } : {}),
+    get isTTY() {
+      return process.stdin.isTTY === true;
+    },
+    get terminal() {
+      return process.stdin.isTTY === true ? () => process.stdin : undefined;
+    },
     // A child process's piped stdin is a socket pair under libuv, a shell's a FIFO.
-    isPipeOrFile: kind !== null && (kind.isFIFO() || kind.isSocket() || kind.isFile()),
+    get isPipeOrFile() {
+      const k = stat();
+      return k !== null && (k.isFIFO() || k.isSocket() || k.isFile());
+    },
     readAll(limit) {
       const chunks: Buffer[] = [];
       let size = 0;

@@ -2,7 +2,6 @@
 // in-memory one for tests. Writes are atomic: a temporary file renamed over the target.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { createDiagnostic, D, type Diagnostic } from '../schema/diagnostics.js';
 
 export interface Host {
@@ -70,6 +69,8 @@ export function outputTarget(file: string): string {
  */
 export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   const target = outputTarget(file);
+  // node:crypto is loaded here, not with the module: it costs every start a few milliseconds.
+  const { randomBytes } = process.getBuiltinModule('node:crypto');
   const temp = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
     fs.writeFileSync(temp, data, { flag: 'wx' });

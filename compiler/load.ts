@@ -179,6 +179,15 @@ export function useDescriptorTransform(transform: Transform | undefined): void {
   descriptorTransform = transform;
 }
 
+/**
+ * How jiti's module is had; undefined requires it. The executable sets jiti's bundle compiled
+ * through V8's code cache (cli/cachedJiti.ts), as with the transform. Set before the first load.
+ */
+let jitiModule: (() => typeof import('jiti')) | undefined;
+export function useJitiModule(load: (() => typeof import('jiti')) | undefined): void {
+  jitiModule = load;
+}
+
 /** The transform jiti was given, to map a failure's position back (`originalPosition`). */
 let activeTransform: Transform | undefined;
 
@@ -189,7 +198,7 @@ function jiti() {
   // `require`, not `import()`: importing the CommonJS jiti from ESM makes Node scan its 190 kB
   // bundle for named exports (cjs-module-lexer), a large share of validate's start-up.
   jitiInstance ??= Promise.resolve().then(() => {
-    const { createJiti } = createRequire(import.meta.url)('jiti') as typeof import('jiti');
+    const { createJiti } = jitiModule?.() ?? (createRequire(import.meta.url)('jiti') as typeof import('jiti'));
     const transform = descriptorTransform;
     activeTransform = transform;
     return createJiti(import.meta.url, {

@@ -1,7 +1,6 @@
 // Resolves the platform a system runs on: the bundled `kaal-virt-rv32`, a `.dtb`, or a `.dts`
 // compiled by dtc (Debian `device-tree-compiler`) through execa. The I/O edge of the device-tree
 // code: decoding and the platform model themselves are pure, in image/fdt and image/platform.ts.
-import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { D, fail } from '../schema/diagnostics.js';
@@ -74,7 +73,7 @@ const modelled = new Map<string, { readonly tree: FdtTree; readonly platform: Pl
 const MODELLED_KEPT = 8;
 
 function modelOf(dtb: Uint8Array, shown: string): { readonly tree: FdtTree; readonly platform: Platform } {
-  const key = createHash('sha256').update(dtb).digest('hex');
+  const key = blobKey(dtb);
   const known = modelled.get(key);
   if (known) return known;
   const tree = decodeFdt(dtb, { file: shown });
@@ -82,6 +81,15 @@ function modelOf(dtb: Uint8Array, shown: string): { readonly tree: FdtTree; read
   if (modelled.size >= MODELLED_KEPT) modelled.delete(modelled.keys().next().value!);
   modelled.set(key, entry);
   return entry;
+}
+
+/**
+ * What `modelled` knows a blob by: a small one (every real DTB) by its bytes as a string, a larger
+ * one by its SHA-256 (node:crypto is loaded only then: loading it costs a start a few milliseconds).
+ */
+function blobKey(dtb: Uint8Array): string {
+  if (dtb.length <= 64 * 1024) return `=${Buffer.from(dtb.buffer, dtb.byteOffset, dtb.byteLength).toString('latin1')}`;
+  return `#${process.getBuiltinModule('node:crypto').createHash('sha256').update(dtb).digest('hex')}`;
 }
 
 /** Reads and decodes a `.dtb`, or compiles and decodes a `.dts`, without building the platform model. */

@@ -56,7 +56,7 @@ function builtDigest() {
  * left `target` absent between the two renames, which a concurrent `npx kaal-compose` could hit.
  */
 export function swapInto(next, target) {
-  const files = treeFiles(next).sort((a, b) => Number(a === LAUNCHER) - Number(b === LAUNCHER));
+  const files = treeFiles(next).sort((a, b) => Number(LAUNCHERS.includes(a)) - Number(LAUNCHERS.includes(b)));
   const wanted = new Set(files);
   for (const file of files) {
     const dest = path.join(target, file);
@@ -87,8 +87,8 @@ function removeEmptyDirs(dir) {
   }
 }
 
-/** dist-relative path of the package's bin, renamed into place last. */
-const LAUNCHER = path.join('cli', 'launch.js');
+/** dist-relative paths of the package's bin (launch.cjs) and its ES module twin, renamed into place last. */
+const LAUNCHERS = [path.join('cli', 'launch.js'), path.join('cli', 'launch.cjs')];
 
 async function build(digest) {
   const next = path.join(root, `.dist-build-${process.pid}`);

@@ -1,6 +1,6 @@
 // Bundles the command line (scripts/build.mjs, after tsc) into one CommonJS file,
 // <dist>/bin/kaal-compose.cjs, with dist/bin/kaal-compose.json naming it and its SHA-256. The
-// executable, dist/cli/launch.js, compiles it through V8's code cache (cli/codeCache.ts): one file
+// executable, dist/cli/launch.cjs, compiles it through V8's code cache (cli/codeCache.ts): one file
 // instead of ~200 ES modules (yargs' tree, zod's, ours), and no parse or compile on later starts.
 //
 // Modules the CLI imports lazily stay lazy: esbuild turns `import('./x.js')` into an initialiser
@@ -11,15 +11,22 @@
 // The bundle sits one level under dist/ like dist/compiler/, so the lookups relative to
 // `import.meta.url` (image/packageFiles.ts' package root, compiler/load.ts' `../index.js`) hold.
 // Identifiers are kept (no minification) so that KAAL_DEBUG stack traces stay readable.
+//
+// The bundle is ASCII (cli/codeCache.ts reads it as Latin-1, without UTF-8 decoding): esbuild escapes
+// non-ASCII characters in strings, templates and regular expressions (its default `charset`), but
+// not in the comments it keeps; those are escaped here, where an escape changes nothing.
+// It also writes the package's executable, dist/cli/launch.cjs: cli/launch.ts (and the code cache
+// module) as one CommonJS file, since an ES module entry costs every start Node's ES module loader.
 import * as esbuild from 'esbuild';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import ts from 'typescript';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bundle = 'kaal-compose.cjs';
+const launcher = 'launch.cjs';
 
 /**
  * string-width (yargs' and cliui's) makes an `Intl.Segmenter` (ICU's break data) and compiles its
@@ -45,6 +52,21 @@ const lazyStringWidth = {
   },
 };
 
+/**
+ * esbuild gives every module that does `import * as fs from 'node:fs'` its own copy of the
+ * builtin's namespace (`__toESM(require("node:fs"), 1)`: a getter defined per export, ~100 for fs),
+ * 50 copies made as the bundle is evaluated, ~8 ms of every start. One namespace per builtin is
+ * made instead, on first use, and shared (as ES modules share a module's namespace).
+ */
+function shareBuiltinNamespaces(code) {
+  const call = /__toESM\(require\(("node:[a-z_/]+")\), 1\)/g;
+  if (!call.test(code)) return code;
+  const prologue = '"use strict";\n';
+  if (!code.startsWith(prologue) || !/^var __toESM = /m.test(code)) throw new Error(`dist/bin/${bundle}: not the esbuild output this build knows (no "use strict" or __toESM)`);
+  const helper = 'var __builtinNamespaces = new Map();\nfunction __toESMBuiltin(id) {\n  let ns = __builtinNamespaces.get(id);\n  if (ns === void 0) __builtinNamespaces.set(id, ns = __toESM(require(id), 1));\n  return ns;\n}\n';
+  return prologue + helper + code.slice(prologue.length).replace(call, (_, id) => `__toESMBuiltin(${id})`);
+}
+
 /** Writes the bundle and its manifest into `distDir`/bin (distDir: the folder tsc just filled). */
 export async function bundleCli(distDir) {
   const outdir = path.join(distDir, 'bin');
@@ -66,6 +88,24 @@ export async function bundleCli(distDir) {
     legalComments: 'eof',
     logLevel: 'warning',
   });
+  await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: ['cli/launch.ts'],
+    outfile: path.join(distDir, 'cli', launcher),
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20.19',
+    define: { 'import.meta.url': 'importMetaUrl' },
+    inject: ['scripts/bundle/importMetaUrl.js'],
+    logLevel: 'warning',
+  });
+  const written = shareBuiltinNamespaces(fs.readFileSync(path.join(outdir, bundle), 'utf8'));
+  // Only comments can still hold non-ASCII characters (see the header).
+  const ascii = written.replace(/[^\x00-\x7f]/gu, (char) =>
+    char.length === 1 ? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}` : `\\u{${char.codePointAt(0).toString(16)}}`,
+  );
+  fs.writeFileSync(path.join(outdir, bundle), ascii);
   const code = fs.readFileSync(path.join(outdir, bundle));
   // Bytecode from V8's code cache loses the `import()` callback under Node 20 (cli/codeCache.ts):
   // an ESM-only package must be reached with `require` (see compiler/toolchain.ts `loadExeca`). TypeScript's
@@ -83,8 +123,12 @@ export async function bundleCli(distDir) {
   })(parsed);
   const sha256 = createHash('sha256').update(code).digest('hex');
   const { version } = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
-  fs.writeFileSync(path.join(outdir, 'kaal-compose.json'), JSON.stringify({ bundle, sha256, version }) + '\n');
+  // The launcher keeps a code cache per command (cli/launch.ts): the names from the command table.
+  const { commandFactories } = await import(pathToFileURL(path.join(distDir, 'cli/commands/index.js')).href);
+  const commands = commandFactories.map((factory) => String([factory({ io: {}, exitCode: 0 }).command].flat()[0]).split(' ')[0]);
+  fs.writeFileSync(path.join(outdir, 'kaal-compose.json'), JSON.stringify({ bundle, sha256, version, commands }) + '\n');
   // The package's bin: tsc writes it without the executable bit, and npm sets that bit only when it
   // links the package, not after a later `npm run build`.
   fs.chmodSync(path.join(distDir, 'cli/launch.js'), 0o755);
+  fs.chmodSync(path.join(distDir, 'cli', launcher), 0o755);
 }

@@ -43,6 +43,12 @@ describe('runCommonJsBundle', () => {
     expect(fs.readdirSync(path.join(dir, 'lib'))).toEqual(['b.cjs']);
   });
 
+  it('reads a bundle that is not ASCII as UTF-8 (an ASCII one is read as Latin-1)', () => {
+    const dir = files({ 'u.cjs': `"use strict";\n// a comment \u00d7 \u2014\nmodule.exports = { text: 'caf\u00e9 \u2192 \u{1f600}', length: 'caf\u00e9 \u2192 \u{1f600}'.length };\n` });
+    const loaded = runCommonJsBundle(path.join(dir, 'u.cjs'), undefined);
+    expect(loaded.exports).toEqual({ text: 'caf\u00e9 \u2192 \u{1f600}', length: 9 });
+  });
+
   it.skipIf(!fs.existsSync(builtModule))('writes the cache when missing, and the next process accepts it', () => {
     const dir = files({ 'b.cjs': bundle });
     const cacheFile = path.join(dir, 'cache/deeper/b.v8cache');

@@ -1,4 +1,4 @@
-// The installed executable (dist/cli/launch.js running dist/bin/kaal-compose.cjs, both made by
+// The installed executable (dist/cli/launch.cjs running dist/bin/kaal-compose.cjs, both made by
 // `npm test`'s build step) starts light: a `validate` of a valid descriptor loads neither
 // typescript, handlebars, execa nor fast-glob (for literal paths), runs none of the runtime's or
 // the build's module code, and typescript comes in only when there is something to place (a module
@@ -8,14 +8,17 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { isAscii } from 'node:buffer';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { toolVersion } from '../../compiler/toolchain.js';
 import { repoRoot, sampleElf, useFiles } from '../helpers/files.js';
 import { runCli } from '../helpers/cli.js';
 
 const files = useFiles();
-const bin = path.join(repoRoot, 'dist/cli/launch.js');
-const packageVersion = (JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
+const packageJson = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string; bin: Record<string, string> };
+const bin = path.join(repoRoot, packageJson.bin['kaal-compose']!);
+const packageVersion = packageJson.version;
 const tracer = path.join(repoRoot, 'test/cli/fixtures/traceModules.mjs');
 const clang = (await toolVersion('clang')) !== null && (await toolVersion('ld.lld')) !== null;
 
@@ -46,7 +49,11 @@ describe.skipIf(!fs.existsSync(bin))('kaal-compose start-up', () => {
     const { status, modules } = loadedModules([bin, 'validate', 'ok.system.ts'], cwd);
     expect(status).toBe(0);
     // The bundle ran (it is read as a file, so the tracer does not list it), not tsc's modules.
-    expect(modules.some((m) => m.endsWith('/dist/cli/launch.js'))).toBe(true);
+    expect(modules.some((m) => m.endsWith('/dist/cli/launch.cjs'))).toBe(true);
+    // The launcher is CommonJS: no module of ours but the entry (resolved through the tracer's
+    // hooks) goes through the ES module loader.
+    const esModules = modules.filter((m) => m.startsWith(pathToFileURL(path.join(repoRoot, 'dist')).href));
+    expect(esModules).toEqual([pathToFileURL(bin).href]);
     expect(modules.filter((m) => m.includes('/dist/cli/main.js') || m.includes('/node_modules/yargs/') || m.includes('/node_modules/zod/'))).toEqual([]);
     expect(modules.some((m) => m.includes('/node_modules/jiti/'))).toBe(true);
     expect(modules.filter((m) => heavyPackages.test(m))).toEqual([]);
@@ -101,20 +108,34 @@ describe.skipIf(!fs.existsSync(bin))('kaal-compose start-up', () => {
     expect(modules.some((m) => m.includes('/node_modules/typescript/'))).toBe(true);
   });
 
-  it('writes the code cache on the first start and the next start accepts it', () => {
+  it('writes the code cache on the first start and the next start accepts it, one cache per command', () => {
     const cwd = files({ 'ok.system.ts': validDescriptor, 'a.elf': sampleElf });
     const cache = path.join(cwd, 'cache');
     const env = { KAAL_CODE_CACHE: cache, KAAL_DEBUG: '1' };
     const first = kaalCompose(['validate', 'ok.system.ts'], cwd, env);
     expect(first.status).toBe(0);
-    const cliCache = fs.readdirSync(cache).find((name) => name.startsWith(`cli@${packageVersion}--`))!;
+    const cliCache = fs.readdirSync(cache).find((name) => name.startsWith(`cli@${packageVersion}-validate--`))!;
     expect(first.stderr).toContain(`kaal-compose: code cache missing: ${path.join(cache, cliCache)}`);
     const second = kaalCompose(['validate', 'ok.system.ts'], cwd, env);
     expect(second.stderr).toContain(`kaal-compose: code cache accepted: ${path.join(cache, cliCache)}`);
     expect([second.status, second.stdout]).toEqual([first.status, first.stdout]);
+    // Another command keeps its own (the bytecode of what it ran), and leaves validate's alone.
+    const schema = kaalCompose(['schema'], cwd, env);
+    expect(schema.status).toBe(0);
+    const schemaCache = fs.readdirSync(cache).find((name) => name.startsWith(`cli@${packageVersion}-schema--`))!;
+    expect(schema.stderr).toContain(`kaal-compose: code cache missing: ${path.join(cache, schemaCache)}`);
+    expect(kaalCompose(['validate', 'ok.system.ts'], cwd, env).stderr).toContain(`kaal-compose: code cache accepted: ${path.join(cache, cliCache)}`);
+    // No command named: one cache for all such starts.
+    expect(kaalCompose(['--version'], cwd, env).stderr).toContain(`code cache missing: ${path.join(cache, `cli@${packageVersion}-other--`)}`);
     const off = kaalCompose(['validate', 'ok.system.ts'], cwd, { KAAL_CODE_CACHE: '0', KAAL_DEBUG: '1' });
     expect(off.stderr).toContain('kaal-compose: code cache off\n');
     expect([off.status, off.stdout]).toEqual([first.status, first.stdout]);
+  });
+
+  it('the bundle is ASCII (read as Latin-1) and makes one namespace per Node builtin', () => {
+    const code = fs.readFileSync(path.join(repoRoot, 'dist/bin/kaal-compose.cjs'));
+    expect(isAscii(code)).toBe(true);
+    expect(code.toString('latin1')).not.toMatch(/__toESM\(require\("node:/);
   });
 
   it('speaks English whatever the locale (usage errors are rewritten from yargs English)', () => {
@@ -128,21 +149,25 @@ describe.skipIf(!fs.existsSync(bin))('kaal-compose start-up', () => {
     expect(wrong.stderr).toContain("error[KC0001]: unknown option '--bogus'");
   });
 
-  it("runs jiti's babel through the code cache when a descriptor must be transformed", () => {
+  it("runs jiti and jiti's babel through the code cache when a descriptor must be transformed", () => {
     const cwd = files({ 'typed.system.ts': `import { defineSystem } from 'kaal-compose';\nconst n: string = 'typed';\nexport default defineSystem({ name: n, components: [{ name: 'a', code: { elf: 'a.elf' } }] });\n`, 'a.elf': sampleElf });
     const cache = path.join(cwd, 'cache');
     // JITI_FS_CACHE=false: jiti keeps no transformed copy, as after the descriptor changed.
     const env = { KAAL_CODE_CACHE: cache, JITI_FS_CACHE: 'false' };
     const first = kaalCompose(['validate', 'typed.system.ts'], cwd, env);
     expect([first.status, first.stderr]).toEqual([0, '']);
-    expect(fs.readdirSync(cache).map((name) => name.split('@')[0]).sort()).toEqual(['cli', 'jiti-babel']);
+    expect(fs.readdirSync(cache).map((name) => name.split('@')[0]).sort()).toEqual(['cli', 'jiti', 'jiti-babel']);
     const babelCache = path.join(cache, fs.readdirSync(cache).find((name) => name.startsWith('jiti-babel@'))!);
+    const jitiCache = path.join(cache, fs.readdirSync(cache).find((name) => name.startsWith('jiti@'))!);
     const written = fs.statSync(babelCache);
+    const jitiWritten = fs.statSync(jitiCache);
     const second = kaalCompose(['validate', 'typed.system.ts', '--format', 'json'], cwd, env);
     expect(JSON.parse(second.stdout).summary).toEqual({ files: 1, errors: 0, warnings: 0 });
     // Accepted by the second process, so not written again (a rejected cache is replaced by a rename).
     const after = fs.statSync(babelCache);
     expect([after.ino, after.mtimeMs]).toEqual([written.ino, written.mtimeMs]);
+    const jitiAfter = fs.statSync(jitiCache);
+    expect([jitiAfter.ino, jitiAfter.mtimeMs]).toEqual([jitiWritten.ino, jitiWritten.mtimeMs]);
   });
 });
 
