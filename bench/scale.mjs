@@ -17,7 +17,7 @@ const option = (name, fallback) => {
 };
 const repeat = Number(option('--repeat', 3));
 const sizes = option('--sizes', '10,50,100,250,500').split(',').map(Number);
-const launch = path.join(repo, 'dist/cli/launch.js');
+const launch = path.join(repo, JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8')).bin['kaal-compose']);
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /** Median wall ms of `kaal-compose ...args` in `cwd`; the command must exit 0. */

@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { codeCacheFile, runCommonJsBundle } from './codeCache.js';
-import type { Transform } from '../compiler/load.js';
+import type { Transform } from '../compiler/jitiSetup.js';
 import { packageRoot } from '../image/packageFiles.js';
 
 
@@ -35,13 +35,20 @@ export function cachedBabelTransform(env: NodeJS.ProcessEnv): Transform | undefi
 
 /** A file of jiti 2's `dist/` (beside its main file `lib/jiti.cjs`) and jiti's version; undefined for another jiti. */
 export function jiti2Bundle(name: string): { readonly path: string; readonly version: string } | undefined {
+  installedJiti ??= findJiti();
+  if (installedJiti === null) return undefined;
+  const file = path.join(installedJiti.dist, name);
+  return fs.existsSync(file) ? { path: file, version: installedJiti.version } : undefined;
+}
+
+/** jiti 2's `dist/` and version (null: not jiti 2), found once per process. */
+let installedJiti: { readonly dist: string; readonly version: string } | null | undefined;
+function findJiti(): { readonly dist: string; readonly version: string } | null {
   const jitiMain = createRequire(import.meta.url).resolve('jiti');
-  const file = path.join(path.dirname(jitiMain), '../dist', name);
-  let version: string;
   try {
-    version = (JSON.parse(fs.readFileSync(path.join(path.dirname(jitiMain), '../package.json'), 'utf8')) as { version: string }).version;
+    const { version } = JSON.parse(fs.readFileSync(path.join(path.dirname(jitiMain), '../package.json'), 'utf8')) as { version: string };
+    return version.startsWith('2.') ? { dist: path.join(path.dirname(jitiMain), '../dist'), version } : null;
   } catch {
-    return undefined;
+    return null;
   }
-  return version.startsWith('2.') && fs.existsSync(file) ? { path: file, version } : undefined;
 }

@@ -10,9 +10,10 @@ import { D, createDiagnostic } from '../schema/diagnostics.js';
 import { processStdin } from './readInput.js';
 import { cachedBabelTransform } from './babelTransform.js';
 import { requireJiti } from './cachedJiti.js';
-import { useDescriptorTransform, useJitiModule } from '../compiler/load.js';
+// From the leaf module, not compiler/load.js: that would evaluate the descriptor schema in every command.
+import { useDescriptorTransform, useJitiModule } from '../compiler/jitiSetup.js';
 
-useDescriptorTransform(cachedBabelTransform(process.env));
+useDescriptorTransform(() => cachedBabelTransform(process.env));
 useJitiModule(() => requireJiti(process.env));
 const io = { stdin: processStdin(), stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env };
 let settled = false;

@@ -69,12 +69,17 @@ export function processStdin(): InputStream {
     }
     return kind;
   };
+  // A pipe, socket or file is no terminal: only a character device needs `process.stdin` to tell.
+  const isTTY = (): boolean => {
+    const k = stat();
+    return (k === null || k.isCharacterDevice()) && process.stdin.isTTY === true;
+  };
   return {
     get isTTY() {
-      return process.stdin.isTTY === true;
+      return isTTY();
     },
     get terminal() {
-      return process.stdin.isTTY === true ? () => process.stdin : undefined;
+      return isTTY() ? () => process.stdin : undefined;
     },
     // A child process's piped stdin is a socket pair under libuv, a shell's a FIFO.
     get isPipeOrFile() {

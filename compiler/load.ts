@@ -17,6 +17,7 @@ import { systemSchema, type ValidatedSystem } from '../schema/descriptor.js';
 import { describeFsError, type Host } from './host.js';
 import { diagnosticsFromIssues, type PathedDiagnostic } from './schemaIssues.js';
 import { findDuplicateJsonKeys, findJsonSyntaxError } from './jsonSyntax.js';
+import { jitiSetup, type Transform } from './jitiSetup.js';
 import { placePaths, shownPath } from './placeDiagnostics.js';
 import { partialSystem, type PartialSystem } from './partialSystem.js';
 import { startLoadWatchdog } from './loadWatchdog.js';
@@ -156,37 +157,8 @@ function duplicateKeys(file: string, text: string): Diagnostic[] {
   });
 }
 
-/** What jiti hands a transform (its TransformOptions, the fields we rely on) and gets back. */
-export interface TransformOptions {
-  readonly source: string;
-  readonly filename?: string;
-  readonly ts?: boolean;
-  readonly async?: boolean;
-  readonly jsx?: unknown;
-  readonly interopDefault?: boolean;
-  /** Passed to babel: `{ sourceMaps: 'inline', sourceFileName }` when load.ts maps a failure back. */
-  readonly babel?: Readonly<Record<string, unknown>>;
-}
-export type Transform = (options: TransformOptions) => { code: string; error?: unknown };
-
-/**
- * The transform jiti is given for TypeScript descriptors; undefined lets jiti load babel itself.
- * The executable sets jiti's own babel run through V8's code cache (cli/babelTransform.ts), a
- * start-up matter the library leaves to it. Set before the first descriptor is loaded.
- */
-let descriptorTransform: Transform | undefined;
-export function useDescriptorTransform(transform: Transform | undefined): void {
-  descriptorTransform = transform;
-}
-
-/**
- * How jiti's module is had; undefined requires it. The executable sets jiti's bundle compiled
- * through V8's code cache (cli/cachedJiti.ts), as with the transform. Set before the first load.
- */
-let jitiModule: (() => typeof import('jiti')) | undefined;
-export function useJitiModule(load: (() => typeof import('jiti')) | undefined): void {
-  jitiModule = load;
-}
+export type { Transform, TransformOptions } from './jitiSetup.js';
+export { useDescriptorTransform, useJitiModule } from './jitiSetup.js';
 
 /** The transform jiti was given, to map a failure's position back (`originalPosition`). */
 let activeTransform: Transform | undefined;
@@ -198,8 +170,8 @@ function jiti() {
   // `require`, not `import()`: importing the CommonJS jiti from ESM makes Node scan its 190 kB
   // bundle for named exports (cjs-module-lexer), a large share of validate's start-up.
   jitiInstance ??= Promise.resolve().then(() => {
-    const { createJiti } = jitiModule?.() ?? (createRequire(import.meta.url)('jiti') as typeof import('jiti'));
-    const transform = descriptorTransform;
+    const { createJiti } = jitiSetup.jitiModule?.() ?? (createRequire(import.meta.url)('jiti') as typeof import('jiti'));
+    const transform = jitiSetup.descriptorTransform?.();
     activeTransform = transform;
     return createJiti(import.meta.url, {
       ...(transform ? { transform } : {}),

@@ -67,6 +67,26 @@ function shareBuiltinNamespaces(code) {
   return prologue + helper + code.slice(prologue.length).replace(call, (_, id) => `__toESMBuiltin(${id})`);
 }
 
+/**
+ * yargs' platform shim imports `strictEqual` and `notStrictEqual` from node:assert, whose loading
+ * costs every start ~2.5 ms; yargs calls them only to check its own invariants. node:assert is
+ * loaded on the first call instead.
+ */
+const lazyAssert = {
+  name: 'lazy-assert',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]esm\.mjs$/ }, (args) => {
+      const source = fs.readFileSync(args.path, 'utf8');
+      const line = "import { notStrictEqual, strictEqual } from 'assert'\n";
+      if (!source.includes(line)) throw new Error(`${args.path}: not the yargs shim this build knows (its import of assert changed)`);
+      const lazy =
+        "const notStrictEqual = (...args) => process.getBuiltinModule('node:assert').notStrictEqual(...args)\n" +
+        "const strictEqual = (...args) => process.getBuiltinModule('node:assert').strictEqual(...args)\n";
+      return { contents: source.replace(line, lazy), loader: 'js' };
+    });
+  },
+};
+
 /** Writes the bundle and its manifest into `distDir`/bin (distDir: the folder tsc just filled). */
 export async function bundleCli(distDir) {
   const outdir = path.join(distDir, 'bin');
@@ -83,7 +103,7 @@ export async function bundleCli(distDir) {
     define: { 'import.meta.url': 'importMetaUrl' },
     // Node 20 has RegExp `v` literals (esbuild would lower them to `new RegExp(…, 'v')`).
     supported: { 'regexp-set-notation': true },
-    plugins: [lazyStringWidth],
+    plugins: [lazyStringWidth, lazyAssert],
     inject: ['scripts/bundle/importMetaUrl.js'],
     legalComments: 'eof',
     logLevel: 'warning',

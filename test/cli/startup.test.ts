@@ -71,6 +71,16 @@ describe.skipIf(!fs.existsSync(bin))('kaal-compose start-up', () => {
     expect(modules.filter((m) => heavyPackages.test(m) || /\/dist\/runtime\/|\/dist\/compiler\/(build|emit|toolchain|renderTemplate)\.js/.test(m))).toEqual([]);
   });
 
+  it("machine evaluates neither zod nor the descriptor schema; validate does (the probe works)", () => {
+    // zod's core sets globalThis.__zod_globalConfig as its module is evaluated.
+    const cwd = files({ 'probe.cjs': `process.on('exit', () => process.stderr.write('zod:' + ('__zod_globalConfig' in globalThis) + '\\n'));\n`, 'ok.system.ts': validDescriptor, 'a.elf': sampleElf });
+    const probe = (args: string[]) => spawnSync(process.execPath, ['-r', path.join(cwd, 'probe.cjs'), bin, ...args], { cwd, encoding: 'utf8' });
+    const machine = probe(['machine', path.join(repoRoot, 'fixtures/machine/elf/hello.elf')]);
+    expect([machine.status, machine.stderr]).toEqual([0, 'zod:false\n']);
+    const validate = probe(['validate', 'ok.system.ts']);
+    expect([validate.status, validate.stderr]).toEqual([0, 'zod:true\n']);
+  });
+
   it('exits when its work is done, though the descriptor left an interval timer running', () => {
     const cwd = files({ 'timer.system.ts': `setInterval(() => {}, 1000);\n${validDescriptor}`, 'a.elf': sampleElf });
     // Bounded: without the exit in cli/bin.ts the process would run until spawnSync kills it.
