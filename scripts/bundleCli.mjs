@@ -87,6 +87,24 @@ const lazyAssert = {
   },
 };
 
+/**
+ * yargs' factory gives every parser a default `--version` whose number it guesses by walking up
+ * from the working directory, listing each directory until one holds a package.json (~1 ms, more
+ * in a large tree), before cli/main.ts replaces it with the package's own version. The default
+ * is left out; cli/main.ts always sets the option (test/cli: `--version`).
+ */
+const noGuessedVersion = {
+  name: 'no-guessed-version',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]yargs[\\/]build[\\/]lib[\\/]yargs-factory\.js$/ }, (args) => {
+      const source = fs.readFileSync(args.path, 'utf8');
+      const call = '        yargs.help();\n        yargs.version();\n        return yargs;\n';
+      if (!source.includes(call)) throw new Error(`${args.path}: not the yargs factory this build knows (its default help and version changed)`);
+      return { contents: source.replace(call, '        yargs.help();\n        return yargs;\n'), loader: 'js' };
+    });
+  },
+};
+
 /** Writes the bundle and its manifest into `distDir`/bin (distDir: the folder tsc just filled). */
 export async function bundleCli(distDir) {
   const outdir = path.join(distDir, 'bin');
@@ -103,7 +121,7 @@ export async function bundleCli(distDir) {
     define: { 'import.meta.url': 'importMetaUrl' },
     // Node 20 has RegExp `v` literals (esbuild would lower them to `new RegExp(…, 'v')`).
     supported: { 'regexp-set-notation': true },
-    plugins: [lazyStringWidth, lazyAssert],
+    plugins: [lazyStringWidth, lazyAssert, noGuessedVersion],
     inject: ['scripts/bundle/importMetaUrl.js'],
     legalComments: 'eof',
     logLevel: 'warning',

@@ -198,6 +198,8 @@ describe.skipIf(!fs.existsSync(bin))('the bundled executable', () => {
     for (const command of ['validate', 'build', 'run', 'check', 'plan', 'inspect', 'dt', 'machine', 'export', 'import-sdf', 'init']) {
       expect(help.stdout).toMatch(new RegExp(`kaal-compose ${command}\\b`));
     }
+    // The bundle's yargs has no guessed default version (scripts/bundleCli.mjs): main's is the one.
+    expect(kaalCompose(['--version'], cwd)).toMatchObject({ status: 0, stdout: `${packageVersion}\n` });
     const schema = kaalCompose(['schema'], cwd);
     expect(schema.status).toBe(0);
     expect(JSON.parse(schema.stdout).$schema).toBe('https://json-schema.org/draft/2020-12/schema');
