@@ -54,17 +54,24 @@ const lazyStringWidth = {
 
 /**
  * esbuild gives every module that does `import * as fs from 'node:fs'` its own copy of the
- * builtin's namespace (`__toESM(require("node:fs"), 1)`: a getter defined per export, ~100 for fs),
- * 50 copies made as the bundle is evaluated, ~8 ms of every start. One namespace per builtin is
- * made instead, on first use, and shared (as ES modules share a module's namespace).
+ * builtin's namespace (`fs = __toESM(require("node:fs"), 1)`: a getter defined per export, ~100 for
+ * fs), 57 copies made as the bundle is evaluated, ~8 ms of every start. A module that never reads
+ * the namespace's `default` gets the builtin's exports themselves (the same properties); the few
+ * that do (`import fs from 'node:fs'`) share one namespace per builtin, made on first use.
  */
-function shareBuiltinNamespaces(code) {
-  const call = /__toESM\(require\(("node:[a-z_/]+")\), 1\)/g;
-  if (!call.test(code)) return code;
+function shareBuiltinNamespaces(code, file) {
+  const call = /([\w$]+) = __toESM\(require\(("node:[a-z_/]+")\), 1\)/g;
+  let shared = false;
+  const replaced = code.replace(call, (_, name, id) => {
+    if (!new RegExp(`(?<![\\w$])${name.replaceAll('$', '\\$')}\\.default\\b`).test(code)) return `${name} = require(${id})`;
+    shared = true;
+    return `${name} = __toESMBuiltin(${id})`;
+  });
+  if (!shared) return replaced;
   const prologue = '"use strict";\n';
-  if (!code.startsWith(prologue) || !/^var __toESM = /m.test(code)) throw new Error(`dist/bin/${bundle}: not the esbuild output this build knows (no "use strict" or __toESM)`);
+  if (!replaced.startsWith(prologue) || !/^var __toESM = /m.test(replaced)) throw new Error(`${file}: not the esbuild output this build knows (no "use strict" or __toESM)`);
   const helper = 'var __builtinNamespaces = new Map();\nfunction __toESMBuiltin(id) {\n  let ns = __builtinNamespaces.get(id);\n  if (ns === void 0) __builtinNamespaces.set(id, ns = __toESM(require(id), 1));\n  return ns;\n}\n';
-  return prologue + helper + code.slice(prologue.length).replace(call, (_, id) => `__toESMBuiltin(${id})`);
+  return prologue + helper + replaced.slice(prologue.length);
 }
 
 /**
@@ -138,7 +145,9 @@ export async function bundleCli(distDir) {
     inject: ['scripts/bundle/importMetaUrl.js'],
     logLevel: 'warning',
   });
-  const written = shareBuiltinNamespaces(fs.readFileSync(path.join(outdir, bundle), 'utf8'));
+  const launcherFile = path.join(distDir, 'cli', launcher);
+  fs.writeFileSync(launcherFile, shareBuiltinNamespaces(fs.readFileSync(launcherFile, 'utf8'), `dist/cli/${launcher}`));
+  const written = shareBuiltinNamespaces(fs.readFileSync(path.join(outdir, bundle), 'utf8'), `dist/bin/${bundle}`);
   // Only comments can still hold non-ASCII characters (see the header).
   const ascii = written.replace(/[^\x00-\x7f]/gu, (char) =>
     char.length === 1 ? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}` : `\\u{${char.codePointAt(0).toString(16)}}`,
