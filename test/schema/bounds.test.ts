@@ -1,8 +1,21 @@
 // Every numeric bound of the descriptor schema, exactly at the bound and one past it: names of 64
 // characters, priorities 0..254, channel ids 0..26, addresses 0..2^34 - 1, and permissions.
-import { describe, expect, it } from 'vitest';
-import { MAX_CHANNEL_ID } from '../../schema/abi.js';
-import { MAX_PRIORITY, addressSchema, permsSchema, systemSchema, type ComponentDescriptor, type SystemDescriptor } from '../../schema/descriptor.js';
+// The schema is imported afresh for each test (vi.resetModules), so it is built inside the test and a
+// mutant of its module-level zod code is seen by the tests here (docs/testing.md, "Static mutants").
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ComponentDescriptor, SystemDescriptor } from '../../schema/descriptor.js';
+
+let MAX_CHANNEL_ID: number;
+let MAX_PRIORITY: number;
+let addressSchema: typeof import('../../schema/descriptor.js').addressSchema;
+let permsSchema: typeof import('../../schema/descriptor.js').permsSchema;
+let systemSchema: typeof import('../../schema/descriptor.js').systemSchema;
+
+beforeEach(async () => {
+  vi.resetModules();
+  ({ MAX_CHANNEL_ID } = await import('../../schema/abi.js'));
+  ({ MAX_PRIORITY, addressSchema, permsSchema, systemSchema } = await import('../../schema/descriptor.js'));
+});
 
 const component = (extra: Partial<ComponentDescriptor> = {}): ComponentDescriptor => ({ name: 'a', code: { elf: 'a.elf' }, ...extra });
 const system = (extra: Partial<SystemDescriptor> = {}): SystemDescriptor => ({ name: 's', components: [component(), component({ name: 'b' })], ...extra });
@@ -75,5 +88,59 @@ describe('descriptor bounds, at each bound and one past it', () => {
   it('a system needs one component; code needs sources or an ELF', () => {
     expect(issues({ name: 's', components: [] })).toEqual([['components', 'a system needs at least one component']]);
     expect(issues(system({ components: [component({ code: {} })] })).map(([p]) => p)).toEqual(['components.0.code']);
+  });
+
+  it("says what is wrong with a name, an address string and a component's code", () => {
+    expect(issues(system({ name: '1s' }))).toEqual([['name', "a system name starts with a letter or '_' and has only letters, digits, '_' and '-'"]]);
+    expect(issues(system({ components: [component({ name: 'a.b' })] }))).toEqual([
+      ['components.0.name', "a component name starts with a letter or '_' and has only letters, digits, '_' and '-'"],
+    ]);
+    // zod reports the union's failure with the string branch's message inside it
+    expect(JSON.stringify(addressSchema.safeParse('0x1g').error?.issues)).toContain("expected a number such as 4096 or '0x1000_0000'");
+    expect(addressSchema.parse('0x1_000')).toBe(0x1000);
+    expect(issues(system({ components: [component({ code: {} })] }))).toEqual([
+      ['components.0.code', "give the component's C 'sources', a ready 'elf', or both"],
+    ]);
+  });
+
+  it('names the kind of name in the message of each name field', () => {
+    const bad = 'x.y';
+    const message = (what: string) => `a ${what} name starts with a letter or '_' and has only letters, digits, '_' and '-'`;
+    const found = issues({
+      name: 's',
+      components: [
+        component({ faultHandler: bad, devices: [{ device: 'serial0', name: bad }], memory: [{ region: bad, name: bad }] }),
+        component({ name: 'b' }),
+      ],
+      memoryRegions: [{ name: bad, size: 0x1000 }],
+      channels: [{ name: bad, from: bad, to: bad }],
+    });
+    expect(found).toEqual([
+      ['components.0.devices.0.name', message('device')],
+      ['components.0.memory.0.region', message('memory region')],
+      ['components.0.memory.0.name', message('mapping')],
+      ['components.0.faultHandler', message('component')],
+      ['memoryRegions.0.name', message('memory region')],
+      ['channels.0.name', message('channel')],
+      ['channels.0.from', message('component')],
+      ['channels.0.to', message('component')],
+    ]);
+    expect(permsSchema.safeParse('wr').error?.issues.map((i) => i.message)).toEqual(["permissions are letters from 'rwx' in that order, such as 'rw' or 'rx'"]);
+  });
+
+  it('fills the defaults: no devices, memory, regions or channels; a device grant maps its registers', () => {
+    const parsed = systemSchema.parse(system());
+    expect(parsed.memoryRegions).toEqual([]);
+    expect(parsed.channels).toEqual([]);
+    expect(parsed.components[0]!.devices).toEqual([]);
+    expect(parsed.components[0]!.memory).toEqual([]);
+    const withDevice = systemSchema.parse(system({ components: [component({ devices: [{ device: 'serial0' }] })] }));
+    expect(withDevice.components[0]!.devices[0]!.mmio).toBe(true);
+  });
+
+  it('code may be C sources alone, a ready ELF alone, or both', () => {
+    expect(issues(system({ components: [component({ code: { sources: ['a.c'] } })] }))).toEqual([]);
+    expect(issues(system({ components: [component({ code: { elf: 'a.elf' } })] }))).toEqual([]);
+    expect(issues(system({ components: [component({ code: { sources: ['a.c'], elf: 'a.elf' } })] }))).toEqual([]);
   });
 });

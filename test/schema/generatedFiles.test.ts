@@ -1,16 +1,33 @@
 // docs/diagnostics.md and schema/descriptor.schema.json are generated (npm run docs:diagnostics);
 // these fail when the committed copies are stale, like TypeScript's generated diagnostic map.
+// Each test imports the generators afresh (vi.resetModules), so the diagnostic registry and the zod
+// schema they render are built inside the test: a mutant of that module-level code (a message, a
+// bound, a pattern, a description) is then seen by the test that would notice it (docs/testing.md).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { exampleFixtures, generatedFiles } from '../../scripts/generatedFiles.js';
+import { describe, expect, it, vi } from 'vitest';
+import { exampleFixtures } from '../../scripts/generatedFiles.js';
 import { renderDiagnosticsDoc } from '../../schema/diagnosticsDoc.js';
 import { D, allDiagnostics } from '../../schema/diagnostics.js';
 import { repoRoot } from '../helpers/files.js';
 
+/** What scripts/generate.ts writes, from modules imported afresh. */
+async function freshlyGenerated(): Promise<{ file: string; text: string }[]> {
+  vi.resetModules();
+  const { generatedFiles } = await import('../../scripts/generatedFiles.js');
+  return generatedFiles(repoRoot);
+}
+
+const GENERATED = ['docs/diagnostics.md', 'schema/descriptor.schema.json', 'docs/descriptor.md'];
+
 describe('generated files', () => {
-  for (const { file, text } of generatedFiles(repoRoot)) {
-    it(`${file} is up to date (else run 'npm run docs:diagnostics')`, () => {
+  it('are the diagnostics reference, the JSON Schema and the descriptor reference', async () => {
+    expect((await freshlyGenerated()).map(({ file }) => file)).toEqual(GENERATED);
+  });
+
+  for (const file of GENERATED) {
+    it(`${file} is up to date (else run 'npm run docs:diagnostics')`, async () => {
+      const text = (await freshlyGenerated()).find((generated) => generated.file === file)?.text;
       const committed = fs.readFileSync(path.join(repoRoot, file), 'utf8');
       expect(committed === text, `${file} is stale: run 'npm run docs:diagnostics' and commit the result`).toBe(true);
     });
