@@ -1,0 +1,67 @@
+// prepareBoot (runtime/boot/index.ts) on the example's image edited one way at a time: the plan's
+// format version, the untypeds against the platform's RAM (a RAM untyped ending exactly at RAM's end
+// fits, one outside does not; a device untyped touching RAM), bootinfo's untyped count and root CNode
+// size, and the emulated RAM exactly as large as the plan needs and one page smaller.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readImage, type BootImage } from '../../../image/bootImage/index.js';
+import { prepareBoot } from '../../../runtime/boot/index.js';
+import { exampleImage, withUntyped } from '../exampleImages.js';
+
+let hello: Uint8Array;
+let image: BootImage;
+beforeAll(async () => {
+  hello = await exampleImage('hello');
+  image = readImage(hello);
+});
+
+const found = (r: ReturnType<typeof prepareBoot>): [string, string, string | undefined][] =>
+  r.ok ? [] : r.diagnostics.map((d) => [d.code, d.message, d.file]);
+
+describe('prepareBoot', () => {
+  it("the example's image is ready to boot, and its RAM untypeds end exactly at the end of RAM", () => {
+    expect(found(prepareBoot(image))).toEqual([]);
+    const last = image.untyped[image.untyped.length - 1]!;
+    expect([last.isDevice, last.paddr + 2 ** last.sizeBits]).toEqual([false, 0x8800_0000]);
+  });
+
+  it('refuses a plan of another format version, naming it, at the image file', () => {
+    expect(found(prepareBoot({ ...image, plan: { ...image.plan, formatVersion: 2 } }, { file: 'h.kimg' }))).toEqual([
+      ['KC7002', "the plan in the image cannot be booted: format version '2' is not 1", 'h.kimg'],
+    ]);
+    expect(found(prepareBoot({ ...image, plan: { ...image.plan, formatVersion: 2 } }))[0]![2]).toBeUndefined();
+  });
+
+  it('refuses a RAM untyped outside RAM and a device untyped over RAM', () => {
+    const moved = readImage(
+      withUntyped(hello, (list) => {
+        list[13]!.isDevice = false; // 0x88000000, just past RAM
+        list[18]!.isDevice = true; // 0x80000000, the start of RAM
+      }),
+    );
+    expect([moved.untyped[13]!.paddr, moved.untyped[18]!.paddr]).toEqual([0x8800_0000, 0x8000_0000]);
+    expect(found(prepareBoot(moved))).toEqual([
+      ['KC7001', "the image does not fit the platform: RAM untyped 13 at '0x88000000' (2^27 bytes) is not inside the platform's RAM", undefined],
+      ['KC7001', "the image does not fit the platform: device untyped 18 at '0x80000000' (2^14 bytes) overlaps the platform's RAM", undefined],
+    ]);
+  });
+
+  it("refuses bootinfo whose untyped slots or root CNode size are not the image's", () => {
+    expect(found(prepareBoot({ ...image, untyped: image.untyped.slice(0, -1) }))).toEqual([
+      ['KC7001', 'the image does not fit the platform: bootinfo lists 50 untyped slots for 49 untypeds', undefined],
+    ]);
+    expect(found(prepareBoot({ ...image, plan: { ...image.plan, rootTask: { cnodeSizeBits: 11 } } }))).toEqual([
+      ['KC7001', "the image does not fit the platform: the plan's root CNode has 2^11 slots, bootinfo says 2^12", undefined],
+    ]);
+  });
+
+  it('boots in emulated RAM exactly as large as the plan needs, not one page less, and says how much is enough', () => {
+    expect(found(prepareBoot(image, { ramLimit: 0x7ff_7000 }))).toEqual([]);
+    const short = prepareBoot(image, { ramLimit: 0x7ff_6000, file: 'h.kimg' });
+    expect(found(short)).toEqual([
+      ['KC7005', "the plan puts 'rootserver_objects' at '0x87fe0000'..'0x87ff61ff', beyond the emulated RAM '0x80000000'..'0x87ff5fff'", 'h.kimg'],
+    ]);
+    expect(short.ok ? '' : short.diagnostics[0]!.hint).toContain("'--max-ram 0x7ff7000'");
+    const tiny = prepareBoot(image, { ramLimit: 0x10_0000 });
+    expect(tiny.ok ? '' : tiny.diagnostics[0]!.hint).toContain("'--max-ram 0x7ff7000'");
+  });
+});
