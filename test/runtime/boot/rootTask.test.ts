@@ -95,15 +95,19 @@ describe('the root task stops a boot that does not go as planned', () => {
       const inv = plan.invocations[tcb]!;
       if (inv.op === 'TCB_SetPriority') inv.priority = 256;
     });
-    const r = bootImage(image);
+    const r = bootImage(image, { file: 'hello.kimg' });
     expect(codes(r)).toEqual(['KC7010']);
     const index = (readImage(image).plan as unknown as Plan).invocations.findIndex((i) => i.op === 'TCB_SetPriority');
+    // at the image file, at the invocation's place in the plan
+    expect(r.ok ? [] : r.diagnostics.map((d) => [d.file, d.path])).toEqual([['hello.kimg', `plan.invocations.${index}`]]);
     expect(messages(r)).toMatch(new RegExp(`^boot invocation ${index} 'TCB_SetPriority' for 'hello' failed: seL4 error 4 \\(RangeError\\) \\[0, 255\\]$`.replace('hello', 'slot \\d+')));
   });
 
   it('KC7003: bootinfo that is not the plan\'s, found by the root task before it invokes anything', async () => {
     const r = bootImage(withPlan(await exampleImage('hello'), (plan) => void (plan.untyped[3]!.sizeBits -= 1)));
     expect(codes(r)).toEqual(['KC7003']);
+    const atFile = bootImage(withPlan(await exampleImage('hello'), (plan) => void (plan.untyped[3]!.sizeBits -= 1)), { file: 'h.kimg' });
+    expect(atFile.ok ? [] : atFile.diagnostics.map((d) => [d.code, d.file])).toEqual([['KC7003', 'h.kimg']]);
     expect(messages(r)).toMatch(/^the plan's untyped 3 \(0x[0-9a-f]{8} 2\^\d+ (ram|device)\) is not bootinfo's untyped 3 \(0x[0-9a-f]{8} 2\^\d+ (ram|device)\)$/);
   });
 
@@ -164,6 +168,21 @@ describe('the root task stops a boot that does not go as planned', () => {
     const r = bootImage(await rootTaskOf([0x0000_0000]));
     expect(codes(r)).toEqual(['KC7114']);
     expect(messages(r)).toBe("the root task took a illegal instruction at pc '0x00010000'");
+  });
+
+  it('KC7114 names each kind of fault: a page fault with its address, a cap fault with its cptr, an unknown system call', async () => {
+    const faulted = async (words: number[]) => {
+      const r = bootImage(await rootTaskOf(words), { file: 'rt.kimg' });
+      return r.ok ? [] : r.diagnostics.map((d) => [d.code, d.message, d.file]);
+    };
+    // lw a0, 0x10(zero)
+    expect(await faulted([0x0100_2503])).toEqual([['KC7114', "the root task took a load page fault at pc '0x00010000' accessing '0x00000010'", 'rt.kimg']]);
+    // li a7, -1 (seL4_Call); lui a0, 0x80000 (a cptr whose guard does not match the root CNode's); ecall
+    expect(await faulted([0xfff0_0893, 0x8000_0537, 0x0000_0073])).toEqual([
+      ['KC7114', "the root task took a cap fault (guardMismatch) at pc '0x00010008' looking up cptr 2147483648", 'rt.kimg'],
+    ]);
+    // li a7, 99; ecall
+    expect(await faulted([0x0630_0893, 0x0000_0073])).toEqual([['KC7114', "the root task took a unknown syscall 99 at pc '0x00010004'", 'rt.kimg']]);
   });
 
   it('KC7115: a root task that never finishes is stopped at its instruction limit', async () => {
