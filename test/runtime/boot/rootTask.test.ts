@@ -133,6 +133,27 @@ describe('the root task stops a boot that does not go as planned', () => {
     expect(messages(shorter)).toMatch(/is not the plan's: it has 64 bytes, the plan's has \d+$/);
   });
 
+  it('KC7111 names the part of the table where the first byte differs: the header, an untyped, an invocation, a page, a message word, the strings', async () => {
+    const image = readImage(await exampleImage('hello'));
+    const plan = JSON.parse(image.planJson) as Plan;
+    const table = planTableOf(readElf(image.rootTask!))!;
+    const word = (i: number) => new DataView(table.buffer, table.byteOffset, table.byteLength).getUint32(4 * i, true);
+    const differing = (at: number): string => {
+      const changed = table.slice();
+      changed[at]! ^= 0x01;
+      return messages(bootImage(rewriteImage(image, { plan, rootTask: attachPlanTable(image.rootTask!, changed, plan.boot.userImage.size) })));
+    };
+    const says = (at: number, part: string) => `the root task's plan table is not the plan's: byte ${at} differs (${part})`;
+    expect(differing(8)).toBe(says(8, 'the header'));
+    expect(differing(word(7) - 1)).toBe(says(word(7) - 1, 'the header'));
+    expect(differing(word(7))).toBe(says(word(7), 'untyped 0'));
+    expect(differing(word(7) + 8 * 2 + 7)).toBe(says(word(7) + 8 * 2 + 7, 'untyped 2'));
+    expect(differing(word(9) + 32 * 3 + 4)).toBe(says(word(9) + 32 * 3 + 4, 'invocation 3'));
+    expect(differing(word(12) + 16)).toBe(says(word(12) + 16, 'page 1'));
+    expect(differing(word(13) + 4 * 2)).toBe(says(word(13) + 4 * 2, 'message word 2'));
+    expect(differing(word(14) + 1)).toBe(says(word(14) + 1, 'the strings'));
+  });
+
   it('KC7110: an image without a root task does not boot', async () => {
     const image = readImage(await exampleImage('hello'));
     const bare = writeImage({ meta: image.meta, untyped: image.untyped, bootInfo: image.bootInfo, dtb: image.dtb, plan: JSON.parse(image.planJson) as object, components: image.components });
