@@ -2,6 +2,7 @@
 // format version, the untypeds against the platform's RAM (a RAM untyped ending exactly at RAM's end
 // fits, one outside does not; a device untyped touching RAM), bootinfo's untyped count and root CNode
 // size, and the emulated RAM exactly as large as the plan needs and one page smaller.
+import { generateKeyPairSync } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readImage, type BootImage } from '../../../image/bootImage/index.js';
 import { prepareBoot } from '../../../runtime/boot/index.js';
@@ -63,5 +64,15 @@ describe('prepareBoot', () => {
     expect(short.ok ? '' : short.diagnostics[0]!.hint).toContain("'--max-ram 0x7ff7000'");
     const tiny = prepareBoot(image, { ramLimit: 0x10_0000 });
     expect(tiny.ok ? '' : tiny.diagnostics[0]!.hint).toContain("'--max-ram 0x7ff7000'");
+  });
+
+  it('refuses an unsigned image when keys are trusted, and a DTB the machine cannot be built from, each with its diagnostic', () => {
+    const { publicKey } = generateKeyPairSync('ed25519');
+    const untrusted = found(prepareBoot(image, { trustedKeys: [publicKey] }));
+    expect(untrusted.map(([code]) => code)).toEqual(['KC6701']);
+    expect(found(prepareBoot(image, { trustedKeys: [] }))).toEqual([]);
+    const broken = found(prepareBoot({ ...image, dtb: new Uint8Array(64) }));
+    expect(broken).toHaveLength(1);
+    expect(broken[0]![0]).toMatch(/^KC2\d{3}$/);
   });
 });
