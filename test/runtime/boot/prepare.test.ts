@@ -5,8 +5,8 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readImage, type BootImage } from '../../../image/bootImage/index.js';
-import { prepareBoot } from '../../../runtime/boot/index.js';
-import { exampleImage, withUntyped } from '../exampleImages.js';
+import { bootImage, prepareBoot } from '../../../runtime/boot/index.js';
+import { exampleImage, withPlan, withUntyped } from '../exampleImages.js';
 
 let hello: Uint8Array;
 let image: BootImage;
@@ -74,5 +74,23 @@ describe('prepareBoot', () => {
     const broken = found(prepareBoot({ ...image, dtb: new Uint8Array(64) }));
     expect(broken).toHaveLength(1);
     expect(broken[0]![0]).toMatch(/^KC2\d{3}$/);
+  });
+});
+
+describe('bootImage', () => {
+  it("names a mapping beyond the plan of the platform's RAM as a RAM frame, at the image file", () => {
+    const r = bootImage(
+      withPlan(hello, (plan) => {
+        const c = plan.components[0]!;
+        c.vspace = c.vspace.filter((m) => m.purpose !== 'stack');
+      }),
+      { file: 'h.kimg' },
+    );
+    const found = r.ok ? [] : r.diagnostics.map((d) => [d.code, d.message, d.file]);
+    expect(found).toHaveLength(2);
+    for (const [code, message, file] of found) {
+      expect([code, file]).toEqual(['KC7022', 'h.kimg']);
+      expect(message).toMatch(/^component 'hello' can reach RAM frame '0x8[0-9a-f]{7}' at '0x7fff[cd]000', which the plan does not grant it$/);
+    }
   });
 });
