@@ -6,6 +6,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readImage, type BootImage } from '../../../image/bootImage/index.js';
 import { bootImage, prepareBoot } from '../../../runtime/boot/index.js';
+import { PLIC_CONTEXT_BASE, PLIC_CONTEXT_STRIDE, PLIC_ENABLE_BASE, PLIC_ENABLE_STRIDE, PLIC_PRIORITY_BASE } from '../../../runtime/machine/devices/sifivePlic.js';
 import { exampleImage, withPlan, withUntyped } from '../exampleImages.js';
 
 let hello: Uint8Array;
@@ -92,5 +93,34 @@ describe('bootImage', () => {
       expect([code, file]).toEqual(['KC7022', 'h.kimg']);
       expect(message).toMatch(/^component 'hello' can reach RAM frame '0x8[0-9a-f]{7}' at '0x7fff[cd]000', which the plan does not grant it$/);
     }
+  });
+});
+
+describe("the kernel's PLIC driver (seL4's: hart 0's S-mode context)", () => {
+  it('sets every source to priority 1 and masks or unmasks sources 1 to ndev only', () => {
+    const r = bootImage(hello);
+    if (!r.ok) throw new Error(r.diagnostics.map((d) => d.message).join('\n'));
+    const { machine, kernel, interruptContext: context } = r.system;
+    const plic = machine.plic!;
+    const controller = kernel.interrupts!;
+    expect(context).toBe(1);
+    for (const source of [1, plic.ndev]) expect(plic.read(PLIC_PRIORITY_BASE + 4 * source, 4)).toBe(1);
+    expect(plic.read(PLIC_CONTEXT_BASE + PLIC_CONTEXT_STRIDE * context, 4)).toBe(0);
+    const enabled = (irq: number): boolean => ((plic.read(PLIC_ENABLE_BASE + PLIC_ENABLE_STRIDE * context + 4 * (irq >>> 5), 4) >>> (irq & 31)) & 1) === 1;
+    const words = (): number[] => [0, 1, 2, 3].map((w) => plic.read(PLIC_ENABLE_BASE + PLIC_ENABLE_STRIDE * context + 4 * w, 4));
+    for (const irq of [1, 33, plic.ndev]) {
+      controller.setMasked(irq, false);
+      expect(enabled(irq), `irq ${irq} unmasked`).toBe(true);
+      controller.setMasked(irq, true);
+      expect(enabled(irq), `irq ${irq} masked`).toBe(false);
+    }
+    controller.setMasked(10, false);
+    controller.setMasked(11, false);
+    controller.setMasked(10, true);
+    expect([enabled(10), enabled(11)]).toEqual([false, true]);
+    const before = words();
+    controller.setMasked(0, false);
+    controller.setMasked(plic.ndev + 1, false);
+    expect(words()).toEqual(before);
   });
 });
