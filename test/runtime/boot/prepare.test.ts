@@ -65,6 +65,16 @@ describe('prepareBoot', () => {
     expect(short.ok ? '' : short.diagnostics[0]!.hint).toContain("'--max-ram 0x7ff7000'");
     const tiny = prepareBoot(image, { ramLimit: 0x10_0000 });
     expect(tiny.ok ? '' : tiny.diagnostics[0]!.hint).toContain("'--max-ram 0x7ff7000'");
+    // with less RAM than the plan's own objects need, the lowest RAM object that ends beyond it is named
+    const plan = image.plan as unknown as { objects: { name: string; paddr: number; sizeBits: number }[] };
+    const first = plan.objects
+      .filter((o) => o.paddr >= 0x8000_0000 && o.paddr + 2 ** o.sizeBits > 0x8002_0000)
+      .sort((a, b) => a.paddr - b.paddr)[0]!;
+    const small = prepareBoot(image, { ramLimit: 0x2_0000 });
+    expect(small.ok ? '' : small.diagnostics[0]!.message).toBe(
+      `the plan puts '${first.name}' at '0x${first.paddr.toString(16)}'..'0x${(first.paddr + 2 ** first.sizeBits - 1).toString(16)}', beyond the emulated RAM '0x80000000'..'0x8001ffff'`,
+    );
+    expect(first.name).not.toBe('rootserver_objects');
   });
 
   it('refuses an unsigned image when keys are trusted, and a DTB the machine cannot be built from, each with its diagnostic', () => {
