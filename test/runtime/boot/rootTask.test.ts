@@ -206,6 +206,20 @@ describe('the root task stops a boot that does not go as planned', () => {
     expect(await faulted([0x0630_0893, 0x0000_0073])).toEqual([['KC7114', "the root task took a unknown syscall 99 at pc '0x00010004'", 'rt.kimg']]);
   });
 
+  it('KC7113 quotes the last line the root task printed before it suspended itself, or nothing', async () => {
+    const suspend = [0xfff0_0893, 0x0010_0513, 0x0000_b5b7, 0x0000_0073]; // seL4_TCB_Suspend(seL4_CapInitThreadTCB)
+    const stopped = async (words: number[]) => {
+      const r = bootImage(await rootTaskOf(words), { file: 'rt.kimg' });
+      return r.ok ? [] : r.diagnostics.map((d) => [d.code, d.message, d.file]);
+    };
+    expect(await stopped(suspend)).toEqual([['KC7113', "the root task stopped the boot: ''", 'rt.kimg']]);
+    // seL4_DebugPutChar 'x', '\n', '\n', then suspend: the empty line after it is not the last line
+    const putChar = (c: number) => [0xff70_0893, ((c << 20) | 0x513) >>> 0, 0x0000_0073];
+    expect(await stopped([...putChar(0x78), ...putChar(0x0a), ...putChar(0x0a), ...suspend])).toEqual([
+      ['KC7113', "the root task stopped the boot: 'x'", 'rt.kimg'],
+    ]);
+  });
+
   it('KC7115: a root task that never finishes is stopped at its instruction limit', async () => {
     const r = bootImage(await rootTaskOf([0x0000_006f]), { rootTaskInstructions: 10_000 }); // j .
     expect(codes(r)).toEqual(['KC7115']);
