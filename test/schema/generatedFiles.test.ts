@@ -60,6 +60,14 @@ describe('renderDiagnosticsDoc', () => {
     expect(doc).toContain('## KC8xxx: Interoperability');
   });
 
+  it('sorts the codes, names several examples, and refuses a code outside every band', () => {
+    const doc = renderDiagnosticsDoc([D.unknownProperty, D.descriptorLoadFailed], new Map([['KC1003', ['a.ts', 'b.ts']]]));
+    expect(doc.indexOf(`### ${D.descriptorLoadFailed.code}\n`)).toBeLessThan(doc.indexOf('### KC1003\n'));
+    expect(doc).toContain('Examples: [`a.ts`](../a.ts), [`b.ts`](../b.ts)\n');
+    expect(doc.endsWith('No codes yet.\n')).toBe(true);
+    expect(() => renderDiagnosticsDoc([{ ...D.unknownProperty, code: 'KCX003' }], new Map())).toThrow('no band in docs/diagnostics.md for KCX003');
+  });
+
   it('finds example fixtures by their file names', () => {
     const examples = exampleFixtures(repoRoot);
     expect(examples.get('KC1003')).toEqual(['fixtures/invalid/KC1003-unknown-property.system.ts']);
