@@ -5,7 +5,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readImage, type BootImage } from '../../../image/bootImage/index.js';
-import { bootImage, prepareBoot } from '../../../runtime/boot/index.js';
+import { bootImage, prepareBoot, translate } from '../../../runtime/boot/index.js';
 import { PLIC_CONTEXT_BASE, PLIC_CONTEXT_STRIDE, PLIC_ENABLE_BASE, PLIC_ENABLE_STRIDE, PLIC_PRIORITY_BASE } from '../../../runtime/machine/devices/sifivePlic.js';
 import { exampleImage, withPlan, withUntyped } from '../exampleImages.js';
 
@@ -103,6 +103,22 @@ describe('bootImage', () => {
       expect([code, file]).toEqual(['KC7022', 'h.kimg']);
       expect(message).toMatch(/^component 'hello' can reach RAM frame '0x8[0-9a-f]{7}' at '0x7fff[cd]000', which the plan does not grant it$/);
     }
+  });
+});
+
+describe('translate', () => {
+  it('gives the physical address of a mapped byte, and -1 where nothing is mapped (no table, or a table without the page)', () => {
+    const r = bootImage(hello);
+    if (!r.ok) throw new Error(r.diagnostics.map((d) => d.message).join('\n'));
+    const { kernel, components } = r.system;
+    const { vspace, plan } = components[0]!;
+    const entry = translate(kernel, vspace, plan.tcb.entry);
+    expect(entry % 0x1000).toBe(0);
+    expect(entry).toBeGreaterThanOrEqual(0x8000_0000);
+    expect(translate(kernel, vspace, plan.tcb.entry + 0x123)).toBe(entry + 0x123);
+    expect(translate(kernel, vspace, plan.tcb.entry + 0xfff)).toBe(entry + 0xfff);
+    expect(translate(kernel, vspace, 0x5000_0000)).toBe(-1); // no page table for this 4 MiB
+    expect(translate(kernel, vspace, plan.tcb.entry + 0x20_0000)).toBe(-1); // the code's table, no page there
   });
 });
 
