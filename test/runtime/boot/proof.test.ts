@@ -8,7 +8,7 @@ import { bootImage, type BootedSystem } from '../../../runtime/boot/index.js';
 import { verifyBoot } from '../../../runtime/boot/verify.js';
 import { Reg } from '../../../runtime/kernel/abi.js';
 import type { Cap, CSlot, NotificationObject } from '../../../runtime/kernel/objects.js';
-import { PTE_A, PTE_D, PTE_R, PTE_U, PTE_V, PTE_W, ptePaddr } from '../../../runtime/kernel/vspace.js';
+import { PTE_A, PTE_D, PTE_R, PTE_U, PTE_V, PTE_W, PTE_X, ptePaddr } from '../../../runtime/kernel/vspace.js';
 import type { Plan } from '../../../schema/plan.generated.js';
 import { exampleImage } from '../exampleImages.js';
 
@@ -137,6 +137,16 @@ describe('the boot proof: nothing beyond the plan', () => {
       ['KC7022', "component 'client' can reach device '/soc/rtc@101000' registers at '0x00101000' (mapped at '0x7fffb000', rw), which the plan does not grant it"],
       ['KC7022', "component 'client' can reach RAM frame '0x80406000' at '0x7fffe000', which the plan does not grant it"],
     ]);
+    // the rights of the extra mapping as the PTE gives them, each bit alone
+    const rights = await booted();
+    writeLeaf(rights, 'client', 0x7fff_b000, 0x0010_1000, PTE_V | PTE_X | PTE_U | PTE_A);
+    writeLeaf(rights, 'client', 0x7fff_a000, 0x0010_1000, PTE_V | PTE_R | PTE_U | PTE_A);
+    writeLeaf(rights, 'client', 0x7fff_9000, 0x0010_1000, PTE_V | PTE_R | PTE_W | PTE_X | PTE_U | PTE_A | PTE_D);
+    expect(proof(rights).filter(([code]) => code === 'KC7022').map(([, message]) => /\(mapped at '(0x\w+)', (\w*)\)/.exec(message)?.slice(1))).toEqual([
+      ['0x7fff9000', 'rwx'],
+      ['0x7fffa000', 'r'],
+      ['0x7fffb000', 'x'],
+    ]);
   });
 
   it('a planned mapping onto another frame, with other rights or other cacheability differs (KC7024)', async () => {
@@ -163,7 +173,9 @@ describe('the boot proof: nothing beyond the plan', () => {
     expect(proof(system, (plan) => (uart(plan).perms = 'r'))).toEqual([
       ['KC7021', "component 'uart-driver': mmio grant '/soc/serial@10000000 0x10000000+0x00001000' is realized differently: planned '0x10000000' r uncached at '0x60000000', found '0x10000000' rw uncached at '0x60000000'"],
     ]);
-    expect(proof(system, (plan) => (uart(plan).cached = true)).map(([c]) => c)).toEqual(['KC7021']);
+    expect(proof(system, (plan) => (uart(plan).cached = true))).toEqual([
+      ['KC7021', "component 'uart-driver': mmio grant '/soc/serial@10000000 0x10000000+0x00001000' is realized differently: planned '0x10000000' rw cached at '0x60000000', found '0x10000000' rw uncached at '0x60000000'"],
+    ]);
     expect(proof(system, (plan) => (uart(plan).paddr = 0x1000_1000)).map(([c]) => c)).toEqual(['KC7021']);
     // The second page of a two-page grant is the test device's page, not the UART's next one.
     expect(proof(system, (plan) => (uart(plan).size = 0x2000))).toEqual([
