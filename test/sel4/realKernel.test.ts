@@ -1,7 +1,7 @@
 // --target sel4 on a real seL4 kernel: runs only when KAAL_SEL4_KERNEL names a kernel ELF (and,
 // optionally, KAAL_SEL4_KERNEL_CONFIG its gen_config.json); none can be in the repository.
 // 1. Every example is built with `kaal-compose build --target sel4`, booted under
-//    qemu-system-riscv32 -bios none (uart-echo fed typed lines), and its console after the
+//    qemu-system-riscv32 -bios none (uart-echo and microkit-echo fed typed lines), and its console after the
 //    kernel's boot compared with `kaal-compose run` of the bundled image, line by line.
 //    For a kernel that maps the CLINT (seL4's overlay as shipped) the examples with IRQs are
 //    refused at build (KC5115) and the others boot.
@@ -48,6 +48,7 @@ const EXAMPLES: readonly { name: string; input: string; irqs: boolean }[] = [
   { name: 'timer', input: '', irqs: true },
   { name: 'fault', input: '', irqs: false },
   { name: 'uart-echo', input: 'hello there\nsecond line\n\x04', irqs: true },
+  { name: 'microkit-echo', input: 'hello microkit\n\x04', irqs: true },
 ];
 
 /** A kernel as seL4 ships it maps the CLINT among its kernel devices (docs/sel4.md, "Known seL4 issue"). */
