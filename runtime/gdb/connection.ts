@@ -11,7 +11,9 @@ type FromWorker =
   | { readonly type: 'error'; readonly message: string }
   | { readonly type: 'connect' }
   | { readonly type: 'data'; readonly data: Uint8Array }
-  | { readonly type: 'close' };
+  | { readonly type: 'close' }
+  /** After `close()`: what was sent has been handed to the OS and the socket is half-closed. */
+  | { readonly type: 'ended' };
 
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
@@ -33,7 +35,11 @@ server.on('error', (e) => post({ type: 'error', message: e.code ? e.code + ': ' 
 server.listen(listenPort, host, () => { const a = server.address(); post({ type: 'listening', host: a.address, port: a.port }); });
 out.on('message', (m) => {
   if (m.type === 'send' && client !== null) client.write(Buffer.from(m.data));
-  if (m.type === 'close') { if (client !== null) client.end(); server.close(); out.close(); }
+  if (m.type === 'close') {
+    server.close();
+    const ended = () => { post({ type: 'ended' }); out.close(); };
+    if (client !== null) client.end(ended); else ended();
+  }
 });
 `;
 
@@ -142,9 +148,17 @@ export class GdbConnection {
     this.port.postMessage({ type: 'send', data: bytes });
   }
 
-  /** Ends the session and the listener. */
-  close(): void {
+  /**
+   * Ends the session and the listener, waiting (up to `timeoutMs`) until what was sent has left:
+   * the process may exit right after, and a loaded machine had not yet written the exit packet.
+   */
+  close(timeoutMs = 2000): void {
     this.port.postMessage({ type: 'close' });
-    setTimeout(() => void this.worker.terminate(), 200).unref();
+    const deadline = Date.now() + timeoutMs;
+    for (let left = timeoutMs; left > 0; left = deadline - Date.now()) {
+      const m = this.next(left);
+      if (m === undefined || m.type === 'ended') break;
+    }
+    void this.worker.terminate();
   }
 }
