@@ -1,6 +1,6 @@
 // What a new user does, from a fresh clone of this repository (its committed HEAD): `npm pack`
 // (stdout: the tarball's name alone), `init` a project elsewhere (it depends on the clone), install
-// the tarball (from npm's cache where it can), validate, build (clang), run, and commit through the pre-commit framework
+// the tarball offline, validate, build (clang), run, and commit through the pre-commit framework
 // (Debian's pre-commit, `.pre-commit-hooks.yaml` at the clone's HEAD), which refuses a bad
 // descriptor. Also: a build in the clone keeps `dist/cli/launch.js` there all the time.
 // The clone borrows this repository's node_modules (a symlink): `npm ci` would fetch the same.
@@ -23,9 +23,7 @@ const inherited = Object.fromEntries(Object.entries(process.env).filter(([name])
 const env = {
   ...inherited,
   NO_COLOR: '1',
-  // npm: from the cache where it can (`npm ci` fills it with tarballs but not with the registry's
-  // metadata a version range needs, so a clean machine asks the registry once), quietly;
-  // pre-commit: its own home.
+  // npm: from the cache where it can, quietly; pre-commit: its own home.
   npm_config_prefer_offline: 'true',
   npm_config_audit: 'false',
   npm_config_fund: 'false',
@@ -48,7 +46,7 @@ describe.skipIf(!isClone || !hasPreCommit || !clang)('a new user, from a fresh c
   const version = (JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
   const tarball = `kaal-compose-${version}.tgz`;
 
-  it('packs, inits, installs, validates, builds, runs and commits through pre-commit', { timeout: 600_000 }, () => {
+  it('packs, inits, installs offline, validates, builds, runs and commits through pre-commit', { timeout: 600_000 }, () => {
     expect(sh('git', ['clone', '-q', repoRoot, clone], work).status).toBe(0);
     fs.symlinkSync(path.join(repoRoot, 'node_modules'), path.join(clone, 'node_modules'));
 
@@ -64,8 +62,14 @@ describe.skipIf(!isClone || !hasPreCommit || !clang)('a new user, from a fresh c
     const manifest = () => JSON.parse(fs.readFileSync(path.join(project, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
     expect(manifest().devDependencies).toEqual({ 'kaal-compose': `file:${clone}` });
 
-    // The tarball installs (its dependencies' tarballs from npm's cache).
-    const installed = sh('npm', ['install', '-D', path.join(clone, tarball)], project);
+    // The tarball installs offline: nothing is fetched at install time beyond its dependencies,
+    // which a first install elsewhere put in npm's cache (`npm ci` caches tarballs, not the
+    // registry metadata that resolving a version range needs, so a clean machine asks once).
+    const primer = path.join(work, 'primer');
+    fs.mkdirSync(primer);
+    fs.writeFileSync(path.join(primer, 'package.json'), '{"name":"primer","private":true}\n');
+    expect(sh('npm', ['install', path.join(clone, tarball)], primer).status).toBe(0);
+    const installed = sh('npm', ['install', '-D', '--offline', path.join(clone, tarball)], project);
     expect(installed.stderr).not.toMatch(/npm err/i);
     expect(installed.status).toBe(0);
     expect(manifest().devDependencies['kaal-compose']).toMatch(/^file:.*kaal-compose-[\d.]+\.tgz$/);
