@@ -1,6 +1,7 @@
 // The kernel configuration `--target sel4` plans for, from the kernel ELF (image/sel4Kernel.ts)
 // and, when given, its build's gen_config.json: refuses a kernel it cannot plan for (64-bit, MCS,
-// SMP, another platform, an FPU setting the ELF contradicts) with a diagnostic naming the setting.
+// SMP, another platform, an FPU setting the ELF contradicts) with a diagnostic naming the setting,
+// and warns of one without printing (the root task's boot line goes through seL4_DebugPutChar).
 // docs/sel4.md lists the configuration it needs.
 import { D, createDiagnostic, type Diagnostic } from '../../schema/diagnostics.js';
 import { DiagnosticError } from '../../schema/diagnosticDefinition.js';
@@ -138,5 +139,9 @@ export function checkSel4Kernel(input: KernelCheckInput): KernelCheck {
     ...(timerFrequency !== undefined ? { timerFrequency } : {}),
     availableMemory: kernel.availableMemory,
   };
+  if (!config.printing) {
+    const evidence = typeof genConfig?.PRINTING === 'boolean' ? `${fromConfig}PRINTING false` : "its symbol table has no 'ksDebugTCBs': not a debug build";
+    diagnostics.push(createDiagnostic(D.sel4KernelNoPrinting, { file, evidence }, where));
+  }
   return { kernel, config, diagnostics };
 }

@@ -93,6 +93,12 @@ export const sel4Diagnostics = {
     "kernel '{file}' maps the CLINT among its kernel devices: on riscv32 the PLIC's kernel mapping then wraps to address 0 and the kernel faults at the first IRQControl_Get, which component '{component}' needs for IRQ {irq}",
     "build the kernel with the CLINT removed from the overlay's seL4,kernel-devices (docs/sel4.md, 'Known seL4 issue'); systems without IRQs boot on it as it is",
   ),
+  sel4KernelNoPrinting: diagnostic(
+    'KC5116',
+    'warning',
+    "kernel '{file}' is built without KernelPrinting ({evidence}): the root task's boot line and its report of a failed invocation will not appear, and a component that calls seL4_DebugPutChar (kaal_printf without its own kaal_putc, microkit_dbg_puts) is stopped by an unknown-syscall fault",
+    'build the kernel with KernelDebugBuild and KernelPrinting ON to see them; components that print through a granted UART work either way',
+  ),
   sel4ImageNoHeader: diagnostic(
     'KC6800',
     'error',

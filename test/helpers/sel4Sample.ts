@@ -34,6 +34,8 @@ export function kernelLikeElf(physEnd: number, kernelDeviceFrames?: number): Uin
     symbols: [
       { name: 'avail_p_regs', value: 0xffa0_0100, size: 8 },
       { name: 'ki_boot_end', value: 0xffa0_1000, size: 0 },
+      // A debug (printing) build, as the target needs: without it a build warns (KC5116).
+      { name: 'ksDebugTCBs', value: 0xffa0_1000, size: 4 },
       ...(kernelDeviceFrames === undefined ? [] : [{ name: 'ndks_boot', value: 0xffa0_1000, size: 8 * (16 + kernelDeviceFrames + 3) + 4 + 8 * 16 + 8 }]),
     ],
   });

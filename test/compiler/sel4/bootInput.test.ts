@@ -104,6 +104,7 @@ function realLikeKernel(kernelDeviceFrames?: number) {
     symbols: [
       { name: 'avail_p_regs', value: 0xffa0_2d00, size: 8 },
       { name: 'ki_boot_end', value: 0xffa0_3000, size: 0 },
+      { name: 'ksDebugTCBs', value: 0xffa0_3000, size: 4 },
       ...(kernelDeviceFrames === undefined ? [] : [{ name: 'ndks_boot', value: 0xffa0_4000, size: ndksBootSize(kernelDeviceFrames) }]),
     ],
   });

@@ -18,6 +18,8 @@ interface KernelOptions {
   readonly availableMemory?: readonly [number, number][] | null;
   readonly elfClass?: 1 | 2;
   readonly noBootEnd?: boolean;
+  /** A debug build (its `ksDebugTCBs`), as the target needs; true unless said. */
+  readonly debug?: boolean;
 }
 
 /** A kernel-shaped ELF: one executable segment with `avail_p_regs` in it, one .bss-like segment. */
@@ -35,6 +37,7 @@ function kernelElf(options: KernelOptions = {}): Uint8Array {
     ...(regions === null ? [] : [{ name: 'avail_p_regs', value: vbase + 0x100, size: 8 * regions.length }]),
     { name: 'ksCurThread', value: vbase + 0x3000, size: 4 },
     ...(options.noBootEnd ? [] : [{ name: 'ki_boot_end', value: vbase + 0x1000, size: 0 }]),
+    ...(options.debug === false ? [] : [{ name: 'ksDebugTCBs', value: vbase + 0x3010, size: 4 }]),
     ...(options.symbols ?? []),
   ];
   return writeElf({
@@ -81,8 +84,8 @@ const GOOD_CONFIG = {
 
 describe('the seL4 kernel read for --target sel4', () => {
   it('gives its physical and virtual range, entry, memory table and a no-FPU configuration', () => {
-    const result = check(kernelElf());
-    expect(result.diagnostics).toEqual([]);
+    const result = check(kernelElf({ debug: false }));
+    expect(codes(result)).toEqual(['KC5116']);
     expect(result.kernel).toMatchObject({ entry: VBASE, physStart: PBASE, virtStart: VBASE, physEnd: PBASE + 0x5000, bootEnd: PBASE + 0x1000, floatAbi: 'soft' });
     expect(result.config).toEqual({
       source: 'kernel ELF',
@@ -102,7 +105,8 @@ describe('the seL4 kernel read for --target sel4', () => {
   });
 
   it('takes the rest from gen_config.json when given', () => {
-    expect(check(kernelElf({ symbols: [{ name: 'ksDebugTCBs', value: VBASE + 0x3010, size: 4 }] })).config?.debug).toBe(true);
+    expect(check(kernelElf()).config).toMatchObject({ debug: true, printing: true });
+    expect(check(kernelElf()).diagnostics).toEqual([]);
     expect(check(kernelElf(), GOOD_CONFIG).config).toEqual({
       source: 'gen_config.json',
       fpu: false,
@@ -117,6 +121,16 @@ describe('the seL4 kernel read for --target sel4', () => {
       timerFrequency: 10_000_000,
       availableMemory: [{ start: 0x8020_0000, end: 0xffff_ffff }],
     });
+  });
+
+  it('warns of a kernel without printing (KC5116), from gen_config.json or from a release ELF, and only then', () => {
+    const fromConfig = check(kernelElf(), { ...GOOD_CONFIG, PRINTING: false });
+    expect(fromConfig.diagnostics.map((d) => [d.code, d.severity])).toEqual([['KC5116', 'warning']]);
+    expect(fromConfig.diagnostics[0]!.message).toMatch(/^kernel 'kernel\.elf' is built without KernelPrinting \(gen_config\.json: PRINTING false\): the root task's boot line/);
+    expect(fromConfig.config?.printing).toBe(false);
+    // A debug build that prints, whatever the ELF says, is not warned of; a release ELF without a configuration is.
+    expect(codes(check(kernelElf({ debug: false }), GOOD_CONFIG))).toEqual([]);
+    expect(check(kernelElf({ debug: false })).diagnostics[0]!.message).toContain("(its symbol table has no 'ksDebugTCBs': not a debug build)");
   });
 
   it('refuses a 64-bit kernel, naming KernelSel4Arch', () => {
