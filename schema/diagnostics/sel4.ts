@@ -84,7 +84,7 @@ export const sel4Diagnostics = {
   sel4KernelDevicesUnknown: diagnostic(
     'KC5114',
     'error',
-    "kernel '{file}' maps {count} kernel device frames; the platform's PLIC takes {plic} and the CLINT and the PLIC {both}, so which devices they are is not known",
+    "kernel '{file}' maps {count} kernel device frames; the platform's PLIC takes {plic} and the CLINT and the PLIC {both}, so which devices they are is not known (a kernel for another KernelPlatform?)",
     KERNEL_CONFIG_HINT,
   ),
   sel4KernelClintWithIrqs: diagnostic(
