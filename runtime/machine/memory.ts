@@ -12,7 +12,13 @@ export type CodeWriteListener = (offset: number, length: number) => void;
 export class PhysicalMemory {
   readonly base: number;
   readonly size: number;
-  readonly buffer: ArrayBuffer;
+  /**
+   * Shared, though no other thread sees it: V8 counts a plain ArrayBuffer of this size as external
+   * memory, and under load the pressure it reports starts a scavenge and an incremental mark-compact
+   * (~35 M instructions, 4-6 ms of a `machine hello`; docs/performance.md, start-up). A
+   * SharedArrayBuffer is not counted so, and its typed arrays are as fast.
+   */
+  readonly buffer: SharedArrayBuffer;
   readonly bytes: Uint8Array;
   readonly halves: Uint16Array;
   readonly words: Int32Array;
@@ -32,7 +38,7 @@ export class PhysicalMemory {
     }
     this.base = base;
     this.size = size;
-    this.buffer = new ArrayBuffer(size);
+    this.buffer = new SharedArrayBuffer(size);
     this.bytes = new Uint8Array(this.buffer);
     this.halves = new Uint16Array(this.buffer);
     this.words = new Int32Array(this.buffer);
