@@ -55,6 +55,13 @@ export interface RunOptions {
    * still come (an interactive console), so the run waits for it instead of ending in deadlock.
    */
   readonly inputMayCome?: () => boolean;
+  /**
+   * System calls are handled inside the CPU's loop (`Machine.run`'s `ecall`), which goes on with
+   * the next thread without returning here; default true (not with a debugger). False: every
+   * system call returns from the CPU and the machine to this loop (the reference the tests
+   * compare against: same instructions, virtual time and kernel state).
+   */
+  readonly syscallsInCpuLoop?: boolean;
 }
 
 /**
@@ -268,25 +275,67 @@ export function startSystem(system: BootedSystem, options: RunOptions = {}): Sys
   let outcome: RunOutcome | null = null;
   let waits: string[] = [];
   let idleSpins = 0;
-  const runOptions = { ...(context >= 0 ? { interruptContext: context } : {}), ...(debug ? { sliceRunner: debug } : {}) };
+  // Slices run by the current `advance` and how many it may run (a system call ends a slice).
+  let slice = 0;
+  let slices = 0;
+  // The thread whose slice is running and the instret its slice began at.
+  let running: TcbObject | null = null;
+  let sliceStart = 0;
 
-  const advance = (slices: number): 'done' | 'running' | 'waiting' => {
-    for (let slice = 0; outcome === null; slice++) {
-      if (machine.powerOff) {
-        outcome = 'poweroff';
-        break;
-      }
-      if (debug?.killed) {
-        outcome = 'killed';
-        break;
-      }
-      if (executed() >= maxInstructions) {
-        outcome = 'limit';
-        break;
-      }
+  /** The checks before each slice: true when the run has ended (`outcome` set). */
+  const ended = (): boolean => {
+    if (machine.powerOff) outcome = 'poweroff';
+    else if (debug?.killed) outcome = 'killed';
+    else if (executed() >= maxInstructions) outcome = 'limit';
+    return outcome !== null;
+  };
+  /** Starts a slice of `t`: its registers and address space on the CPU, its budget returned. */
+  const beginSlice = (t: TcbObject): number => {
+    idleSpins = 0;
+    load(t);
+    running = t;
+    sliceStart = cpu.instret;
+    // Only the thread's own accesses count (not the kernel's PLIC claims between slices).
+    machine.bus.accessCounts = countsOf(t);
+    debug?.enter(pids.get(t) ?? -1);
+    return Math.max(1, Math.min(t.timeSlice, maxInstructions - executed()));
+  };
+  /** Ends the running slice: the thread's timeslice and registers; returns the thread. */
+  const endSlice = (): TcbObject => {
+    const t = running!;
+    machine.bus.accessCounts = undefined;
+    t.timeSlice -= cpu.instret - sliceStart;
+    save(t);
+    return t;
+  };
+  /**
+   * A system call inside the CPU's loop: what the loop below does for a trap with an ecall, then
+   * for the next slice, returning its budget; 0 when the loop below must take over (the run
+   * ended, the slices are used up, or no thread is runnable).
+   */
+  const ecallInCpu = (): number => {
+    const t = endSlice();
+    handleSyscall(kernel, t, t.regs[Reg.a7]!);
+    kernelEntered();
+    slice++;
+    if (ended() || slice >= slices) return 0;
+    const next = kernel.current;
+    return next === null ? 0 : beginSlice(next);
+  };
+  const runOptions = {
+    ...(context >= 0 ? { interruptContext: context } : {}),
+    ...(debug ? { sliceRunner: debug } : options.syscallsInCpuLoop === false ? {} : { ecall: ecallInCpu }),
+  };
+
+  const advance = (limit: number): 'done' | 'running' | 'waiting' => {
+    slice = 0;
+    slices = limit;
+    while (outcome === null) {
+      if (ended()) break;
       if (slice >= slices) return 'running';
       const t = kernel.current;
       if (t === null) {
+        slice++;
         if (context >= 0 && machine.externalInterruptPending(context)) {
           handleInterruptEntry(kernel);
           kernelEntered();
@@ -309,20 +358,14 @@ export function startSystem(system: BootedSystem, options: RunOptions = {}): Sys
         machine.poll();
         continue;
       }
-      idleSpins = 0;
-      load(t);
-      const budget = Math.max(1, Math.min(t.timeSlice, maxInstructions - executed()));
-      const before = cpu.instret;
-      // Only the thread's own accesses count (not the kernel's PLIC claims between slices).
-      machine.bus.accessCounts = countsOf(t);
-      debug?.enter(pids.get(t) ?? -1);
-      const stop = machine.run(budget, runOptions);
-      machine.bus.accessCounts = undefined;
-      t.timeSlice -= cpu.instret - before;
-      save(t);
+      const stop = machine.run(beginSlice(t), runOptions);
+      // The CPU's loop handled system calls and ended the last slice itself.
+      if (stop.kind === 'ecall') continue;
+      const ran = endSlice();
+      slice++;
       switch (stop.kind) {
         case 'budget':
-          if (t.timeSlice <= 0) {
+          if (ran.timeSlice <= 0) {
             timesliceExpired(kernel);
             schedule(kernel);
             activateThread(kernel);
@@ -334,13 +377,13 @@ export function startSystem(system: BootedSystem, options: RunOptions = {}): Sys
           break;
         case 'trap':
           if (stop.cause === Cause.EcallFromU) {
-            handleSyscall(kernel, t, t.regs[Reg.a7]!);
+            handleSyscall(kernel, ran, ran.regs[Reg.a7]!);
           } else {
-            const pid = pids.get(t);
+            const pid = pids.get(ran);
             if (debug && pid !== undefined) {
-              debug.fault(pid, stop.cause, `'${t.name}': ${causeName(stop.cause)} at pc ${hex(stop.pc)}, address ${hex(stop.tval)}`);
+              debug.fault(pid, stop.cause, `'${ran.name}': ${causeName(stop.cause)} at pc ${hex(stop.pc)}, address ${hex(stop.tval)}`);
             }
-            handleUserFault(kernel, t, faultFromTrap(stop.cause, stop.tval, stop.pc));
+            handleUserFault(kernel, ran, faultFromTrap(stop.cause, stop.tval, stop.pc));
           }
           kernelEntered();
           break;

@@ -71,6 +71,14 @@ export class Rv32Cpu {
   private blockCache: BlockCache | undefined;
   private blockCacheRam: PhysicalMemory | undefined;
   private readonly translate: boolean;
+  /**
+   * Handles an ecall inside `run`, without leaving it (the kernel's system calls). Called with the
+   * trap fields set (cause 8), `pc` on the ecall, `instret` counting every instruction before it
+   * and no LR reservation. It may change `x`, `pc` and `mmu.satp`, and returns how many
+   * instructions to run from `pc` as if `run` had been called again with that budget, or 0 to
+   * leave `run` now with `StopReason.Ecall`. Unset: an ecall is a trap like any other.
+   */
+  ecallHook: (() => number) | undefined = undefined;
 
   constructor(bus: Bus, options: CpuOptions = {}) {
     this.bus = bus;
@@ -131,7 +139,8 @@ export class Rv32Cpu {
 
   /**
    * Executes up to `budget` instructions. Returns `StopReason.Budget` when they retired,
-   * `StopReason.Trap` on an exception, `StopReason.Stopped` after `requestStop`.
+   * `StopReason.Trap` on an exception, `StopReason.Stopped` after `requestStop`,
+   * `StopReason.Ecall` when `ecallHook` handled an ecall and said to stop.
    */
   run(budget: number): StopReason {
     const ram = this.bus.ram;
@@ -570,7 +579,29 @@ export class Rv32Cpu {
           // SYSTEM
           if (this.system(insn, rd, len, n, pc) !== ACCESS_OK) {
             stop = StopReason.Trap;
-            break loop;
+            if (this.cause !== Cause.EcallFromU || this.ecallHook === undefined) break loop;
+            // The kernel runs now and names what to run next: as a return from `run` and a new
+            // call, without leaving this loop.
+            this.pc = pc >>> 0;
+            this.instret += n;
+            n = 0;
+            this.reservationValid = false;
+            budget = this.ecallHook();
+            pc = this.pc | 0;
+            x[0] = 0;
+            if (budget <= 0) {
+              stop = StopReason.Ecall;
+              break loop;
+            }
+            stop = StopReason.Budget;
+            fetchPage = -1;
+            atBlockStart = true;
+            if ((pc & 1) !== 0) {
+              this.raise(Cause.InstructionMisaligned, pc, 0);
+              stop = StopReason.Trap;
+              break loop;
+            }
+            continue loop;
           }
           break;
         default:

@@ -66,13 +66,23 @@ export type MachineStop =
   | { readonly kind: 'trap'; readonly cause: number; readonly tval: number; readonly pc: number; readonly insnLength: number }
   | { readonly kind: 'poweroff'; readonly power: 'pass' | 'fail' | 'reset'; readonly code: number }
   | { readonly kind: 'interrupt'; readonly context: number }
-  | { readonly kind: 'stopped' };
+  | { readonly kind: 'stopped' }
+  /** `RunOptions.ecall` handled a system call and said to stop (the run loop goes on from the top). */
+  | { readonly kind: 'ecall' };
 
 export interface RunOptions {
   /** Stop (kind 'interrupt') at the first poll at which this PLIC context has an interrupt. */
   readonly interruptContext?: number;
   /** Runs each slice instead of `cpu.run` (the debugger: it may look at every instruction). */
   readonly sliceRunner?: SliceRunner;
+  /**
+   * Handles an ecall from U-mode without leaving the CPU's loop (not with a `sliceRunner`): called
+   * with the trap in `cpu` (pc on the ecall, `instret` up to date), it returns the budget of a new
+   * `run` to go on with (from `cpu.pc`, with `cpu.x`), or 0 to end this one with kind 'ecall'.
+   * Going on, the machine does what a new `run` does first: it stops (kind 'ecall') at a pending
+   * interrupt for `interruptContext`, and counts the poll interval from there.
+   */
+  readonly ecall?: () => number;
 }
 
 /** Executes one poll slice of up to `slice` instructions, with `Rv32Cpu.run`'s contract. */
@@ -135,6 +145,7 @@ const hex = (n: number): string => '0x' + (n >>> 0).toString(16);
 /** The stops without data are shared (a kernel run stops once per system call). */
 const BUDGET_STOP: MachineStop = Object.freeze({ kind: 'budget' });
 const STOPPED_STOP: MachineStop = Object.freeze({ kind: 'stopped' });
+const ECALL_STOP: MachineStop = Object.freeze({ kind: 'ecall' });
 
 /** Decodes a DTB (throws a KC2xxx DiagnosticError when it is malformed) into a platform source. */
 export function platformSourceFromDtb(dtb: Uint8Array, file?: string): PlatformSource {
@@ -252,6 +263,20 @@ export function createMachine(source: Uint8Array | PlatformSource, options: Mach
   const plic = firstOfKind<SifivePlic>('sifive,plic-1.0.0');
   const uart = (devices.find((d) => d.path === consolePath)?.device ?? firstOfKind('ns16550a')) as Ns16550a | undefined;
 
+  // The run in progress, as the ecall hook restarts it: instructions left and where its slice began.
+  let runLeft = 0;
+  let sliceStart = 0;
+  let runWatch: number | undefined;
+  let runEcall: (() => number) | undefined;
+  const ecallInRun = (): number => {
+    const budget = runEcall!();
+    if (budget <= 0) return 0;
+    if (runWatch !== undefined && machine.externalInterruptPending(runWatch)) return 0;
+    runLeft = Math.floor(budget);
+    sliceStart = theCpu.instret;
+    return Math.min(runLeft, pollInterval);
+  };
+
   const machine: Machine = {
     platform,
     cpu: theCpu,
@@ -298,15 +323,32 @@ export function createMachine(source: Uint8Array | PlatformSource, options: Mach
       const watch = runOptions.interruptContext;
       const runner = runOptions.sliceRunner;
       let left = Math.max(0, Math.floor(budget));
+      runWatch = watch;
+      runEcall = runner ? undefined : runOptions.ecall;
+      if (runEcall === undefined) return runSlices(left, watch, runner);
+      theCpu.ecallHook = ecallInRun;
+      try {
+        return runSlices(left, watch, undefined);
+      } finally {
+        theCpu.ecallHook = undefined;
+      }
+    },
+  };
+  /** `run` after its set-up: slices of the poll interval until the budget is used or the CPU stops. */
+  function runSlices(budget: number, watch: number | undefined, runner: SliceRunner | undefined): MachineStop {
+      let left = budget;
       while (left > 0) {
         if (watch !== undefined && machine.externalInterruptPending(watch)) return { kind: 'interrupt', context: watch };
         const slice = Math.min(left, pollInterval);
-        const before = theCpu.instret;
+        runLeft = left;
+        sliceStart = theCpu.instret;
         const reason = runner ? runner.runSlice(theCpu, slice) : theCpu.run(slice);
-        left -= theCpu.instret - before;
+        // An ecall handled inside the CPU's loop restarted the run: runLeft and sliceStart are the new run's.
+        left = runLeft - (theCpu.instret - sliceStart);
         if (reason === StopReason.Trap) {
           return { kind: 'trap', cause: theCpu.cause, tval: theCpu.tval >>> 0, pc: theCpu.pc >>> 0, insnLength: theCpu.trapInsnLength };
         }
+        if (reason === StopReason.Ecall) return ECALL_STOP;
         if (reason === StopReason.Stopped) {
           if (powerOff !== null) return { kind: 'poweroff', power: powerOff.power, code: powerOff.code };
           return STOPPED_STOP;
@@ -315,7 +357,6 @@ export function createMachine(source: Uint8Array | PlatformSource, options: Mach
       }
       if (watch !== undefined && machine.externalInterruptPending(watch)) return { kind: 'interrupt', context: watch };
       return BUDGET_STOP;
-    },
-  };
+  }
   return machine;
 }

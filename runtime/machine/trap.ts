@@ -9,6 +9,11 @@ export const StopReason = {
   Trap: 1,
   /** `cpu.requestStop()` was called from a device access; `cpu.pc` is after the access. */
   Stopped: 2,
+  /**
+   * An ecall went to `cpu.ecallHook`, which handled it and asked to leave `run`: `cpu.pc` and `x`
+   * are what the hook left (the next thread's, or the same thread after its system call).
+   */
+  Ecall: 3,
 } as const;
 export type StopReason = (typeof StopReason)[keyof typeof StopReason];
 

@@ -1,7 +1,8 @@
 // The examples run from their images under the kernel: expected output, report contents, violations,
 // limit and deadlock outcomes, and identical output/report/trace across two runs.
 import { describe, it, expect } from 'vitest';
-import { runImage, type RunImageOptions } from '../../runtime/run.js';
+import { runImage, startSystem, type RunImageOptions } from '../../runtime/run.js';
+import { bootImage } from '../../runtime/boot/index.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { findSymbol, readElf } from '../../image/elf.js';
@@ -162,6 +163,72 @@ describe('kaal-compose run: the examples under the kernel', () => {
     // lui t1, 0x7; addi t1, t1, 0x777 (0x7777: reset)
     const reset = run(withCode(hello, 'hello', [0x600012b7, 0x00007337, 0x77730313, 0x0062a023, 0x0000006f]));
     expect(reset.exitCode).toBe(5);
+  });
+
+  it('system calls handled inside the CPU loop give what the outer loop gives: output, trace, report, instructions', async () => {
+    const cases: [string, RunImageOptions][] = [
+      ['hello', {}],
+      ['ping-pong', {}],
+      ['ping-pong', { timeSlice: 37 }],
+      ['ping-pong', { maxInstructions: 5000 }],
+      ['timer', {}],
+      ['uart-echo', { stdin: Buffer.from('hello there\nsecond line\n\x04') }],
+      ['uart-echo', { stdin: Buffer.from('abc\n') }],
+      ['fault', {}],
+      ['microkit-echo', { stdin: Buffer.from('typed\n') }],
+    ];
+    for (const [name, options] of cases) {
+      const image = await exampleImage(name);
+      for (const trace of [true, false]) {
+        const lines: string[] = [];
+        const with_ = { ...options, ...(trace ? { trace: (l: string) => lines.push(l) } : { trace: undefined }) };
+        const inLoop = run(image, with_);
+        const inLoopTrace = lines.splice(0);
+        const outer = run(image, { ...with_, syscallsInCpuLoop: false });
+        expect(inLoop.output, name).toBe(outer.output);
+        expect(JSON.stringify(inLoop.report), name).toBe(JSON.stringify(outer.report));
+        expect(inLoopTrace, name).toEqual(lines);
+        expect(inLoop.exitCode, name).toBe(outer.exitCode);
+      }
+    }
+  }, 60_000);
+
+  it('a run advanced one slice at a time ends as a run to the end, in the CPU loop or not: kernel state, registers, instret', async () => {
+    const image = await exampleImage('ping-pong');
+    const calls: number[] = [];
+    const state = (inLoop: boolean, slices: number) => {
+      const booted = bootImage(image, {});
+      if (!booted.ok) throw new Error('boot');
+      const { kernel, machine } = booted.system;
+      const run = machine.run;
+      let machineRuns = 0;
+      machine.run = (budget, options) => {
+        machineRuns++;
+        return run(budget, options);
+      };
+      const running = startSystem(booted.system, { syscallsInCpuLoop: inLoop, maxInstructions: 20_000_000 });
+      let turns = 0;
+      while (running.advance(slices) === 'running') turns++;
+      const result = running.result();
+      calls.push(machineRuns);
+      return {
+        turns,
+        outcome: result.outcome,
+        instructions: result.instructions,
+        instret: machine.cpu.instret,
+        threads: kernel.threads.map((t) => [t.name, t.state, t.pc, t.faultIp, t.timeSlice, [...t.regs]]),
+      };
+    };
+    const reference = state(false, Number.POSITIVE_INFINITY);
+    expect(reference.outcome).toBe('poweroff');
+    expect(state(true, Number.POSITIVE_INFINITY)).toEqual(reference);
+    const stepped = state(false, 1);
+    expect(stepped.turns).toBeGreaterThan(100);
+    expect(state(true, 1)).toEqual(stepped);
+    expect({ ...stepped, turns: 0 }).toEqual({ ...reference, turns: 0 });
+    // In the CPU loop a run to the end enters the machine far less often; one slice at a time, as often.
+    expect(calls[1]! * 4).toBeLessThan(calls[0]!);
+    expect(calls[3]).toBe(calls[2]);
   });
 
   it('a refused boot runs nothing and exits 1', async () => {

@@ -204,6 +204,44 @@ describe('traps and the run loop', () => {
     expect(run.cpu.x[a0]).toBe(7);
     expect(run.cpu.pc).toBe(CODE + 8);
   });
+  it('an ecall hook handles the ecall inside run: the instructions before it are counted, and run goes on with the budget it returns', () => {
+    // 0: addi a0,1; 4: ecall; 8: addi a0,2; 12: ecall; 16: addi a0,4; 20: j .
+    const run = start([A.addi(a0, zero, 1), A.ecall(), A.addi(a0, a0, 2), A.ecall(), A.addi(a0, a0, 4), A.jal(zero, 0)], {}, 0);
+    const cpu = run.cpu;
+    const seen: number[][] = [];
+    cpu.ecallHook = () => {
+      seen.push([cpu.pc - CODE, cpu.instret, cpu.cause, cpu.x[a0]!]);
+      cpu.pc += 4;
+      // The second call: a budget of 2 (addi and one `j .`), as a new run(2).
+      return seen.length === 1 ? 100 : 2;
+    };
+    expect(cpu.run(1000)).toBe(StopReason.Budget);
+    expect(seen).toEqual([
+      [4, 1, 8, 1],
+      [12, 2, 8, 3],
+    ]);
+    expect([cpu.instret, cpu.x[a0], cpu.pc - CODE]).toEqual([4, 7, 20]);
+  });
+  it('an ecall hook that returns 0 ends run with StopReason.Ecall at the pc it set; an odd pc it sets traps as run would', () => {
+    const run = start([A.ecall(), A.addi(a0, zero, 7), A.ecall()], {}, 0);
+    const cpu = run.cpu;
+    cpu.ecallHook = () => {
+      cpu.pc += 4;
+      return 0;
+    };
+    expect(cpu.run(100)).toBe(StopReason.Ecall);
+    expect([cpu.pc - CODE, cpu.instret]).toEqual([4, 0]);
+    cpu.ecallHook = () => {
+      cpu.pc = CODE + 1;
+      return 10;
+    };
+    expect(cpu.run(100)).toBe(StopReason.Trap);
+    expect([cpu.cause, cpu.tval, cpu.instret, cpu.x[a0]]).toEqual([0, CODE + 1, 1, 7]);
+    // Other traps do not go to the hook.
+    cpu.pc = CODE + 0x100;
+    expect(cpu.run(10)).toBe(StopReason.Trap);
+    expect(cpu.cause).toBe(2);
+  });
   it('ebreak stops with cause 3 and the pc in tval', () => {
     const run = start([A.ebreak()]);
     expect([run.cpu.cause, run.cpu.tval, run.cpu.trapInsnLength]).toEqual([3, CODE, 4]);

@@ -138,6 +138,60 @@ describe('createMachine from kaal-virt-rv32', () => {
     expect(machine.powerOff).toEqual({ power: 'fail', code: 42 });
   });
 
+  it('hands ecalls to RunOptions.ecall inside the run, which goes on as a new run with the budget it returns', () => {
+    const { machine } = recordingMachine({ pollInterval: 16 });
+    const ecall = 0x0000_0073;
+    // 0-16: five addi; 20: ecall; 24: j . — the ecall, handled, resumes after it with a budget of 40.
+    const program = [addi(T0, T0, 1), addi(T0, T0, 1), addi(T0, T0, 1), addi(T0, T0, 1), addi(T0, T0, 1), ecall, jalSelf];
+    load(machine, program);
+    const seen: number[] = [];
+    const resume = (budget: number) => () => {
+      seen.push(machine.cpu.instret);
+      machine.cpu.pc += 4;
+      return budget;
+    };
+    expect(machine.run(1000, { ecall: resume(40) })).toEqual({ kind: 'budget' });
+    expect([seen, machine.cpu.instret, machine.cpu.x[T0]]).toEqual([[5], 45, 5]);
+    // Returning 0 ends the run at once.
+    load(machine, program);
+    expect(machine.run(1000, { ecall: resume(0) })).toEqual({ kind: 'ecall' });
+    expect([machine.cpu.instret, machine.cpu.pc]).toEqual([50, 0x8000_0018]);
+    // The poll interval counts from the ecall, as for a new run: a UART frame begun at the ecall
+    // raises its interrupt at the first poll after it ends, 16 × 543 instructions on.
+    const plic = machine.plic!;
+    plic.write(4 * 10, 4, 3);
+    plic.write(PLIC_ENABLE_BASE, 4, 1 << 10);
+    machine.uart!.write(UART_IER, 1, UART_IER_RDI);
+    load(machine, program);
+    const stop = machine.run(20_000, {
+      interruptContext: 0,
+      ecall: () => {
+        machine.uart!.pushInput(new Uint8Array([0x0a]));
+        return resume(20_000)();
+      },
+    });
+    expect(stop).toEqual({ kind: 'interrupt', context: 0 });
+    expect(machine.cpu.instret).toBe(55 + 16 * 543);
+    // An interrupt pending after the ecall ends the run instead of going on (the next run stops for it).
+    plic.write(PLIC_ENABLE_BASE, 4, 0);
+    load(machine, program);
+    const enabling = resume(40);
+    const ended = machine.run(1000, {
+      interruptContext: 0,
+      ecall: () => {
+        plic.write(PLIC_ENABLE_BASE, 4, 1 << 10);
+        return enabling();
+      },
+    });
+    expect(ended).toEqual({ kind: 'ecall' });
+    expect(machine.cpu.pc).toBe(0x8000_0018);
+    expect(machine.run(1000, { interruptContext: 0 })).toEqual({ kind: 'interrupt', context: 0 });
+    // Without the option an ecall is a trap, and no hook is left on the CPU after a run.
+    load(machine, program);
+    expect(machine.run(100)).toEqual({ kind: 'trap', cause: 8, tval: 0, pc: 0x8000_0014, insnLength: 4 });
+    expect(machine.cpu.ecallHook).toBeUndefined();
+  });
+
   it('reports a trap with cause, pc and tval, for an access to an unmapped address', () => {
     const { machine } = recordingMachine();
     load(machine, [lui(T0, 0x40000), lw(T1, T0, 8)]);
