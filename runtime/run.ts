@@ -11,7 +11,7 @@ import type { TcbObject } from './kernel/objects.js';
 import { schedule, timesliceExpired } from './kernel/scheduler.js';
 import { faultFromTrap } from './kernel/faults.js';
 import { activateThread, handleInterruptEntry, handleSyscall, handleUserFault } from './kernel/syscall.js';
-import { satpFor } from './kernel/vspace.js';
+import { satpBitsFor } from './kernel/vspace.js';
 import { bootImage, type BootedSystem } from './boot/index.js';
 import { buildReport, ConsoleRecorder, runExitCode, RunExitCode, type RunReport } from './report.js';
 import { startGdb, type GdbDebugger, type GdbOptions } from './gdb/index.js';
@@ -224,7 +224,8 @@ export function startSystem(system: BootedSystem, options: RunOptions = {}): Sys
   if (debugText) kernel.hooks.trace = debugText.hook;
 
   let loaded: TcbObject | null = null;
-  let loadedSatp = -1;
+  // satp as an int32; 1 is no value satpBitsFor gives (Bare is 0, Sv32 sets the sign bit).
+  let loadedSatp = 1;
   const load = (t: TcbObject): void => {
     if (loaded !== t) {
       cpu.x.set(t.regs);
@@ -233,7 +234,7 @@ export function startSystem(system: BootedSystem, options: RunOptions = {}): Sys
     }
     cpu.pc = t.pc;
     const vs = t.vspaceRoot.cap;
-    const satp = vs.kind === 'pageTable' ? satpFor(vs.obj) : 0;
+    const satp = vs.kind === 'pageTable' ? satpBitsFor(vs.obj) : 0;
     if (satp !== loadedSatp) {
       cpu.setSatp(satp);
       loadedSatp = satp;
@@ -281,6 +282,9 @@ export function startSystem(system: BootedSystem, options: RunOptions = {}): Sys
   // The thread whose slice is running and the instret its slice began at.
   let running: TcbObject | null = null;
   let sliceStart = 0;
+  // Only the running thread's own accesses count (not the kernel's PLIC claims between slices):
+  // the bus asks for its counters at the slice's first device access.
+  machine.bus.accessCountsSource = () => (running === null ? undefined : countsOf(running));
 
   /** The checks before each slice: true when the run has ended (`outcome` set). */
   const ended = (): boolean => {
@@ -295,14 +299,13 @@ export function startSystem(system: BootedSystem, options: RunOptions = {}): Sys
     load(t);
     running = t;
     sliceStart = cpu.instret;
-    // Only the thread's own accesses count (not the kernel's PLIC claims between slices).
-    machine.bus.accessCounts = countsOf(t);
     debug?.enter(pids.get(t) ?? -1);
     return Math.max(1, Math.min(t.timeSlice, maxInstructions - executed()));
   };
   /** Ends the running slice: the thread's timeslice and registers; returns the thread. */
   const endSlice = (): TcbObject => {
     const t = running!;
+    running = null;
     machine.bus.accessCounts = undefined;
     t.timeSlice -= cpu.instret - sliceStart;
     save(t);
@@ -398,7 +401,10 @@ export function startSystem(system: BootedSystem, options: RunOptions = {}): Sys
   let finished: RunResult | undefined;
   const result = (): RunResult => (finished ??= finish(outcome ?? 'quit'));
   const finish = (outcome: RunOutcome): RunResult => {
-    for (const [t, counts] of threadCounts) {
+    // Threads in creation order (their counters are made at their first device access).
+    for (const t of kernel.threads) {
+      const counts = threadCounts.get(t);
+      if (counts === undefined) continue;
       for (let i = 0; i < deviceRegions.length; i++) {
         const reads = counts[2 * deviceRegions[i]!]!;
         const writes = counts[2 * deviceRegions[i]! + 1]!;

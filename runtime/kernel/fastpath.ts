@@ -12,17 +12,21 @@ import { highestReadyPriority, schedDequeue, schedEnqueue } from './scheduler.js
 /**
  * seL4 resolveAddressBits for a whole 32-bit cptr, without building a result: the slot, or null when
  * the lookup fails (the slow path then raises the fault). A cap that is not a CNode ends the walk.
+ * Slots are read as they are, not through `CNodeSlots.at`: a slot not made yet is empty (the slow
+ * path then makes it), and the lookup's mark that keeps a slot from being pruned only protects it
+ * within the kernel entry that made the lookup, which here is over before another lookup can prune.
  */
 function lookupSlotFast(thread: TcbObject, cptr: number): CSlot | null {
   let cap = thread.cspaceRoot.cap;
   if (cap.kind !== 'cnode') return null;
   let n = 32;
   for (;;) {
-    const radixBits = cap.obj.radixBits;
+    const radixBits: number = cap.obj.radixBits;
     const guardBits = cap.guardSize;
-    const levelBits = radixBits + guardBits;
+    const levelBits: number = radixBits + guardBits;
     if (guardBits > n || (shr(cptr, n - guardBits) & mask(guardBits)) !== cap.guard || levelBits > n) return null;
-    const slot: CSlot = cap.obj.slots.at(shr(cptr, n - levelBits) & mask(radixBits))!;
+    const slot: CSlot | undefined = cap.obj.slots[shr(cptr, n - levelBits) & mask(radixBits)];
+    if (slot === undefined) return null;
     if (n === levelBits) return slot;
     n -= levelBits;
     const next: Cap = slot.cap;

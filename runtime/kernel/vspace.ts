@@ -59,7 +59,9 @@ export function findVSpaceForAsid(kernel: Kernel, asid: number): PageTableObject
 }
 
 /** satp for a VSpace root: MODE = Sv32, ASID, PPN. */
-export const satpFor = (root: PageTableObject): number => (0x8000_0000 | (root.asid << 22) | (root.paddr / 4096)) >>> 0;
+export const satpFor = (root: PageTableObject): number => satpBitsFor(root) >>> 0;
+/** satpFor as an int32 (MODE is the sign bit): no heap number on a thread switch. */
+export const satpBitsFor = (root: PageTableObject): number => 0x8000_0000 | (root.asid << 22) | (root.paddr >>> 12);
 
 function flush(kernel: Kernel, root: PageTableObject): void {
   kernel.hooks.tlbFlush?.(root.paddr);

@@ -40,6 +40,11 @@ export class Bus {
    * (the kernel's driver points it at the running thread's counters, for the per-grant report).
    */
   accessCounts: Float64Array | undefined;
+  /**
+   * Asked for `accessCounts` at a device access while it is unset (undefined: nothing counts): a
+   * thread switch then only clears `accessCounts`, and the counters are looked up when first used.
+   */
+  accessCountsSource: (() => Float64Array | undefined) | undefined;
   /** Hook for recording bad accesses with the pc (the machine sets it); defaults to counting only. */
   onBadAccess: ((region: BusRegion, offset: number, size: AccessSize, write: boolean) => void) | undefined;
 
@@ -109,7 +114,8 @@ export class Bus {
       return 0;
     }
     region.reads++;
-    if (this.accessCounts !== undefined) this.accessCounts[2 * (entry - FIRST_DEVICE)]++;
+    const counts = this.accessCounts ?? (this.accessCounts = this.accessCountsSource?.());
+    if (counts !== undefined) counts[2 * (entry - FIRST_DEVICE)]++;
     if (!region.device.accessSizes.includes(size)) {
       region.badAccesses++;
       this.onBadAccess?.(region, offset, size, false);
@@ -145,7 +151,8 @@ export class Bus {
       return;
     }
     region.writes++;
-    if (this.accessCounts !== undefined) this.accessCounts[2 * (entry - FIRST_DEVICE) + 1]++;
+    const counts = this.accessCounts ?? (this.accessCounts = this.accessCountsSource?.());
+    if (counts !== undefined) counts[2 * (entry - FIRST_DEVICE) + 1]++;
     if (!region.device.accessSizes.includes(size)) {
       region.badAccesses++;
       this.onBadAccess?.(region, offset, size, true);

@@ -164,7 +164,8 @@ export function createSifivePlic(context: DeviceContext, options: PlicOptions): 
       return lines[source] ?? { set() {} };
     },
     highestPending,
-    interruptPending: (target) => highestPending(target) !== 0,
+    // update() follows every change of the state highestPending reads, so the level is current.
+    interruptPending: (target) => outputLevel[target] === true,
     claim,
     complete,
     read(offset: number, size: AccessSize): number {

@@ -89,6 +89,19 @@ describe('Bus', () => {
     bus.read(0x1000_0000, 4);
     expect([...counts]).toEqual([0, 1, 2, 0]);
     expect(bus.regions.map((r) => [r.reads, r.writes])).toEqual([[1, 1], [2, 0]]);
+    // Unset, the counters come from accessCountsSource at the first device access (not at RAM accesses).
+    const other = new Float64Array(4);
+    let asked = 0;
+    bus.accessCountsSource = () => (asked++ === 0 ? other : undefined);
+    bus.read(0x8000_0000, 4);
+    expect(asked).toBe(0);
+    bus.write(0x1000_0000, 4, 1);
+    bus.read(0x1000_1000, 4);
+    expect([asked, [...other], bus.accessCounts === other]).toEqual([1, [0, 1, 1, 0], true]);
+    bus.accessCounts = undefined;
+    bus.accessCountsSource = () => undefined;
+    bus.read(0x1000_0000, 4);
+    expect([...other]).toEqual([0, 1, 1, 0]);
   });
   it('an access width the device does not accept reads 0, is counted and reported, and is not a fault', () => {
     const bus = new Bus();
