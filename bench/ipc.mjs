@@ -7,11 +7,16 @@
 //   event loop; each signal wakes the waiter, which runs `notified` and waits again: signal + wait
 //   pairs per second.
 // Also: the same PPC run through a trace hook, and a CPU-bound component under the full kernel.
-// Usage: node bench/ipc.mjs [--repeat N] [--calls N]
-// Times are the wall time of runSystem (boot excluded), median of N runs, one process.
+// Usage: node bench/ipc.mjs [--repeat N] [--calls N] [--baseline DIR]
+// Times are the wall and CPU time (process.cpuUsage: less disturbed by other load on the machine)
+// of runSystem (boot excluded), median of N runs, one process.
+// A/B: `--baseline DIR` also boots and runs the same images with DIR/dist's runtime (an earlier
+// build: `mkdir -p DIR && cp -r dist package.json DIR/ && ln -s "$PWD/node_modules" DIR/`),
+// interleaved run by run with this build's in the same process, and prints the speed-up over it.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { buildSystem } from '../dist/compiler/build.js';
 import { bootImage } from '../dist/runtime/boot/index.js';
 import { runSystem } from '../dist/runtime/run.js';
@@ -21,6 +26,8 @@ function option(name, fallback) {
   const at = args.indexOf(name);
   return at >= 0 ? Number(args.splice(at, 2)[1]) : fallback;
 }
+const at = args.indexOf('--baseline');
+const baselineDir = at >= 0 ? path.resolve(args.splice(at, 2)[1]) : undefined;
 const repeat = option('--repeat', 5);
 const calls = option('--calls', 200_000);
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -71,25 +78,44 @@ async function build(name, components, channels, sources) {
   return result.image;
 }
 
-function boot(bytes) {
-  const r = bootImage(bytes, {});
+/** The runtimes compared: this build's, then the baseline's. */
+const sides = [{ name: 'this', bootImage, runSystem }];
+if (baselineDir) {
+  const base = (file) => import(pathToFileURL(path.join(baselineDir, 'dist', file)).href);
+  const [bootModule, runModule] = await Promise.all([base('runtime/boot/index.js'), base('runtime/run.js')]);
+  sides.push({ name: 'base', bootImage: bootModule.bootImage, runSystem: runModule.runSystem });
+}
+
+function boot(side, bytes) {
+  const r = side.bootImage(bytes, {});
   if (!r.ok) throw new Error(r.diagnostics.map((d) => d.message).join('\n'));
   return r.system;
 }
 
-/** Median wall ms of runSystem over `repeat` fresh boots; checks the run powered off. */
+/**
+ * Median wall ms of runSystem over `repeat` fresh boots per side, the sides taking turns; checks
+ * each run powered off and that both sides ran the same number of guest instructions.
+ */
 function timeRuns(bytes, options = {}) {
-  const times = [];
-  let instructions = 0;
+  const times = sides.map(() => []);
+  const cpuTimes = sides.map(() => []);
+  const instructions = sides.map(() => 0);
   for (let i = 0; i < repeat; i++) {
-    const system = boot(bytes);
-    const start = performance.now();
-    const result = runSystem(system, { maxInstructions: 1e11, ...options });
-    times.push(performance.now() - start);
-    if (result.outcome !== 'poweroff' || result.powerOffCode !== 0) throw new Error(`run ended with ${result.outcome}`);
-    instructions = result.instructions;
+    sides.forEach((side, s) => {
+      const system = boot(side, bytes);
+      const start = performance.now();
+      const cpuStart = process.cpuUsage();
+      const result = side.runSystem(system, { maxInstructions: 1e11, ...options });
+      const cpu = process.cpuUsage(cpuStart);
+      times[s].push(performance.now() - start);
+      cpuTimes[s].push((cpu.user + cpu.system) / 1000);
+      if (result.outcome !== 'poweroff' || result.powerOffCode !== 0) throw new Error(`${side.name}: run ended with ${result.outcome}`);
+      instructions[s] = result.instructions;
+    });
   }
-  return { ms: median(times), instructions };
+  if (instructions.some((n) => n !== instructions[0])) throw new Error(`guest instructions differ: ${instructions.join(' vs ')}`);
+  const base = sides.length > 1 ? { baseMs: median(times[1]), baseCpuMs: median(cpuTimes[1]) } : {};
+  return { ms: median(times[0]), cpuMs: median(cpuTimes[0]), instructions: instructions[0], ...base };
 }
 
 try {
@@ -122,10 +148,21 @@ try {
   process.stdout.write(
     `node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, load ${os.loadavg()[0].toFixed(2)}; median of ${repeat}\n\n`,
   );
-  process.stdout.write('| measure | count | guest instructions | median wall (ms) | per second |\n| --- | ---: | ---: | ---: | ---: |\n');
-  process.stdout.write(`| PPC round trips (seL4_Call + seL4_ReplyRecv) | ${calls} | ${ppcRun.instructions} | ${ppcRun.ms.toFixed(1)} | ${perSecond(calls, ppcRun.ms)} |\n`);
-  process.stdout.write(`| the same with a trace hook | ${calls} | ${ppcTraced.instructions} | ${ppcTraced.ms.toFixed(1)} | ${perSecond(calls, ppcTraced.ms)} |\n`);
-  process.stdout.write(`| notification signal + wait pairs (two threads) | ${calls} | ${notifyRun.instructions} | ${notifyRun.ms.toFixed(1)} | ${perSecond(calls, notifyRun.ms)} |\n`);
+  const ab = baselineDir !== undefined;
+  process.stdout.write(
+    `| measure | count | guest instructions | median wall (ms) | per second | median CPU (ms) | per CPU second |` +
+      `${ab ? ' base wall (ms) | base per second | base CPU (ms) | base per CPU second | CPU speed-up |' : ''}\n` +
+      `| --- | ---: | ---: | ---: | ---: | ---: | ---: |${ab ? ' ---: | ---: | ---: | ---: | ---: |' : ''}\n`,
+  );
+  const row = (label, run) =>
+    process.stdout.write(
+      `| ${label} | ${calls} | ${run.instructions} | ${run.ms.toFixed(1)} | ${perSecond(calls, run.ms)} | ${run.cpuMs.toFixed(1)} | ${perSecond(calls, run.cpuMs)} |` +
+        `${ab ? ` ${run.baseMs.toFixed(1)} | ${perSecond(calls, run.baseMs)} | ${run.baseCpuMs.toFixed(1)} | ${perSecond(calls, run.baseCpuMs)} | ${(run.baseCpuMs / run.cpuMs).toFixed(2)} |` : ''}\n`,
+    );
+  row('PPC round trips (seL4_Call + seL4_ReplyRecv)', ppcRun);
+  row('the same with a trace hook', ppcTraced);
+  row('notification signal + wait pairs (two threads)', notifyRun);
+  if (ab) process.stdout.write(`\nbase: ${baselineDir}\n`);
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });
 }
