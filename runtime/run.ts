@@ -1,5 +1,5 @@
 // The kernel drives the machine: runs the current thread for at most its timeslice, enters the kernel
-// on ecall, faults and PLIC interrupts, switches threads (registers, satp + TLB flush per VSpace),
+// on ecall, faults and PLIC interrupts, switches threads (registers, satp: the MMU keeps a TLB per address space),
 // idles virtual time forward to the next device event, and ends at power-off, deadlock or the limit.
 import type { KeyObject } from 'node:crypto';
 import { createDiagnostic, D, type Diagnostic } from '../schema/diagnostics.js';

@@ -331,7 +331,7 @@ export function bootImage(input: Uint8Array | BootImage, options: BootOptions = 
     ...(plic && interruptContext >= 0 ? { interrupts: plicController(plic, interruptContext), maxIrq: plic.ndev } : {}),
     hooks: {
       ...options.hooks,
-      tlbFlush: () => machine.cpu.flushTlb(),
+      tlbFlush: (_root, asid, vaddr) => machine.cpu.sfenceVma(vaddr, asid),
     },
     ...(options.timeSlice !== undefined ? { timeSlice: options.timeSlice } : {}),
     rootCNodeSizeBits: config.rootCNodeSizeBits,

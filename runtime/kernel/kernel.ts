@@ -41,8 +41,11 @@ export interface KernelHooks {
   unhandledFault?(thread: TcbObject, fault: Fault): void;
   /** Trace events (syscalls, IPC, interrupts, faults), only when tracing. */
   trace?(event: KernelTraceEvent): void;
-  /** The page tables of `vspaceRootPaddr` changed: flush translations (sfence.vma). */
-  tlbFlush?(vspaceRootPaddr: number): void;
+  /**
+   * The page tables of `vspaceRootPaddr` (ASID `asid`) changed: flush translations (sfence.vma
+   * with rs2 = the ASID; rs1 = `vaddr` when one leaf changed, x0 when `vaddr` is undefined).
+   */
+  tlbFlush?(vspaceRootPaddr: number, asid: number, vaddr?: number): void;
   /** seL4 halt(): on RISC-V an SBI shutdown (seL4_DebugHalt); nothing runs after it. */
   halt?(): void;
 }

@@ -63,8 +63,9 @@ export const satpFor = (root: PageTableObject): number => satpBitsFor(root) >>> 
 /** satpFor as an int32 (MODE is the sign bit): no heap number on a thread switch. */
 export const satpBitsFor = (root: PageTableObject): number => 0x8000_0000 | (root.asid << 22) | (root.paddr >>> 12);
 
-function flush(kernel: Kernel, root: PageTableObject): void {
-  kernel.hooks.tlbFlush?.(root.paddr);
+/** sfence.vma of the ASID of `root`: of one page when a leaf at `vaddr` changed, else of all. */
+function flush(kernel: Kernel, root: PageTableObject, vaddr?: number): void {
+  kernel.hooks.tlbFlush?.(root.paddr, root.asid, vaddr);
 }
 
 /** The VSpace root a page-table cap names, checked as seL4 does for Map (InvalidCapability 1 / FailedLookup). */
@@ -146,7 +147,7 @@ export function decodeFrameInvocation(kernel: Kernel, cap: CapOf<'frame'>, args:
       const pte = makeUserPte(cap.obj.paddr, (attr & VM_EXECUTE_NEVER) === 0, read, write);
       kernel.memory.writeU32(found.slot, pte);
       cap.mapping = { vspace: root, vaddr: vaddr >>> 0, cached: args.cached ?? cachedOf(attr, cap.obj.isDevice) };
-      flush(kernel, root);
+      flush(kernel, root, vaddr >>> 0);
       return { error: 0, mrs: [] };
     }
     case InvocationLabel.RISCVPageUnmap:
@@ -170,7 +171,7 @@ export function unmapPage(kernel: Kernel, cap: CapOf<'frame'>): void {
   const pte = kernel.memory.readU32(found.slot);
   if ((pte & PTE_V) === 0 || !pteIsLeaf(pte) || ptePaddr(pte) !== cap.obj.paddr) return;
   kernel.memory.writeU32(found.slot, 0);
-  flush(kernel, mapping.vspace);
+  flush(kernel, mapping.vspace, mapping.vaddr);
 }
 
 /** seL4 unmapPageTable: clears the level-1 PTE pointing at this table. */

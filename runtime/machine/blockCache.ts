@@ -16,6 +16,12 @@ import { expandRvc } from './rvc.js';
  */
 export type BlockFunction = (pc: number, left: number) => number;
 
+/** The TLB arrays blocks translate through: those of the address space current when a block is entered. */
+export interface BlockTlb {
+  readonly tlbRead: Int32Array;
+  readonly tlbWrite: Int32Array;
+}
+
 /** Block starts reached this many times are translated. */
 const HOT_THRESHOLD = 16;
 /** Instructions in one block at most. */
@@ -55,12 +61,13 @@ export class BlockCache {
   private readonly enabled: boolean;
 
   /** With `enabled` false no block is ever made (every start is marked for the interpreter). */
-  constructor(ram: PhysicalMemory, x: Int32Array, tlbRead: Int32Array, tlbWrite: Int32Array, enabled = true) {
+  /** `tlb` holds the current address space's TLB arrays (`Sv32Mmu`); blocks read them at entry. */
+  constructor(ram: PhysicalMemory, x: Int32Array, tlb: BlockTlb, enabled = true) {
     this.ram = ram;
     this.enabled = enabled;
     this.pages = new Array<CodePage | null>(ram.size >>> 12).fill(null);
     const codeWritten = (offset: number, length: number): void => ram.codeWritten(offset, length);
-    this.factoryArguments = [x, ram.bytes, ram.halves, ram.words, tlbRead, tlbWrite, ram.codeLines, this.state, codeWritten, mulh, mulhsu, mulhu];
+    this.factoryArguments = [x, ram.bytes, ram.halves, ram.words, tlb, ram.codeLines, this.state, codeWritten, mulh, mulhsu, mulhu];
     ram.addCodeWriteListener((offset, length) => this.invalidate(offset, length));
   }
 
@@ -145,7 +152,7 @@ export class BlockCache {
 const WRITE_BACK = '@WRITE_BACK@';
 const PASS_LENGTH = '@PASS_LENGTH@';
 
-const FACTORY_PARAMETERS = ['x', 'u8', 'u16', 'i32', 'tlbR', 'tlbW', 'lines', 's', 'codeWritten', 'mulh', 'mulhsu', 'mulhu'];
+const FACTORY_PARAMETERS = ['x', 'u8', 'u16', 'i32', 'tlb', 'lines', 's', 'codeWritten', 'mulh', 'mulhsu', 'mulhu'];
 
 /** Source of a factory returning the block function, its instruction count and its size in bytes. */
 export interface TranslatedBlock {
@@ -391,6 +398,6 @@ export function translateBlock(halves: Uint16Array, start: number): TranslatedBl
   const writeBack = [...dirty].sort((p, q) => p - q).map((r) => `x[${r}] = r${r}; `).join('');
   let code = body.join('\n').split(WRITE_BACK).join(writeBack).split(PASS_LENGTH).join(String(count));
   if (loops) code = `for (;;) {\n${code}\n}`;
-  const source = `'use strict'; return function block(pc, left) { let a = 0; let t = 0; let k = 0; ${declarations}\n${code}\n};`;
+  const source = `'use strict'; return function block(pc, left) { const tlbR = tlb.tlbRead; const tlbW = tlb.tlbWrite; let a = 0; let t = 0; let k = 0; ${declarations}\n${code}\n};`;
   return { source, count, bytes: offset - start };
 }

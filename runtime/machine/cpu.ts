@@ -110,14 +110,19 @@ export class Rv32Cpu {
     this.reservationValid = false;
   }
 
-  /** Sets `satp` (flushing the TLB). */
+  /** Sets `satp` (the TLB switches to the new address space's entries; nothing is flushed). */
   setSatp(value: number): void {
     this.mmu.satp = value;
   }
 
-  /** Forgets all translations (`sfence.vma`). */
+  /** Forgets all translations (`sfence.vma x0, x0`). */
   flushTlb(): void {
     this.mmu.flushTlb();
+  }
+
+  /** `sfence.vma`: `vaddr` undefined is rs1 = x0, `asid` undefined is rs2 = x0 (see `Sv32Mmu.sfenceVma`). */
+  sfenceVma(vaddr?: number, asid?: number): void {
+    this.mmu.sfenceVma(vaddr, asid);
   }
 
   /**
@@ -149,12 +154,13 @@ export class Rv32Cpu {
     const u8 = ram.bytes;
     const u16 = ram.halves;
     const i32 = ram.words;
-    const tlbR = this.mmu.tlbRead;
-    const tlbW = this.mmu.tlbWrite;
-    const tlbX = this.mmu.tlbExec;
+    // The current address space's TLB arrays (a satp write, only in ecallHook here, replaces them).
+    let tlbR = this.mmu.tlbRead;
+    let tlbW = this.mmu.tlbWrite;
+    let tlbX = this.mmu.tlbExec;
     const expand = COMPRESSED_EXPANSION;
     if (this.blockCacheRam !== ram) {
-      this.blockCache = new BlockCache(ram, x, tlbR, tlbW, this.translate);
+      this.blockCache = new BlockCache(ram, x, this.mmu, this.translate);
       this.blockCacheRam = ram;
     }
     const blockCache = this.blockCache!;
@@ -594,6 +600,9 @@ export class Rv32Cpu {
               break loop;
             }
             stop = StopReason.Budget;
+            tlbR = this.mmu.tlbRead;
+            tlbW = this.mmu.tlbWrite;
+            tlbX = this.mmu.tlbExec;
             fetchPage = -1;
             atBlockStart = true;
             if ((pc & 1) !== 0) {

@@ -32,47 +32,105 @@ export const SATP_PPN_MASK = 0x003f_ffff;
 export const TLB_MISS = 0;
 /** Filled entries remembered for a cheap flush; beyond this many the whole TLB is cleared. */
 const TLB_FILL_LIMIT = 4096;
+/**
+ * Address spaces whose translations are kept at once, each in its own arrays (3 × 4 MiB of address
+ * space, of which the OS backs only the pages touched); beyond, the one used longest ago is emptied
+ * and taken for the new space.
+ */
+export const TLB_SPACES = 8;
 
 const PAGE_FAULT: readonly number[] = [Cause.InstructionPageFault, Cause.LoadPageFault, Cause.StorePageFault];
 const ACCESS_FAULT: readonly number[] = [Cause.InstructionAccessFault, Cause.LoadAccessFault, Cause.StoreAccessFault];
+
+/** The TLB of one address space, by `satp` value (ASID and root table), as an ASID-tagged TLB keeps it. */
+class TlbSpace {
+  readonly read = new Int32Array(1 << 20);
+  readonly write = new Int32Array(1 << 20);
+  readonly exec = new Int32Array(1 << 20);
+  /** Pages filled since the last clear (the first TLB_FILL_LIMIT), for a cheap clear. */
+  readonly filled = new Int32Array(TLB_FILL_LIMIT);
+  filledCount = 0;
+  /** Some entry since the last clear came from a megapage (a 4 MiB leaf, entered page by page). */
+  hasMegapages = false;
+  /** When this space was last switched to (`Sv32Mmu` counts switches). */
+  lastUsed = 0;
+
+  constructor(public satp: number) {}
+
+  /** Forgets every translation. */
+  clear(): void {
+    if (this.filledCount > TLB_FILL_LIMIT) {
+      this.read.fill(TLB_MISS);
+      this.write.fill(TLB_MISS);
+      this.exec.fill(TLB_MISS);
+    } else {
+      const { read, write, exec, filled } = this;
+      for (let i = 0; i < this.filledCount; i++) {
+        const vpn = filled[i]!;
+        read[vpn] = TLB_MISS;
+        write[vpn] = TLB_MISS;
+        exec[vpn] = TLB_MISS;
+      }
+    }
+    this.filledCount = 0;
+    this.hasMegapages = false;
+  }
+
+  /**
+   * Forgets the translation of the page `vpn`, and when megapage entries are held, of every page of
+   * the 4 MiB around it (the entry the leaf covering `vpn` was split into).
+   */
+  forget(vpn: number): void {
+    const first = this.hasMegapages ? vpn & ~0x3ff : vpn;
+    const end = this.hasMegapages ? first + 0x400 : vpn + 1;
+    this.read.fill(TLB_MISS, first, end);
+    this.write.fill(TLB_MISS, first, end);
+    this.exec.fill(TLB_MISS, first, end);
+  }
+}
 
 /**
  * All accesses are U-mode (the kernel is not emulated code): a leaf needs U = 1; S-mode-only rules
  * (SUM, MXR) never apply. A/D follow Svade: a leaf with A = 0, or D = 0 for a store, raises a page
  * fault instead of being updated, so the kernel sets A and D itself. The TLB holds RAM pages only;
- * translations are kept per `satp` value across switches and dropped by any flush, so the G bit
- * needs no handling.
+ * translations are kept per `satp` value across switches (up to TLB_SPACES spaces, each in its own
+ * arrays) and dropped by `sfenceVma` as the spec's SFENCE.VMA orders: by address, by ASID, or both.
+ * A global (G) leaf is entered into the space that walked it only, and flushing by ASID drops a
+ * space's global entries too, so the G bit needs no handling.
  */
 export class Sv32Mmu {
-  /** Per virtual page: `~offset` of the physical page in RAM if loads may use it, else TLB_MISS. */
-  readonly tlbRead = new Int32Array(1 << 20);
+  /**
+   * Per virtual page of the current address space: `~offset` of the physical page in RAM if loads
+   * may use it, else TLB_MISS. A `satp` write replaces the array (each space has its own): read it
+   * again after one.
+   */
+  tlbRead: Int32Array;
   /** As `tlbRead`, for stores and AMOs (W = 1 and D = 1). */
-  readonly tlbWrite = new Int32Array(1 << 20);
+  tlbWrite: Int32Array;
   /** As `tlbRead`, for instruction fetch (X = 1). */
-  readonly tlbExec = new Int32Array(1 << 20);
-  private readonly filled = new Int32Array(TLB_FILL_LIMIT);
-  private filledCount = 0;
-  /** `satp` as an int32 (a small integer for V8: no heap number per switch, fast Map keys). */
+  tlbExec: Int32Array;
+  /** `satp` as an int32 (a small integer for V8: no heap number per switch). */
   private satpValue = 0;
   /**
-   * The entries of address spaces switched away from, by `satp` (ASID and root table), as [count,
-   * then vpn, read, write, exec per entry]: a `satp`
-   * write puts the current entries here and brings back the new space's, so a thread switch costs
-   * no page walks, as an ASID-tagged TLB behaves. Any flush (sfence.vma) drops them all.
+   * The spaces kept, the current one among them: a `satp` write makes another one current, so a
+   * thread switch costs no page walks and no copying, as an ASID-tagged TLB behaves. `sfenceVma`
+   * empties what it names in each.
    */
-  private readonly saved = new Map<number, Int32Array>();
-  /**
-   * The saved entries brought back by the last `satp` write and how many there were: while no entry
-   * was added since and no flush came, they need not be saved again when the space is left.
-   */
-  private restored: Int32Array | undefined = undefined;
-  private restoredCount = 0;
+  private readonly spaces: TlbSpace[];
+  private space: TlbSpace;
+  private switches = 0;
   /** Exception code of the last failed `translate`. */
   faultCause = 0;
   /** Page walks done (for benchmarks and the report). */
   walks = 0;
 
-  constructor(private readonly bus: Bus) {}
+  constructor(private readonly bus: Bus) {
+    this.space = new TlbSpace(0);
+    this.spaces = [this.space];
+    this.tlbRead = this.space.read;
+    this.tlbWrite = this.space.write;
+    this.tlbExec = this.space.exec;
+  }
 
   get satp(): number {
     return this.satpValue >>> 0;
@@ -80,89 +138,65 @@ export class Sv32Mmu {
 
   /**
    * Writes `satp` (MODE, ASID, PPN of the root page table). The translations of the space left are
-   * kept for a later switch back and those kept for the new one come back, unless the TLB was
-   * flushed since; with paging off (Bare) nothing is kept.
+   * kept for a later switch back and those kept for the new one come back, unless they were
+   * flushed since or the space was given up: when TLB_SPACES are held and another one is entered,
+   * the one entered longest ago is emptied and reused.
    */
   set satp(value: number) {
     value |= 0;
     if (value === this.satpValue) return;
-    const old = this.satpValue;
-    if (old >>> 31 === 1 && this.filledCount <= TLB_FILL_LIMIT) {
-      // Entries brought back at the last switch and not added to since are still saved as they are.
-      if (this.restored === undefined || this.restoredCount !== this.filledCount) {
-        // One array per space, reused while it is large enough (a switch allocates nothing then).
-        let entries = this.saved.get(old);
-        if (entries === undefined || entries.length < 1 + this.filledCount * 4) {
-          entries = new Int32Array(1 + Math.max(this.filledCount, 16) * 8);
-          this.saved.set(old, entries);
-        }
-        entries[0] = this.filledCount;
-        for (let i = 0; i < this.filledCount; i++) {
-          const vpn = this.filled[i]!;
-          entries[1 + 4 * i] = vpn;
-          entries[2 + 4 * i] = this.tlbRead[vpn]!;
-          entries[3 + 4 * i] = this.tlbWrite[vpn]!;
-          entries[4 + 4 * i] = this.tlbExec[vpn]!;
-        }
-      }
-    } else {
-      this.saved.delete(old);
-    }
-    this.clearEntries();
     this.satpValue = value;
-    const entries = this.saved.get(value);
-    this.restored = entries;
-    if (entries !== undefined) {
-      const count = entries[0]!;
-      for (let i = 0; i < count; i++) {
-        const vpn = entries[1 + 4 * i]!;
-        this.filled[i] = vpn;
-        this.tlbRead[vpn] = entries[2 + 4 * i]!;
-        this.tlbWrite[vpn] = entries[3 + 4 * i]!;
-        this.tlbExec[vpn] = entries[4 + 4 * i]!;
+    const spaces = this.spaces;
+    let space: TlbSpace | undefined;
+    for (let i = 0; i < spaces.length; i++) {
+      if (spaces[i]!.satp === value) {
+        space = spaces[i]!;
+        break;
       }
-      this.filledCount = count;
-      this.restoredCount = count;
     }
+    if (space === undefined) {
+      if (spaces.length < TLB_SPACES) {
+        space = new TlbSpace(value);
+        spaces.push(space);
+      } else {
+        space = spaces[0]!;
+        for (const s of spaces) if (s.lastUsed < space.lastUsed) space = s;
+        space.clear();
+        space.satp = value;
+      }
+    }
+    space.lastUsed = ++this.switches;
+    this.space = space;
+    this.tlbRead = space.read;
+    this.tlbWrite = space.write;
+    this.tlbExec = space.exec;
   }
 
   get pagingEnabled(): boolean {
     return this.satpValue >>> 31 === 1;
   }
 
-  /** `sfence.vma` with rs1 = x0: forgets every translation, of every address space. */
-  flushTlb(): void {
-    this.saved.clear();
-    this.restored = undefined;
-    this.clearEntries();
-  }
-
-  /** Empties the TLB arrays (only the entries filled, when they were counted). */
-  private clearEntries(): void {
-    if (this.filledCount > TLB_FILL_LIMIT) {
-      this.tlbRead.fill(TLB_MISS);
-      this.tlbWrite.fill(TLB_MISS);
-      this.tlbExec.fill(TLB_MISS);
-    } else {
-      const filled = this.filled;
-      for (let i = 0; i < this.filledCount; i++) {
-        const vpn = filled[i]!;
-        this.tlbRead[vpn] = TLB_MISS;
-        this.tlbWrite[vpn] = TLB_MISS;
-        this.tlbExec[vpn] = TLB_MISS;
-      }
+  /**
+   * `sfence.vma` (privileged spec, "Supervisor Memory-Management Fence Instruction"): `vaddr`
+   * undefined is rs1 = x0 (every page), `asid` undefined is rs2 = x0 (every address space, global
+   * mappings too). With an ASID, only spaces whose `satp` has paging on and that ASID are flushed.
+   */
+  sfenceVma(vaddr?: number, asid?: number): void {
+    for (const space of this.spaces) {
+      if (asid !== undefined && (space.satp >>> 31 === 0 || ((space.satp >>> SATP_ASID_SHIFT) & 0x1ff) !== (asid & 0x1ff))) continue;
+      if (vaddr === undefined) space.clear();
+      else space.forget(vaddr >>> 12);
     }
-    this.filledCount = 0;
   }
 
-  /** `sfence.vma` with rs1 = vaddr: forgets the translation of one page (in every address space). */
+  /** `sfence.vma` with rs1 = x0, rs2 = x0: forgets every translation, of every address space. */
+  flushTlb(): void {
+    this.sfenceVma();
+  }
+
+  /** `sfence.vma` with rs1 = vaddr, rs2 = x0: forgets the translation of one page in every address space. */
   flushTlbPage(vaddr: number): void {
-    this.saved.clear();
-    this.restored = undefined;
-    const vpn = vaddr >>> 12;
-    this.tlbRead[vpn] = TLB_MISS;
-    this.tlbWrite[vpn] = TLB_MISS;
-    this.tlbExec[vpn] = TLB_MISS;
+    this.sfenceVma(vaddr);
   }
 
   /**
@@ -210,7 +244,10 @@ export class Sv32Mmu {
       return -1;
     }
     const paddr = ppn * 4096 + (vaddr & 0xfff);
-    if (this.bus.pageMap[ppn] === PAGE_RAM) this.fill(vpn, paddr, canRead, canWrite, canExec);
+    if (this.bus.pageMap[ppn] === PAGE_RAM) {
+      if (level === 1) this.space.hasMegapages = true;
+      this.fill(vpn, paddr, canRead, canWrite, canExec);
+    }
     return paddr;
   }
 
@@ -221,10 +258,11 @@ export class Sv32Mmu {
 
   private fill(vpn: number, paddr: number, read: boolean, write: boolean, exec: boolean): void {
     const offset = ((paddr & ~0xfff) >>> 0) - this.bus.ram!.base;
-    if (this.filledCount < TLB_FILL_LIMIT) this.filled[this.filledCount] = vpn;
-    this.filledCount++;
-    this.tlbRead[vpn] = read ? ~offset : TLB_MISS;
-    this.tlbWrite[vpn] = write ? ~offset : TLB_MISS;
-    this.tlbExec[vpn] = exec ? ~offset : TLB_MISS;
+    const space = this.space;
+    if (space.filledCount < TLB_FILL_LIMIT) space.filled[space.filledCount] = vpn;
+    space.filledCount++;
+    space.read[vpn] = read ? ~offset : TLB_MISS;
+    space.write[vpn] = write ? ~offset : TLB_MISS;
+    space.exec[vpn] = exec ? ~offset : TLB_MISS;
   }
 }

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { PAGE_RAM } from '../../../runtime/machine/bus.js';
 import {
-  ACCESS_FETCH, ACCESS_LOAD, ACCESS_STORE, PTE_A, PTE_D, PTE_R, PTE_U, PTE_V, PTE_W, PTE_X, SATP_MODE_SV32, TLB_MISS,
+  ACCESS_FETCH, ACCESS_LOAD, ACCESS_STORE, PTE_A, PTE_D, PTE_R, PTE_U, PTE_V, PTE_W, PTE_X, SATP_MODE_SV32, TLB_MISS, TLB_SPACES,
 } from '../../../runtime/machine/mmu.js';
 import { StopReason } from '../../../runtime/machine/trap.js';
 import * as A from './asm.js';
@@ -282,5 +282,114 @@ describe('software TLB', () => {
     expect(m.cpu.mmu.tlbExec[firstPage]).toBe(TLB_MISS);
     expect(m.cpu.mmu.translate(RAM_BASE, ACCESS_FETCH)).toBe(RAM_BASE);
     expect(~m.cpu.mmu.tlbExec[firstPage]!).toBe(0);
+  });
+});
+
+describe('TLB per address space (sfence.vma by ASID and address)', () => {
+  const ROOT2 = RAM_BASE + 0x20_0000;
+  const LEAF2 = RAM_BASE + 0x20_1000;
+  const satpOf = (asid: number, root: number) => (SATP_MODE_SV32 | (asid << 22) | (root >>> 12)) >>> 0;
+  /** `paged` as ASID 1, plus ASID 2 (ROOT2) mapping the same code and DATA_VA to OTHER_PA; both spaces filled. */
+  function twoSpaces() {
+    const m = paged([A.lw(a0, a1, 0)]);
+    m.ram.writeU32(ROOT2, pte(LEAF2, PTE_V));
+    m.ram.writeU32(LEAF2 + (CODE_VA >>> 12) * 4, pte(CODE_PA, URX));
+    m.ram.writeU32(LEAF2 + (DATA_VA >>> 12) * 4, pte(OTHER_PA, URW));
+    const space1 = satpOf(1, ROOT);
+    const space2 = satpOf(2, ROOT2);
+    for (const space of [space1, space2]) {
+      m.cpu.setSatp(space);
+      m.cpu.mmu.translate(CODE_VA, ACCESS_FETCH);
+      m.cpu.mmu.translate(DATA_VA, ACCESS_LOAD);
+    }
+    const cached = (space: number, va: number): boolean => {
+      m.cpu.setSatp(space);
+      return m.cpu.mmu.tlbRead[va >>> 12] !== TLB_MISS || m.cpu.mmu.tlbExec[va >>> 12] !== TLB_MISS;
+    };
+    return { m, space1, space2, cached };
+  }
+
+  it('each space has its own arrays: a satp write swaps them, copying nothing', () => {
+    const { m, space1, space2 } = twoSpaces();
+    m.cpu.setSatp(space1);
+    const arrays1 = m.cpu.mmu.tlbRead;
+    m.cpu.setSatp(space2);
+    expect(m.cpu.mmu.tlbRead).not.toBe(arrays1);
+    expect(~m.cpu.mmu.tlbRead[DATA_VA >>> 12]! + RAM_BASE).toBe(OTHER_PA);
+    m.cpu.setSatp(space1);
+    expect(m.cpu.mmu.tlbRead).toBe(arrays1);
+    expect(~m.cpu.mmu.tlbRead[DATA_VA >>> 12]! + RAM_BASE).toBe(DATA_PA);
+  });
+  it('rs1 = x0, rs2 = ASID flushes every page of that ASID\'s space and no other', () => {
+    const { m, space1, space2, cached } = twoSpaces();
+    m.cpu.sfenceVma(undefined, 1);
+    expect([cached(space1, DATA_VA), cached(space1, CODE_VA)]).toEqual([false, false]);
+    expect([cached(space2, DATA_VA), cached(space2, CODE_VA)]).toEqual([true, true]);
+    m.cpu.sfenceVma(undefined, 2);
+    expect([cached(space2, DATA_VA), cached(space2, CODE_VA)]).toEqual([false, false]);
+  });
+  it('rs1 = vaddr, rs2 = ASID flushes that page of that ASID only', () => {
+    const { m, space1, space2, cached } = twoSpaces();
+    m.cpu.sfenceVma(DATA_VA + 0x123, 2);
+    expect([cached(space2, DATA_VA), cached(space2, CODE_VA)]).toEqual([false, true]);
+    expect([cached(space1, DATA_VA), cached(space1, CODE_VA)]).toEqual([true, true]);
+  });
+  it('rs1 = vaddr, rs2 = x0 flushes that page in every space; rs1 = rs2 = x0 everything', () => {
+    const { m, space1, space2, cached } = twoSpaces();
+    m.cpu.sfenceVma(DATA_VA);
+    expect([cached(space1, DATA_VA), cached(space2, DATA_VA)]).toEqual([false, false]);
+    expect([cached(space1, CODE_VA), cached(space2, CODE_VA)]).toEqual([true, true]);
+    m.cpu.sfenceVma();
+    expect([cached(space1, CODE_VA), cached(space2, CODE_VA)]).toEqual([false, false]);
+  });
+  it('an ASID flush leaves Bare (paging off) entries alone; a full flush drops them', () => {
+    const { m, space1, cached } = twoSpaces();
+    m.cpu.setSatp(0);
+    m.cpu.mmu.translate(DATA_PA, ACCESS_LOAD);
+    m.cpu.sfenceVma(undefined, 0);
+    expect(cached(0, DATA_PA)).toBe(true);
+    m.cpu.setSatp(space1);
+    m.cpu.sfenceVma();
+    expect(cached(0, DATA_PA)).toBe(false);
+  });
+  it('a page flush where a megapage was entered forgets every page of that megapage', () => {
+    const { m, space1, cached } = twoSpaces();
+    m.cpu.setSatp(space1);
+    m.ram.writeU32(ROOT + (0x4000_0000 >>> 22) * 4, pte(RAM_BASE + 0x40_0000, URW));
+    m.cpu.mmu.translate(0x4000_0000, ACCESS_LOAD);
+    m.cpu.mmu.translate(0x4012_3000, ACCESS_LOAD);
+    m.ram.writeU32(ROOT + (0x4000_0000 >>> 22) * 4, 0);
+    m.cpu.sfenceVma(0x4000_0000, 1);
+    expect([cached(space1, 0x4000_0000), cached(space1, 0x4012_3000)]).toEqual([false, false]);
+    expect(m.cpu.mmu.translate(0x4012_3000, ACCESS_LOAD)).toBe(-1);
+    expect(cached(space1, DATA_VA)).toBe(true);
+  });
+  it(`beyond ${TLB_SPACES} spaces the one entered longest ago is emptied and reused; the others stay`, () => {
+    const { m, space1, space2, cached } = twoSpaces();
+    // space1 was entered before space2; entering TLB_SPACES - 1 new spaces gives up space1 only.
+    m.cpu.setSatp(space2);
+    for (let asid = 10; asid < 10 + TLB_SPACES - 1; asid++) m.cpu.setSatp(satpOf(asid, ROOT));
+    expect(cached(space2, DATA_VA)).toBe(true);
+    expect(cached(space1, DATA_VA)).toBe(false);
+    const walks = m.cpu.mmu.walks;
+    expect(m.cpu.mmu.translate(DATA_VA, ACCESS_LOAD)).toBe(DATA_PA);
+    expect(m.cpu.mmu.walks).toBe(walks + 1);
+  });
+  it('translated blocks read the TLB of the space current when they are entered', () => {
+    // A loop hot enough to be translated loads DATA_VA; run in space 1, then in space 2.
+    const loop = [A.addi(a2, zero, 100), A.lw(a0, a1, 0), A.addi(a2, a2, -1), A.bne(a2, zero, -8)];
+    const m = paged(loop);
+    m.ram.writeU32(ROOT2, pte(LEAF2, PTE_V));
+    m.ram.writeU32(LEAF2 + (CODE_VA >>> 12) * 4, pte(CODE_PA, URX));
+    m.ram.writeU32(LEAF2 + (DATA_VA >>> 12) * 4, pte(OTHER_PA, URW));
+    m.ram.writeU32(DATA_PA, 1);
+    m.ram.writeU32(OTHER_PA, 2);
+    m.cpu.x[a1] = DATA_VA;
+    for (const [space, value] of [[satpOf(1, ROOT), 1], [satpOf(2, ROOT2), 2], [satpOf(1, ROOT), 1]] as const) {
+      m.cpu.setSatp(space);
+      m.cpu.pc = CODE_VA;
+      expect(m.cpu.run(10_000)).toBe(StopReason.Trap);
+      expect(m.cpu.x[a0]).toBe(value);
+    }
   });
 });
