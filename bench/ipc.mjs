@@ -7,7 +7,7 @@
 //   event loop; each signal wakes the waiter, which runs `notified` and waits again: signal + wait
 //   pairs per second.
 // Also: the same PPC run through a trace hook, and a CPU-bound component under the full kernel.
-// Usage: node bench/ipc.mjs [--repeat N] [--calls N] [--baseline DIR]
+// Usage: node bench/ipc.mjs [--repeat N] [--calls N] [--baseline DIR] [--only ppc|notify]
 // Times are the wall and CPU time (process.cpuUsage: less disturbed by other load on the machine)
 // of runSystem (boot excluded), median of N runs, one process.
 // A/B: `--baseline DIR` also boots and runs the same images with DIR/dist's runtime (an earlier
@@ -26,6 +26,9 @@ function option(name, fallback) {
   const at = args.indexOf(name);
   return at >= 0 ? Number(args.splice(at, 2)[1]) : fallback;
 }
+const onlyAt = args.indexOf('--only');
+/** `--only ppc` or `--only notify`: that measure alone (e.g. under `node --cpu-prof`). */
+const only = onlyAt >= 0 ? args.splice(onlyAt, 2)[1] : undefined;
 const at = args.indexOf('--baseline');
 const baselineDir = at >= 0 ? path.resolve(args.splice(at, 2)[1]) : undefined;
 const repeat = option('--repeat', 5);
@@ -139,10 +142,10 @@ try {
     { 'sender.c': SENDER, 'waiter.c': WAITER },
   );
 
-  const ppcRun = timeRuns(ppc);
+  const ppcRun = only === undefined || only === 'ppc' ? timeRuns(ppc) : undefined;
   let traced = 0;
-  const ppcTraced = timeRuns(ppc, { trace: () => traced++ });
-  const notifyRun = timeRuns(notify);
+  const ppcTraced = only === undefined ? timeRuns(ppc, { trace: () => traced++ }) : undefined;
+  const notifyRun = only === undefined || only === 'notify' ? timeRuns(notify) : undefined;
 
   const perSecond = (count, ms) => Math.round((count * 1000) / ms).toLocaleString('en-US');
   process.stdout.write(
@@ -159,9 +162,9 @@ try {
       `| ${label} | ${calls} | ${run.instructions} | ${run.ms.toFixed(1)} | ${perSecond(calls, run.ms)} | ${run.cpuMs.toFixed(1)} | ${perSecond(calls, run.cpuMs)} |` +
         `${ab ? ` ${run.baseMs.toFixed(1)} | ${perSecond(calls, run.baseMs)} | ${run.baseCpuMs.toFixed(1)} | ${perSecond(calls, run.baseCpuMs)} | ${(run.baseCpuMs / run.cpuMs).toFixed(2)} |` : ''}\n`,
     );
-  row('PPC round trips (seL4_Call + seL4_ReplyRecv)', ppcRun);
-  row('the same with a trace hook', ppcTraced);
-  row('notification signal + wait pairs (two threads)', notifyRun);
+  if (ppcRun) row('PPC round trips (seL4_Call + seL4_ReplyRecv)', ppcRun);
+  if (ppcTraced) row('the same with a trace hook', ppcTraced);
+  if (notifyRun) row('notification signal + wait pairs (two threads)', notifyRun);
   if (ab) process.stdout.write(`\nbase: ${baselineDir}\n`);
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });
