@@ -35,6 +35,8 @@ export class Bus {
   ram: PhysicalMemory | undefined;
   /** Set by the last access that failed (unmapped address, misfit width); cleared by the caller. */
   faulted = false;
+  /** Set by every access that reaches a device window; cleared by its reader (Rv32Cpu.run). */
+  deviceAccessed = false;
   /**
    * When set, device accesses are also counted here: reads of region i at [2i], writes at [2i + 1]
    * (the kernel's driver points it at the running thread's counters, for the per-grant report).
@@ -114,6 +116,7 @@ export class Bus {
       return 0;
     }
     region.reads++;
+    this.deviceAccessed = true;
     const counts = this.accessCounts ?? (this.accessCounts = this.accessCountsSource?.());
     if (counts !== undefined) counts[2 * (entry - FIRST_DEVICE)]++;
     if (!region.device.accessSizes.includes(size)) {
@@ -151,6 +154,7 @@ export class Bus {
       return;
     }
     region.writes++;
+    this.deviceAccessed = true;
     const counts = this.accessCounts ?? (this.accessCounts = this.accessCountsSource?.());
     if (counts !== undefined) counts[2 * (entry - FIRST_DEVICE) + 1]++;
     if (!region.device.accessSizes.includes(size)) {

@@ -146,8 +146,14 @@ export class Rv32Cpu {
    * Executes up to `budget` instructions. Returns `StopReason.Budget` when they retired,
    * `StopReason.Trap` on an exception, `StopReason.Stopped` after `requestStop`,
    * `StopReason.Ecall` when `ecallHook` handled an ecall and said to stop.
+   *
+   * `pollQuantum` > 0 (the machine's poll interval) makes one run stand for a series of runs of
+   * that many instructions each, with nothing done between them: devices see `instret` as at the
+   * start of the quantum an access falls in (the series' `instret` is brought up to date before
+   * the access), and a device access ends the run at the end of its quantum (the machine polls
+   * there). Without it devices see `instret` as at the start of the run.
    */
-  run(budget: number): StopReason {
+  run(budget: number, pollQuantum = 0): StopReason {
     const ram = this.bus.ram;
     if (!ram) throw new Error('the CPU runs with RAM attached to the bus');
     const x = this.x;
@@ -183,7 +189,10 @@ export class Rv32Cpu {
     let t = 0;
     let o = 0;
     let stop: StopReason = StopReason.Budget;
+    const bus = this.bus;
+    const quantum = pollQuantum > 0 ? Math.floor(pollQuantum) : 0;
     this.stopRequested = false;
+    bus.deviceAccessed = false;
     x[0] = 0;
     // Jumps and branches keep pc even (IALIGN = 16); only a driver can set an odd pc.
     if ((pc & 1) !== 0 && budget > 0) {
@@ -192,6 +201,23 @@ export class Rv32Cpu {
       return StopReason.Trap;
     }
     loop: while (n < budget) {
+      // A series of quanta (pollQuantum): blocks run across their ends; instret is brought up to
+      // the start of the current quantum before the interpreter (the only one to reach devices)
+      // goes on, and a device access makes the end of its quantum the end of the run.
+      if (quantum !== 0 && (n >= quantum || bus.deviceAccessed)) {
+        if (bus.deviceAccessed) {
+          bus.deviceAccessed = false;
+          // The access retired in this quantum (n - 1 < quantum): it ends where the quantum does.
+          if (budget > quantum) budget = quantum;
+        }
+        if (n >= quantum) {
+          t = n - (n % quantum);
+          this.instret += t;
+          n -= t;
+          budget -= t;
+          if (n >= budget) break loop;
+        }
+      }
       // Fetch: the TLB entry of the current code page is cached in fetchPage/fetchBase.
       if (pc >>> 12 !== fetchPage) {
         t = ~tlbX[pc >>> 12]!;
@@ -593,6 +619,8 @@ export class Rv32Cpu {
             n = 0;
             this.reservationValid = false;
             budget = this.ecallHook();
+            // The kernel's own device accesses are not the thread's: the hook chose the budget after them.
+            bus.deviceAccessed = false;
             pc = this.pc | 0;
             x[0] = 0;
             if (budget <= 0) {

@@ -1,6 +1,7 @@
 // A machine built from a device tree: RAM from the memory node, a device model per enabled node by
 // `compatible` (devices/index.ts), interrupt lines wired into the PLIC, virtual time from instret and
-// `timebase-frequency`, and devices polled every N retired instructions (STYLE.md §7–8).
+// `timebase-frequency`, and devices polled every N retired instructions (STYLE.md §7–8); the CPU runs
+// across poll points at which no device can change state, without leaving its loop.
 import { D, createDiagnostic, fail, type Diagnostic } from '../../schema/diagnostics.js';
 import { decodeFdt, findNodeByPath, propertyValue, cellsOf, type FdtTree } from '../../image/fdt/index.js';
 import { platformFromFdt, isEnabled } from '../../image/platform.js';
@@ -258,6 +259,30 @@ export function createMachine(source: Uint8Array | PlatformSource, options: Mach
     for (const device of pollers) device.poll!();
   };
   const pollInterval = Math.max(1, Math.floor(options.pollInterval ?? DEFAULT_POLL_INTERVAL));
+  const instructionsPerSecond = BigInt(clock.instructionsPerSecond);
+  // Budgets stay small integers (V8 Smis) in cpu.run and the blocks: a whole number of intervals.
+  const longestRun = Math.max(1, Math.floor(2 ** 20 / pollInterval)) * pollInterval;
+  /**
+   * Instructions the CPU may run from now before the machine must poll: the poll intervals up to
+   * the first poll at which a device's state may change (`pollDueNanoseconds`), at most
+   * `longestRun`. The polls skipped would have changed nothing, and a device access inside the run
+   * ends it at the next poll point (Rv32Cpu.run's `pollQuantum`), so runs are the same as polling
+   * every interval, instruction for instruction.
+   */
+  const quietRun = (): number => {
+    let due: bigint | null = null;
+    for (const device of pollers) {
+      if (device.pollDueNanoseconds === undefined) return pollInterval;
+      const at = device.pollDueNanoseconds();
+      if (at !== null && (due === null || at < due)) due = at;
+    }
+    if (due === null) return longestRun;
+    // The first instret whose virtual ns reach `due` is at least this (rounded down: never late).
+    const dueAt = due <= 0n ? 0 : Number((due * instructionsPerSecond) / 1_000_000_000n);
+    // Polls at now + k × interval for k < slices find nothing due; the one at k = slices may.
+    const slices = Math.ceil((dueAt - theCpu.instret) / pollInterval);
+    return slices <= 1 ? pollInterval : Math.min(slices * pollInterval, longestRun);
+  };
   const firstOfKind = <T extends MmioDevice>(kind: string): T | undefined =>
     devices.find((d) => d.device.kind === kind)?.device as T | undefined;
   const plic = firstOfKind<SifivePlic>('sifive,plic-1.0.0');
@@ -274,7 +299,7 @@ export function createMachine(source: Uint8Array | PlatformSource, options: Mach
     if (runWatch !== undefined && machine.externalInterruptPending(runWatch)) return 0;
     runLeft = Math.floor(budget);
     sliceStart = theCpu.instret;
-    return Math.min(runLeft, pollInterval);
+    return Math.min(runLeft, quietRun());
   };
 
   const machine: Machine = {
@@ -339,10 +364,10 @@ export function createMachine(source: Uint8Array | PlatformSource, options: Mach
       let left = budget;
       while (left > 0) {
         if (watch !== undefined && machine.externalInterruptPending(watch)) return { kind: 'interrupt', context: watch };
-        const slice = Math.min(left, pollInterval);
+        const slice = Math.min(left, runner ? pollInterval : quietRun());
         runLeft = left;
         sliceStart = theCpu.instret;
-        const reason = runner ? runner.runSlice(theCpu, slice) : theCpu.run(slice);
+        const reason = runner ? runner.runSlice(theCpu, slice) : theCpu.run(slice, pollInterval);
         // An ecall handled inside the CPU's loop restarted the run: runLeft and sliceStart are the new run's.
         left = runLeft - (theCpu.instret - sliceStart);
         if (reason === StopReason.Trap) {

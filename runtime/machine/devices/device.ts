@@ -60,6 +60,13 @@ export interface MmioDevice {
   reset(): void;
   /** Called every N retired instructions: advance timers, raise interrupts. */
   poll?(): void;
+  /**
+   * With `poll`: the earliest virtual time (ns) at which `poll` may change the device's state, or
+   * null when it cannot until the device is accessed or given host input. The machine runs the CPU
+   * across polls that could not change anything (machine.ts); a device with `poll` but without
+   * this is polled every interval.
+   */
+  pollDueNanoseconds?(): bigint | null;
 }
 
 /** Everything a device factory gets from machine.ts. */

@@ -147,5 +147,9 @@ export function createGoldfishRtc(context: DeviceContext, options: GoldfishRtcOp
     poll(): void {
       if (alarmRunning && count() >= alarmNext) raiseAlarm();
     },
+    pollDueNanoseconds(): bigint | null {
+      // count() = tickOffset + virtual ns, so the alarm is due once the virtual ns reach this.
+      return alarmRunning ? alarmNext - tickOffset : null;
+    },
   };
 }

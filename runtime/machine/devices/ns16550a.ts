@@ -435,6 +435,12 @@ export function createNs16550a(context: DeviceContext, input?: Uint8Array): Ns16
         }
       }
     },
+    pollDueNanoseconds(): bigint | null {
+      // receiveArrived: the next frame's end (at once if no byte waits: it goes idle); the timeout.
+      let due: bigint | null = arrivalAt >= 0n && !(mcr & UART_MCR_LOOP) ? (hostPending > 0 ? arrivalAt : 0n) : null;
+      if (timeoutAt >= 0n && (due === null || timeoutAt < due)) due = timeoutAt;
+      return due;
+    },
     pushInput(bytes: Uint8Array): void {
       if (bytes.length === 0) return;
       hostInput.push(bytes.slice());
