@@ -1,4 +1,4 @@
-// Physical RAM of the emulated machine: one ArrayBuffer with byte, halfword, word and DataView views
+// Physical RAM of the emulated machine: one (shared) buffer with byte, halfword, word and DataView views
 // at a base physical address. Little-endian, as RISC-V is (the views assume a little-endian host).
 // It also marks the 64-byte lines that hold translated code, so writes can drop stale blocks.
 
@@ -8,16 +8,22 @@ export const CODE_LINE_SHIFT = 6;
 /** Told about a write that touched a line marked in `codeLines` (RAM offset and length). */
 export type CodeWriteListener = (offset: number, length: number) => void;
 
+/**
+ * A zeroed buffer of many MiB (RAM, TLB arrays), shared though no other thread sees it: V8 counts
+ * a plain ArrayBuffer as external memory, and the pressure of 128 MiB or more of them starts
+ * scavenges and incremental mark-compacts (~35 M instructions of a `machine hello` under load;
+ * 30 ms in a run entering 8 address spaces; docs/performance.md, start-up). A SharedArrayBuffer is
+ * not counted so, and typed arrays over it are as fast.
+ */
+export function largeZeroedBuffer(bytes: number): SharedArrayBuffer {
+  return new SharedArrayBuffer(bytes);
+}
+
 /** A contiguous RAM region; offsets into the views are `paddr - base`. */
 export class PhysicalMemory {
   readonly base: number;
   readonly size: number;
-  /**
-   * Shared, though no other thread sees it: V8 counts a plain ArrayBuffer of this size as external
-   * memory, and under load the pressure it reports starts a scavenge and an incremental mark-compact
-   * (~35 M instructions, 4-6 ms of a `machine hello`; docs/performance.md, start-up). A
-   * SharedArrayBuffer is not counted so, and its typed arrays are as fast.
-   */
+  /** A `largeZeroedBuffer`. */
   readonly buffer: SharedArrayBuffer;
   readonly bytes: Uint8Array;
   readonly halves: Uint16Array;
@@ -38,7 +44,7 @@ export class PhysicalMemory {
     }
     this.base = base;
     this.size = size;
-    this.buffer = new SharedArrayBuffer(size);
+    this.buffer = largeZeroedBuffer(size);
     this.bytes = new Uint8Array(this.buffer);
     this.halves = new Uint16Array(this.buffer);
     this.words = new Int32Array(this.buffer);

@@ -1,6 +1,7 @@
 // Sv32 address translation (RISC-V privileged spec, "Sv32: Page-Based 32-bit Virtual-Memory
 // Systems", virtual address translation process) with a v86-style software TLB per 4 KiB page.
 import { PAGE_RAM, type Bus } from './bus.js';
+import { largeZeroedBuffer } from './memory.js';
 import { Cause } from './trap.js';
 
 export const ACCESS_FETCH = 0;
@@ -44,9 +45,9 @@ const ACCESS_FAULT: readonly number[] = [Cause.InstructionAccessFault, Cause.Loa
 
 /** The TLB of one address space, by `satp` value (ASID and root table), as an ASID-tagged TLB keeps it. */
 class TlbSpace {
-  readonly read = new Int32Array(1 << 20);
-  readonly write = new Int32Array(1 << 20);
-  readonly exec = new Int32Array(1 << 20);
+  readonly read = new Int32Array(largeZeroedBuffer(4 << 20));
+  readonly write = new Int32Array(largeZeroedBuffer(4 << 20));
+  readonly exec = new Int32Array(largeZeroedBuffer(4 << 20));
   /** Pages filled since the last clear (the first TLB_FILL_LIMIT), for a cheap clear. */
   readonly filled = new Int32Array(TLB_FILL_LIMIT);
   filledCount = 0;
