@@ -66,8 +66,10 @@ export function u32Property(node: FdtNode, name: string): number | undefined {
   return new DataView(value.buffer, value.byteOffset, 4).getUint32(0);
 }
 
-/** The NUL-separated strings of a string or string-list value. */
+/** The NUL-separated strings of a string or string-list value; none for an empty value. */
 export function stringsOf(value: Uint8Array): string[] {
+  // An empty value (`compatible;`, or an absent property read as empty) holds no string at all.
+  if (value.byteLength === 0) return [];
   const text = new TextDecoder().decode(value);
   const parts = text.split('\0');
   if (text.endsWith('\0')) parts.pop();
