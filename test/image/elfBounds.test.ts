@@ -4,7 +4,7 @@
 // PT_LOADs 1..3 r--/r-x/rw-, .symtab section 7 linked to .strtab section 9, .bss section 4 NOBITS).
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { readElf, segmentPerms, type ElfFile } from '../../image/elf.js';
+import { findSymbol, readElf, segmentPerms, type ElfFile, type ElfSymbol } from '../../image/elf.js';
 import { DiagnosticError } from '../../schema/diagnostics.js';
 
 const minimal = new Uint8Array(fs.readFileSync(new URL('../../fixtures/elf/minimal.elf', import.meta.url)));
@@ -319,5 +319,38 @@ describe('sections and the symbol table', () => {
 
   it('reads no symbols from a table with only the null symbol', () => {
     expect((outcome(patched((v) => v.setUint32(SYMTAB + 20, 16, true))) as ElfFile).symbols).toEqual([]);
+  });
+});
+
+describe('what the reader returns besides the tables', () => {
+  it('reads only the phnum program headers, not the entry after the table', () => {
+    // Three headers: PHDR, the r-- and the r-x PT_LOAD; the rw- one after them is not read.
+    const elf = outcome(patched((v) => v.setUint16(44, 3, true))) as ElfFile;
+    expect(elf.segments.map((s) => s.vaddr)).toEqual([0x10000, 0x110e4]);
+  });
+
+  it('reads a symbol whose name is at offset 0 of the string table as the empty name', () => {
+    const elf = outcome(patched((v) => v.setUint32(SYMBOLS + 16, 0, true))) as ElfFile;
+    expect(elf.symbols[0]!.name).toBe('');
+  });
+
+  it('spells every permission of segmentPerms, readable or not', () => {
+    expect([0, 1, 2, 4, 7].map(segmentPerms)).toEqual(['---', '--x', '-w-', 'r--', 'rwx']);
+  });
+
+  it('prefers a global definition to an earlier local one', () => {
+    const symbol = (value: number, bind: ElfSymbol['bind']): ElfSymbol => ({ name: 'x', value, size: 0, type: 'notype', bind, section: 1 });
+    const file = { ...(outcome(minimal) as ElfFile), symbols: [symbol(1, 'local'), symbol(2, 'global'), symbol(3, 'weak')] };
+    expect(findSymbol(file, 'x')?.value).toBe(2);
+    expect(findSymbol({ ...file, symbols: [symbol(1, 'local'), symbol(4, 'other')] }, 'x')?.value).toBe(1);
+  });
+
+  it('puts no file in a rejection read without a file name', () => {
+    try {
+      readElf(new Uint8Array(4));
+      expect.unreachable();
+    } catch (error) {
+      expect(Object.keys((error as DiagnosticError).diagnostic)).not.toContain('file');
+    }
   });
 });
