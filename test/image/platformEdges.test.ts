@@ -248,6 +248,11 @@ describe('memory and reserved memory', () => {
       memory@10000 { device_type = "memory"; reg = <0x10000 0x1000>; };
       reserved-memory { ${ONE_CELL} ranges; a@f000 { reg = <0xf000 0x1000>; }; b@11000 { reg = <0x11000 0x1000>; }; };`);
     expect(p.ram).toEqual([{ base: 0x10000, size: 0x1000 }]);
+    // A hole ending exactly at RAM's end leaves no empty range behind.
+    const tail = platformOf(`${ONE_CELL}
+      memory@10000 { device_type = "memory"; reg = <0x10000 0x1000>; };
+      reserved-memory { ${ONE_CELL} ranges; a@10800 { reg = <0x10800 0x800>; }; };`);
+    expect(tail.ram).toEqual([{ base: 0x10000, size: 0x800 }]);
   });
 
   it('cuts a reservation past 2^53 at 2^53 (memreserve and reserved-memory) and drops one starting there', () => {
