@@ -228,6 +228,28 @@ describe('the root task stops a boot that does not go as planned', () => {
     expect(codes(slow)).toEqual(['KC7115']);
   });
 
+  it('KC7115 counts the root task\'s instructions across its system calls: a limit of exactly what it needs boots, one less stops it', async () => {
+    // seL4_DebugPutChar('x'); li t0, 1000; 1: addi t0, t0, -1; bnez t0, 1b; seL4_TCB_Suspend(self):
+    // 3 + 1 + 2 × 1000 + 4 = 2008 instructions, the first ecall not retired (a trap is not counted).
+    const suspend = [0xfff0_0893, 0x0010_0513, 0x0000_b5b7, 0x0000_0073];
+    const image = await rootTaskOf([0xff70_0893, 0x0780_0513, 0x0000_0073, 0x3e80_0293, 0xfff2_8293, 0xfe02_9ee3, ...suspend]);
+    const stopped = (limit: number) => {
+      const r = bootImage(image, { rootTaskInstructions: limit });
+      return r.ok ? [] : r.diagnostics.map((d) => [d.code, d.message]);
+    };
+    expect(stopped(2007)).toEqual([['KC7113', "the root task stopped the boot: 'x'"]]);
+    expect(stopped(2006)).toEqual([['KC7115', 'the root task had not finished after 2006 instructions']]);
+    expect(stopped(1)).toEqual([['KC7115', 'the root task had not finished after 1 instructions']]);
+  });
+
+  it('KC7113: a root task that loses the CPU before it suspends itself (its own priority lowered below a component it resumed) stops the boot there', async () => {
+    // The plan's last invocation lowers the root task (slot 1, seL4_CapInitThreadTCB) to priority 0, after hello (100) was resumed:
+    // the kernel runs hello from then on, and the root task never prints its boot line.
+    const image = withPlan(await exampleImage('hello'), (plan) => void plan.invocations.push({ op: 'TCB_SetPriority', label: 6, service: 1, authority: 1, priority: 0 }));
+    const r = bootImage(image, { file: 'low.kimg' });
+    expect(r.ok ? [] : r.diagnostics.map((d) => [d.code, d.message, d.file])).toEqual([['KC7113', "the root task stopped the boot: ''", 'low.kimg']]);
+  });
+
   it('KC7116: a segment page that does not hold the image\'s bytes after the root task loaded it', async () => {
     const r = bootImage(await exampleImage('hello'));
     if (!r.ok) throw new Error(messages(r));
