@@ -1,11 +1,14 @@
 // prepareBoot (runtime/boot/index.ts) on the example's image edited one way at a time: the plan's
 // format version, the untypeds against the platform's RAM (a RAM untyped ending exactly at RAM's end
 // fits, one outside does not; a device untyped touching RAM), bootinfo's untyped count and root CNode
-// size, and the emulated RAM exactly as large as the plan needs and one page smaller.
+// size, the emulated RAM exactly as large as the plan needs and one page smaller, a component
+// without code and a segment page the plan maps to no frame; and bootImage's sink, either half of
+// which may be left out.
 import { generateKeyPairSync } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readImage, type BootImage } from '../../../image/bootImage/index.js';
-import { bootImage, prepareBoot, translate } from '../../../runtime/boot/index.js';
+import { bootImage, prepareBoot, translate, type BootOptions } from '../../../runtime/boot/index.js';
+import { runSystem } from '../../../runtime/run.js';
 import { PLIC_CONTEXT_BASE, PLIC_CONTEXT_STRIDE, PLIC_ENABLE_BASE, PLIC_ENABLE_STRIDE, PLIC_PRIORITY_BASE } from '../../../runtime/machine/devices/sifivePlic.js';
 import { exampleImage, withPlan, withUntyped } from '../exampleImages.js';
 
@@ -86,9 +89,45 @@ describe('prepareBoot', () => {
     expect(broken).toHaveLength(1);
     expect(broken[0]![0]).toMatch(/^KC2\d{3}$/);
   });
+
+  it("KC7011 names a component of the plan the image has no code for; KC7012 a segment page the plan maps to no frame, before the root task runs", () => {
+    const ghost = { ...image, components: image.components.map((c) => ({ ...c, name: 'ghost' })) };
+    expect(found(prepareBoot(ghost, { file: 'h.kimg' }))).toEqual([['KC7011', "component 'hello' of the plan has no code in the image", 'h.kimg']]);
+    const unmapped = withPlan(hello, (plan) => {
+      const c = plan.components[0]!;
+      c.vspace = c.vspace.filter((m) => m.vaddr !== c.tcb.entry + 0x1000);
+    });
+    expect(found(prepareBoot(readImage(unmapped), { file: 'h.kimg' }))).toEqual([
+      ['KC7012', "component 'hello': its segment page at '0x11000' is not mapped to a RAM frame in its VSpace", 'h.kimg'],
+    ]);
+  });
 });
 
 describe('bootImage', () => {
+  it("hands the UART's bytes and the power-off to the sink, either of which may be missing (or the sink itself)", () => {
+    const ran = (sink?: BootOptions['sink']) => {
+      const r = bootImage(hello, sink ? { sink } : {});
+      if (!r.ok) throw new Error(r.diagnostics.map((d) => d.message).join('\n'));
+      return runSystem(r.system).outcome;
+    };
+    const off: [string, number][] = [];
+    expect(ran({ powerOff: (kind, code) => off.push([kind, code]) })).toBe('poweroff');
+    expect(off).toEqual([['pass', 0]]);
+    const bytes: number[] = [];
+    const devices = new Set<string>();
+    expect(
+      ran({
+        uartByte: (device, byte) => {
+          devices.add(device);
+          bytes.push(byte);
+        },
+      }),
+    ).toBe('poweroff');
+    expect(Buffer.from(bytes).toString()).toBe("hello, world from 'hello' of system 'hello'\n");
+    expect([...devices]).toEqual(['/soc/serial@10000000']);
+    expect(ran()).toBe('poweroff');
+  });
+
   it("names a mapping beyond the plan of the platform's RAM as a RAM frame, at the image file", () => {
     const r = bootImage(
       withPlan(hello, (plan) => {
