@@ -174,6 +174,28 @@ describe('the root task stops a boot that does not go as planned', () => {
     expect(messages(small)).toContain(`is outside '0x10000'..'0x${(0x1_0000 + plan.boot.userImage.size - 0x1000).toString(16)}'`);
   });
 
+  it("KC7112 gives the outside segment's range and the user image's: a segment from one page below it, its last segment past a user image one page smaller", async () => {
+    const image = readImage(await exampleImage('hello'));
+    const plan = JSON.parse(image.planJson) as Plan;
+    expect(plan.boot.userImage).toMatchObject({ vaddr: 0x1_0000, size: 0x1_0000 });
+    const table = planTableOf(readElf(image.rootTask!))!;
+    const found = (r: ReturnType<typeof bootImage>) => (r.ok ? [] : r.diagnostics.map((d) => [d.code, d.message]));
+    const code = { vaddr: 0x1_0000, paddr: 0x1_0000, memsz: 0x1000, flags: 5, data: new Uint8Array(4) };
+    const below = { vaddr: 0xf000, paddr: 0xf000, memsz: 0x1000, flags: 6, data: new Uint8Array(0) };
+    const elf = writeElf({ entry: 0x1_0000, flags: 1, segments: [code, below], symbols: [{ name: PLAN_TABLE_SYMBOL, value: 0x1_6000, size: 0 }] });
+    expect(found(bootImage(rewriteImage(image, { plan, rootTask: attachPlanTable(elf, table, plan.boot.userImage.size) })))).toEqual([
+      ['KC7112', "the root task does not fit the plan's user image: its segment at '0xf000'..'0x10000' is outside '0x10000'..'0x20000'"],
+    ]);
+    // The real root task's last segment ends exactly at the user image's end.
+    const last = readElf(image.rootTask!).segments.reduce((a, b) => (b.vaddr > a.vaddr ? b : a));
+    expect(last.vaddr + last.memsz).toBe(0x2_0000);
+    const smaller = JSON.parse(image.planJson) as Plan;
+    smaller.boot.userImage.size -= 0x1000;
+    expect(found(bootImage(rewriteImage(image, { plan: smaller, table: false })))).toEqual([
+      ['KC7112', `the root task does not fit the plan's user image: its segment at '0x${last.vaddr.toString(16)}'..'0x20000' is outside '0x10000'..'0x1f000'`],
+    ]);
+  });
+
   /** A root task whose first instruction is `words`, with the real plan table attached. */
   async function rootTaskOf(words: readonly number[]): Promise<Uint8Array> {
     const image = readImage(await exampleImage('hello'));
