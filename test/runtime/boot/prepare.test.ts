@@ -50,6 +50,14 @@ describe('prepareBoot', () => {
     ]);
   });
 
+  it('refuses a RAM untyped that ends exactly where RAM starts (below it, not inside)', () => {
+    const below = readImage(withUntyped(hello, (list) => void (list[12]!.isDevice = false)));
+    expect([below.untyped[12]!.paddr, below.untyped[12]!.paddr + 2 ** below.untyped[12]!.sizeBits]).toEqual([0x6000_0000, 0x8000_0000]);
+    expect(found(prepareBoot(below))).toEqual([
+      ['KC7001', "the image does not fit the platform: RAM untyped 12 at '0x60000000' (2^29 bytes) is not inside the platform's RAM", undefined],
+    ]);
+  });
+
   it("refuses bootinfo whose untyped slots or root CNode size are not the image's", () => {
     expect(found(prepareBoot({ ...image, untyped: image.untyped.slice(0, -1) }))).toEqual([
       ['KC7001', 'the image does not fit the platform: bootinfo lists 50 untyped slots for 49 untypeds', undefined],
