@@ -28,7 +28,7 @@ import { runRootTask } from './rootTask.js';
 import { kernelTraceHook } from '../trace.js';
 import { encodePlanTable, planTableOf, PlanTableError } from '../../image/rootTask.js';
 import { readElf, type ElfFile } from '../../image/elf.js';
-import { objectsByName, verifyBoot, type BootedComponent } from './verify.js';
+import { objectsByName, verifyBoot, type BootedComponent, type DeviceLookup } from './verify.js';
 import type { HostSink } from '../machine/devices/device.js';
 
 export interface BootOptions {
@@ -180,6 +180,15 @@ function bootInfoProblems(image: BootImage, machine: Machine, plan: Plan, model:
   return out;
 }
 
+/** What the proof asks of the machine about an address a component can reach: its device, or whether it is the platform's RAM. */
+export function deviceLookupOf(machine: Machine): DeviceLookup {
+  const ram = machine.platform.ram;
+  return {
+    deviceAt: (paddr) => machine.deviceAt(paddr),
+    isRam: (paddr) => ram.some((r) => paddr >= r.base && paddr < r.base + r.size),
+  };
+}
+
 /** The physical address `vaddr` maps to in `root`, or -1. */
 export function translate(kernel: Kernel, root: PageTableObject, vaddr: number): number {
   const { slot, bitsLeft } = lookupPtSlot(kernel, root.paddr, vaddr);
@@ -226,7 +235,8 @@ function tableDifference(carried: Uint8Array, expected: Uint8Array): string {
   ];
   const part = parts.filter(([, start]) => start <= at).pop()!;
   const index = Math.floor((at - part[1]) / part[2]);
-  return `byte ${at} differs (${part[2] > 1 && part[0] !== 'the header' ? `${part[0]} ${index}` : part[0]})`;
+  // The header and the strings are one part each (a stride of 1 byte); the rest are numbered entries.
+  return `byte ${at} differs (${part[2] > 1 ? `${part[0]} ${index}` : part[0]})`;
 }
 
 /**
@@ -361,7 +371,7 @@ export function bootImage(input: Uint8Array | BootImage, options: BootOptions = 
   traced?.flush();
   kernel.hooks.trace = options.hooks?.trace;
   if (ran.diagnostics.length > 0) return { ok: false, diagnostics: ran.diagnostics };
-  const rootTaskReport: RootTaskReport = { instructions: ran.instructions, output: ran.output, bootInfo: machine.ram.readBytes(model.rootServer.bootInfo, 4096).slice() };
+  const rootTaskReport: RootTaskReport = { instructions: ran.instructions, output: ran.output, bootInfo: machine.ram.readBytes(model.rootServer.bootInfo, 4096) };
 
   const byName = objectsByName(kernel, plan);
   const components: BootedComponent[] = [];
@@ -381,17 +391,7 @@ export function bootImage(input: Uint8Array | BootImage, options: BootOptions = 
     const problems = checkSegments(kernel, machine, image, c, where);
     if (problems.length > 0) return { ok: false, diagnostics: problems };
   }
-  const ram = machine.platform.ram;
-  const diagnostics = verifyBoot(
-    kernel,
-    plan,
-    components,
-    {
-      deviceAt: (paddr) => machine.deviceAt(paddr),
-      isRam: (paddr) => ram.some((r) => paddr >= r.base && paddr < r.base + r.size),
-    },
-    options.file,
-  );
+  const diagnostics = verifyBoot(kernel, plan, components, deviceLookupOf(machine), options.file);
   if (diagnostics.length > 0) return { ok: false, diagnostics };
   // Input sent while the root task boots would overrun a UART nobody drives yet.
   if (options.stdin !== undefined) machine.uart?.pushInput(options.stdin);

@@ -4,7 +4,7 @@
 // a device or other memory, a wrong frame, an extra IRQ handler or binding, thread settings), or the
 // plan handed to the proof is, and each difference must be reported with its code and its words.
 import { describe, expect, it } from 'vitest';
-import { bootImage, type BootedSystem } from '../../../runtime/boot/index.js';
+import { bootImage, deviceLookupOf, type BootedSystem } from '../../../runtime/boot/index.js';
 import { verifyBoot } from '../../../runtime/boot/verify.js';
 import { Reg } from '../../../runtime/kernel/abi.js';
 import type { Cap, CSlot, NotificationObject } from '../../../runtime/kernel/objects.js';
@@ -29,11 +29,7 @@ function proof(system: BootedSystem, editPlan?: (plan: Plan) => void): [string, 
   const plan = structuredClone(system.plan);
   editPlan?.(plan);
   const components = system.components.map((c) => ({ ...c, plan: plan.components.find((p) => p.name === c.plan.name)! }));
-  const ram = system.machine.platform.ram;
-  const found = verifyBoot(system.kernel, plan, components, {
-    deviceAt: (paddr) => system.machine.deviceAt(paddr),
-    isRam: (paddr) => ram.some((r) => paddr >= r.base && paddr < r.base + r.size),
-  });
+  const found = verifyBoot(system.kernel, plan, components, deviceLookupOf(system.machine));
   return found.filter((d) => d.code !== 'KC7030').map((d) => [d.code, d.message]);
 }
 
@@ -146,6 +142,23 @@ describe('the boot proof: nothing beyond the plan', () => {
       ['0x7fff9000', 'rwx'],
       ['0x7fffa000', 'r'],
       ['0x7fffb000', 'x'],
+    ]);
+  });
+
+  it("an extra mapping names RAM exactly for the platform's RAM: its first and last page are RAM frames, the page below and the page past it are not", async () => {
+    const system = await booted();
+    const [ram] = system.machine.platform.ram;
+    expect(system.machine.platform.ram).toHaveLength(1);
+    expect([ram!.base, ram!.base + ram!.size]).toEqual([0x8000_0000, 0x8800_0000]);
+    writeLeaf(system, 'client', 0x7fff_9000, 0x7fff_f000); // the page below RAM
+    writeLeaf(system, 'client', 0x7fff_a000, 0x8000_0000); // RAM's first page
+    writeLeaf(system, 'client', 0x7fff_b000, 0x87ff_f000); // RAM's last page
+    writeLeaf(system, 'client', 0x7fff_e000, 0x8800_0000); // the page past RAM
+    expect(proof(system).filter(([code]) => code === 'KC7022').map(([, message]) => /can reach (.*), which/.exec(message)?.[1])).toEqual([
+      "physical address '0x7ffff000' at '0x7fff9000'",
+      "RAM frame '0x80000000' at '0x7fffa000'",
+      "RAM frame '0x87fff000' at '0x7fffb000'",
+      "physical address '0x88000000' at '0x7fffe000'",
     ]);
   });
 
@@ -265,8 +278,7 @@ describe('the boot proof: nothing beyond the plan', () => {
   it('reports at the image file when given one, and names the broken kernel invariant', async () => {
     const system = await booted();
     slot(system, 'uart-driver', 200).cap = { kind: 'tcb', obj: component(system, 'client').tcb };
-    const ram = system.machine.platform.ram;
-    const lookup = { deviceAt: (paddr: number) => system.machine.deviceAt(paddr), isRam: (paddr: number) => ram.some((r) => paddr >= r.base && paddr < r.base + r.size) };
+    const lookup = deviceLookupOf(system.machine);
     const withFile = verifyBoot(system.kernel, system.plan, system.components, lookup, 'sys.img');
     expect(withFile.map((d) => d.file)).toEqual(withFile.map(() => 'sys.img'));
     expect(verifyBoot(system.kernel, system.plan, system.components, lookup).map((d) => d.file)).toEqual(withFile.map(() => undefined));
