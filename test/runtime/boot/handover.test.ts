@@ -35,6 +35,19 @@ describe('bootImage hands over', () => {
     expect(Buffer.from(ram.readBytes(extra + 8, dtb.length)).equals(dtb)).toBe(true);
   });
 
+  it("the root task's report keeps the bootinfo frame as the root task read it, not a view of RAM that later writes change", () => {
+    const prepared = prepareBoot(image);
+    const r = bootImage(hello);
+    if (!prepared.ok || !r.ok) throw new Error('no boot');
+    const at = prepared.model.rootServer.bootInfo;
+    const ram = r.system.machine.ram;
+    expect(Buffer.from(r.system.rootTask.bootInfo).equals(Buffer.from(ram.readBytes(at, 4096)))).toBe(true);
+    const before = r.system.rootTask.bootInfo.slice();
+    ram.fill(at, 4096, 0xa5);
+    expect(Buffer.from(r.system.rootTask.bootInfo).equals(Buffer.from(before))).toBe(true);
+    expect(r.system.rootTask.bootInfo).toHaveLength(4096);
+  });
+
   it("the timeslice option to the kernel (and the kernel's default without it)", () => {
     const given = bootImage(hello, { timeSlice: 1234 });
     const none = bootImage(hello);

@@ -7,10 +7,11 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readImage, type BootImage } from '../../../image/bootImage/index.js';
+import { decodeFdt, encodeFdt, type FdtNode } from '../../../image/fdt/index.js';
 import { bootImage, prepareBoot, translate, type BootOptions } from '../../../runtime/boot/index.js';
 import { runSystem } from '../../../runtime/run.js';
 import { PLIC_CONTEXT_BASE, PLIC_CONTEXT_STRIDE, PLIC_ENABLE_BASE, PLIC_ENABLE_STRIDE, PLIC_PRIORITY_BASE } from '../../../runtime/machine/devices/sifivePlic.js';
-import { exampleImage, withPlan, withUntyped } from '../exampleImages.js';
+import { exampleImage, rewriteImage, withPlan, withUntyped } from '../exampleImages.js';
 
 let hello: Uint8Array;
 let image: BootImage;
@@ -195,5 +196,32 @@ describe("the kernel's PLIC driver (seL4's: hart 0's S-mode context)", () => {
     controller.setMasked(0, false);
     controller.setMasked(plic.ndev + 1, false);
     expect(words()).toEqual(before);
+  });
+});
+
+/** The image with its PLIC's `interrupts-extended` cut to `cells` (pairs of phandle, hart interrupt: 11 is M-mode external, 9 S-mode). */
+function withPlicContexts(image: BootImage, cells: (all: Uint8Array) => Uint8Array): Uint8Array {
+  const tree = decodeFdt(image.dtb);
+  const edit = (node: FdtNode): FdtNode => ({
+    ...node,
+    properties: node.properties.map((p) => (node.name.startsWith('plic@') && p.name === 'interrupts-extended' ? { name: p.name, value: cells(p.value) } : p)),
+    children: node.children.map(edit),
+  });
+  return rewriteImage(image, { dtb: encodeFdt({ ...tree, root: edit(tree.root) }) });
+}
+
+describe("the kernel's PLIC context is the one wired to hart 0's S-mode external interrupt", () => {
+  it('context 1 on the example (M-mode is 0); context 0 when the PLIC lists the S-mode one alone; none, and no interrupt controller, when it lists M-mode alone', () => {
+    const plic = decodeFdt(image.dtb).root.children.find((n) => n.name === 'soc')!.children.find((n) => n.name.startsWith('plic@'))!;
+    const cells = new DataView(plic.properties.find((p) => p.name === 'interrupts-extended')!.value.buffer.slice(0));
+    expect([1, 3].map((i) => cells.getUint32(4 * i))).toEqual([11, 9]);
+    const boot = (bytes: Uint8Array) => {
+      const r = bootImage(bytes);
+      if (!r.ok) throw new Error(r.diagnostics.map((d) => d.message).join('\n'));
+      return [r.system.interruptContext, r.system.kernel.interrupts !== null, r.system.kernel.maxIrq === r.system.machine.plic!.ndev];
+    };
+    expect(boot(hello)).toEqual([1, true, true]);
+    expect(boot(withPlicContexts(image, (all) => all.slice(8)))).toEqual([0, true, true]);
+    expect(boot(withPlicContexts(image, (all) => all.slice(0, 8))).slice(0, 2)).toEqual([-1, false]);
   });
 });
