@@ -92,6 +92,33 @@ describe('the boot proof: nothing beyond the plan', () => {
     ]);
   });
 
+  it("a capability beyond the plan to an object the plan does not name is named by its type and address (the root task's own TCB)", async () => {
+    const system = await booted();
+    const initThread = system.kernel.rootCNode.slots[1]!.cap;
+    if (initThread.kind !== 'tcb') throw new Error('root CNode slot 1 is not the initial thread');
+    expect(system.components.map((c) => c.tcb)).not.toContain(initThread.obj);
+    slot(system, 'client', 90).cap = initThread;
+    expect(proof(system)).toEqual([
+      ['KC7022', `component 'client' can reach a 'tcb tcb@0x${initThread.obj.paddr.toString(16).padStart(8, '0')}' capability in slot 90, which the plan does not grant it`],
+    ]);
+  });
+
+  it.each(['badge', 'read', 'write', 'grant', 'grantReply'] as const)(
+    'a planned endpoint capability with its %s flipped differs (KC7023), named with badge and rights both ways',
+    async (what) => {
+      const system = await booted('ping-pong');
+      const [c, p] = system.plan.components.flatMap((c) => c.cspace.filter((p) => p.kind === 'endpoint').map((p) => [c, p] as const))[0]!;
+      const s = slot(system, c.name, p.slot);
+      const cap = s.cap as Extract<Cap, { kind: 'endpoint' }>;
+      expect([cap.kind, cap.badge, cap.rights]).toEqual(['endpoint', p.badge, p.rights]);
+      const changed = what === 'badge' ? { ...cap, badge: cap.badge ^ 1 } : { ...cap, rights: { ...cap.rights, [what]: !cap.rights[what] } };
+      s.cap = changed;
+      const text = (b: number, r: typeof cap.rights) =>
+        `'endpoint ${p.object} badge 0x${b.toString(16).padStart(8, '0')} rights ${r.read ? 'R' : '-'}${r.write ? 'W' : '-'}${r.grant ? 'G' : '-'}${r.grantReply ? 'P' : '-'}'`;
+      expect(proof(system)).toEqual([['KC7023', `component '${c.name}': CSpace slot ${p.slot} holds ${text(changed.badge, changed.rights)}, the plan says ${text(p.badge, p.rights)}`]]);
+    },
+  );
+
   it('a planned capability with another badge, to another object or of another kind differs (KC7023)', async () => {
     const system = await booted();
     const s = slot(system, 'uart-driver', 10);
