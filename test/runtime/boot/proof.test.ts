@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { bootImage, deviceLookupOf, type BootedSystem } from '../../../runtime/boot/index.js';
 import { verifyBoot } from '../../../runtime/boot/verify.js';
+import { allSlots } from '../../../runtime/kernel/invariants.js';
 import { Reg } from '../../../runtime/kernel/abi.js';
 import type { Cap, CSlot, NotificationObject } from '../../../runtime/kernel/objects.js';
 import { PTE_A, PTE_D, PTE_R, PTE_U, PTE_V, PTE_W, PTE_X, ptePaddr } from '../../../runtime/kernel/vspace.js';
@@ -186,6 +187,19 @@ describe('the boot proof: nothing beyond the plan', () => {
       "RAM frame '0x80000000' at '0x7fffa000'",
       "RAM frame '0x87fff000' at '0x7fffb000'",
       "physical address '0x88000000' at '0x7fffe000'",
+    ]);
+  });
+
+  it('a planned mapping no frame cap records (the kernel did not make it) is not taken as cached: it differs from a cached plan (KC7024)', async () => {
+    const system = await booted();
+    const stack = component(system, 'client').plan.vspace.find((m) => m.purpose === 'stack')!;
+    expect(stack.cached).toBe(true);
+    const frames = [...allSlots(system.kernel)].filter((s) => s.cap.kind === 'frame' && s.cap.mapping?.vaddr === stack.vaddr && s.cap.mapping.vspace === component(system, 'client').vspace);
+    expect(frames).toHaveLength(1);
+    const cap = frames[0]!.cap as Extract<Cap, { kind: 'frame' }>;
+    frames[0]!.cap = { ...cap, mapping: null };
+    expect(proof(system).filter(([code]) => code === 'KC7024')).toEqual([
+      ['KC7024', `component 'client': VSpace at '0x${stack.vaddr.toString(16)}' maps '0x${stack.paddr.toString(16)}' rw uncached, the plan says '0x${stack.paddr.toString(16)}' rw (stack ${stack.frame})`],
     ]);
   });
 
