@@ -5,6 +5,7 @@ import { InvocationLabel, Reg, encodeMessageInfo } from '../../../runtime/kernel
 import { bootstrapRootTask } from '../../../runtime/kernel/bootstrap.js';
 import { invoke, type InvocationResult } from '../../../runtime/kernel/invocation.js';
 import { Kernel, type KernelHooks, type InterruptController } from '../../../runtime/kernel/kernel.js';
+import type { BootUntyped } from '../../../image/bootModel.js';
 import type { Fault, TcbObject } from '../../../runtime/kernel/objects.js';
 import { schedDequeue, schedEnqueue, isRunnable } from '../../../runtime/kernel/scheduler.js';
 import { handleSyscall } from '../../../runtime/kernel/syscall.js';
@@ -32,7 +33,14 @@ export interface TestSystem {
 }
 
 export function bootTestKernel(
-  options: { interrupts?: InterruptController; timeSlice?: number; hooks?: KernelHooks; debug?: boolean } = {},
+  options: {
+    interrupts?: InterruptController;
+    timeSlice?: number;
+    hooks?: KernelHooks;
+    debug?: boolean;
+    /** The boot untypeds from UNTYPED_SLOT on (default: all of RAM, then one device page at DEVICE_BASE). */
+    untypeds?: readonly BootUntyped[];
+  } = {},
 ): TestSystem {
   const memory = new PhysicalMemory(RAM_BASE, 2 ** RAM_BITS);
   const output: number[] = [];
@@ -50,13 +58,31 @@ export function bootTestKernel(
   });
   bootstrapRootTask(
     kernel,
-    [
+    options.untypeds ?? [
       { paddr: RAM_BASE, sizeBits: RAM_BITS, isDevice: false },
       { paddr: DEVICE_BASE, sizeBits: 12, isDevice: true },
     ],
     UNTYPED_SLOT,
   );
   return { kernel, memory, output, faults, nextSlot: 32 };
+}
+
+/** A PLIC stand-in that logs every claim, completion and mask change; `raise` makes one IRQ pending. */
+export function fakePlic(): { controller: InterruptController; log: string[]; raise: (irq: number) => void } {
+  const log: string[] = [];
+  let pendingIrq = 0;
+  const controller: InterruptController = {
+    pending: () => pendingIrq !== 0,
+    claim: () => {
+      const irq = pendingIrq;
+      pendingIrq = 0;
+      log.push(`claim ${irq}`);
+      return irq;
+    },
+    complete: (irq) => log.push(`complete ${irq}`),
+    setMasked: (irq, masked) => log.push(`${masked ? 'mask' : 'unmask'} ${irq}`),
+  };
+  return { controller, log, raise: (irq: number) => (pendingIrq = irq) };
 }
 
 /** The root task invokes `cptr` (errors returned, not thrown). */

@@ -4,13 +4,13 @@ import { describe, it, expect } from 'vitest';
 import { ObjectType } from '../../../schema/abi.js';
 import { IpcBufferOffset, InvocationLabel, Reg, SeL4Error, Syscall } from '../../../runtime/kernel/abi.js';
 import { checkInvariants } from '../../../runtime/kernel/invariants.js';
-import type { InterruptController } from '../../../runtime/kernel/kernel.js';
 import { schedule, timesliceExpired } from '../../../runtime/kernel/scheduler.js';
 import { handleInterruptEntry } from '../../../runtime/kernel/syscall.js';
 import {
   badgeOf,
   bootTestKernel,
   createThread,
+  fakePlic,
   grant,
   infoOf,
   IRQ_CONTROL,
@@ -141,23 +141,6 @@ describe('scheduler', () => {
 });
 
 describe('IRQ control and handlers', () => {
-  function fakePlic() {
-    const log: string[] = [];
-    let pendingIrq = 0;
-    const controller: InterruptController = {
-      pending: () => pendingIrq !== 0,
-      claim: () => {
-        const irq = pendingIrq;
-        pendingIrq = 0;
-        log.push(`claim ${irq}`);
-        return irq;
-      },
-      complete: (irq) => log.push(`complete ${irq}`),
-      setMasked: (irq, masked) => log.push(`${masked ? 'mask' : 'unmask'} ${irq}`),
-    };
-    return { controller, log, raise: (irq: number) => (pendingIrq = irq) };
-  }
-
   it('IRQControl_Get issues a handler once; range and slot errors are reported', () => {
     const plic = fakePlic();
     const sys = bootTestKernel({ interrupts: plic.controller });

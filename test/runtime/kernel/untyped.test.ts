@@ -162,6 +162,82 @@ describe('Untyped_Retype', () => {
     const cap = capAt(sys, cnode);
     expect(cap.kind === 'cnode' && cap.obj.slots[3]!.cap.kind).toBe('endpoint');
     const notCNode = rootInvoke(sys, UNTYPED_SLOT, InvocationLabel.UntypedRetype, [ObjectType.Endpoint, 0, 1, 32, 3, 1], [ROOT_CNODE]);
-    expect(notCNode.error).toBe(SeL4Error.FailedLookup);
+    // seL4: the destination is not a CNode: FailedLookup, not the source, missing capability with the node depth left.
+    expect(notCNode).toEqual({ error: SeL4Error.FailedLookup, mrs: [0, 2, 32] });
+    const rootNotCNode = rootInvoke(sys, UNTYPED_SLOT, InvocationLabel.UntypedRetype, [ObjectType.Endpoint, 0, 0, 0, 3, 1], [ROOT_TCB]);
+    expect(rootNotCNode).toEqual({ error: SeL4Error.FailedLookup, mrs: [0, 2, 0] });
+  });
+});
+
+describe('Untyped_Retype: the message, the objects made, and memory that is not RAM', () => {
+  it('needs six words and the root CNode cap (TruncatedMessage); a retype answers with no words', () => {
+    const sys = bootTestKernel();
+    const r = (mrs: number[], caps: number[]) => rootInvoke(sys, UNTYPED_SLOT, InvocationLabel.UntypedRetype, mrs, caps);
+    expect(r([ObjectType.Endpoint, 0, 0, 0, 40, 1], []).error).toBe(SeL4Error.TruncatedMessage);
+    expect(r([ObjectType.Endpoint, 0, 0, 0, 40], [ROOT_CNODE]).error).toBe(SeL4Error.TruncatedMessage);
+    expect(r([ObjectType.Endpoint, 0, 0, 0, 40, 1], [ROOT_CNODE])).toEqual({ error: 0, mrs: [] });
+  });
+
+  it('a notification is 16 bytes whatever size is asked for (getObjectSize ignores it)', () => {
+    const sys = bootTestKernel();
+    const first = retype(sys, ObjectType.Notification, 8, 2);
+    expect(paddrAt(sys, first + 1) - paddrAt(sys, first)).toBe(16);
+    const ep = retype(sys, ObjectType.Endpoint, 8);
+    expect(paddrAt(sys, ep) - paddrAt(sys, first + 1)).toBe(16);
+  });
+
+  it('new objects start empty: an idle endpoint, an idle unbound notification with word 0, a TCB named by its address', () => {
+    const sys = bootTestKernel();
+    const ep = capAt(sys, retype(sys, ObjectType.Endpoint));
+    expect(ep.kind === 'endpoint' && [ep.obj.type, ep.obj.state, ep.obj.queue.length]).toEqual(['endpoint', 'idle', 0]);
+    const n = capAt(sys, retype(sys, ObjectType.Notification));
+    expect(n.kind === 'notification' && [n.obj.type, n.obj.state, n.obj.word, n.obj.queue.length, n.obj.boundTcb]).toEqual([
+      'notification',
+      'idle',
+      0,
+      0,
+      null,
+    ]);
+    const tcb = capAt(sys, retype(sys, ObjectType.Tcb));
+    expect(tcb.kind === 'tcb' && tcb.obj.name).toBe(`tcb@0x${(tcb.kind === 'tcb' ? tcb.obj.paddr : 0).toString(16)}`);
+    const frame = capAt(sys, retype(sys, ObjectType.Page4K));
+    expect(frame.kind === 'frame' && frame.obj.type).toBe('frame');
+  });
+
+  it('zeroes a page table it creates', () => {
+    const sys = bootTestKernel();
+    const base = RAM_BASE + sys.kernel.bootUntypeds[0]!.freeIndex;
+    sys.memory.fill(base, 0x4000, 0xa5);
+    const pt = retype(sys, ObjectType.PageTable);
+    const paddr = paddrAt(sys, pt);
+    for (let off = 0; off < 4096; off += 4) if (sys.memory.readU32(paddr + off) !== 0) throw new Error(`PTE ${off / 4} not zeroed`);
+  });
+
+  it('device memory is never zeroed, even where the machine backs it with RAM; a 4 MiB device frame is allowed', () => {
+    const device = RAM_BASE + (1 << 23);
+    const sys = bootTestKernel({
+      untypeds: [
+        { paddr: RAM_BASE, sizeBits: 23, isDevice: false },
+        { paddr: device, sizeBits: 22, isDevice: true },
+      ],
+    });
+    sys.memory.writeU32(device + 8, 0x1234_5678);
+    const mega = retype(sys, ObjectType.MegaPage, 0, 1, DEVICE_UNTYPED_SLOT);
+    expect(paddrAt(sys, mega)).toBe(device);
+    expect(sys.memory.readU32(device + 8)).toBe(0x1234_5678);
+    const cap = capAt(sys, mega);
+    expect(cap.kind === 'frame' && cap.obj.isDevice).toBe(true);
+  });
+
+  it('an untyped the machine has no RAM behind yields frames and page tables without touching memory', () => {
+    const sys = bootTestKernel({
+      untypeds: [
+        { paddr: RAM_BASE, sizeBits: 23, isDevice: false },
+        { paddr: RAM_BASE + (1 << 25), sizeBits: 16, isDevice: false },
+      ],
+    });
+    const frame = retype(sys, ObjectType.Page4K, 0, 1, DEVICE_UNTYPED_SLOT);
+    const pt = retype(sys, ObjectType.PageTable, 0, 1, DEVICE_UNTYPED_SLOT);
+    expect([paddrAt(sys, frame), paddrAt(sys, pt)]).toEqual([RAM_BASE + (1 << 25), RAM_BASE + (1 << 25) + 0x1000]);
   });
 });
