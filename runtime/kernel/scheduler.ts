@@ -6,8 +6,8 @@ import type { TcbObject, ThreadState } from './objects.js';
 import { cancelIPC } from './endpoint.js';
 
 export const isRunnable = (tcb: TcbObject): boolean => tcb.state === 'running' || tcb.state === 'restart';
-/** seL4 isStopped: inactive or waiting for a reply. */
-export const isStopped = (tcb: TcbObject): boolean => tcb.state === 'inactive' || tcb.state === 'blockedOnReply';
+/** seL4 isStopped: inactive or blocked (on a send, a receive, a notification or a reply). */
+export const isStopped = (tcb: TcbObject): boolean => tcb.state !== 'running' && tcb.state !== 'restart';
 
 /** tcbSchedEnqueue: at the head of its priority's queue. */
 export function schedEnqueue(kernel: Kernel, tcb: TcbObject): void {
