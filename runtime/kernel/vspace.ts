@@ -174,11 +174,12 @@ export function unmapPage(kernel: Kernel, cap: CapOf<'frame'>): void {
   flush(kernel, mapping.vspace, mapping.vaddr);
 }
 
-/** seL4 unmapPageTable: clears the level-1 PTE pointing at this table, if its VSpace still has the ASID. */
+/** seL4 unmapPageTable: clears the level-1 PTE pointing at this table. */
 export function unmapPageTable(kernel: Kernel, cap: CapOf<'pageTable'>): void {
   const mapping = cap.mapping;
   if (!mapping) return;
   cap.mapping = null;
+  // Its VSpace lost the ASID (the root was deleted): nothing to do, as in seL4.
   if (findVSpaceForAsid(kernel, mapping.vspace.asid) !== mapping.vspace) return;
   const l1 = mapping.vspace.paddr + ((mapping.vaddr >>> 22) << 2);
   const pte = kernel.memory.readU32(l1);
