@@ -62,10 +62,11 @@ describe('a CNode as pinned', () => {
       { name: 'oneway', from: 'driver', to: 'quiet', fromId: 7, toId: 8, notify: false },
     ],
   };
-  const p = plan(system);
+  // Planned inside each test: Stryker switches a mutant on before each test, after the file's
+  // describe bodies ran (docs/testing.md, "Module-level code").
 
   it('the caller: input notification, fault endpoint, own VSpace and TCB, a notify and a PPC cap', () => {
-    expect(cspaceOf(p, 'client')).toEqual([
+    expect(cspaceOf(plan(system), 'client')).toEqual([
       { slot: Slot.input, object: 'ntfn_client', kind: 'notification', rights: RIGHTS_RW, badge: 0, role: 'input' },
       { slot: Slot.faultEndpoint, object: 'ep_server', kind: 'endpoint', rights: RIGHTS_CALL, badge: faultBadge(0), role: 'faultEndpoint' },
       { slot: Slot.vspace, object: 'vspace_client', kind: 'vspace', rights: RIGHTS_RW, badge: 0, role: 'vspace' },
@@ -76,7 +77,7 @@ describe('a CNode as pinned', () => {
   });
 
   it('the server: its endpoint at the input slot, no fault endpoint, no PPC cap of its own', () => {
-    expect(cspaceOf(p, 'server')).toEqual([
+    expect(cspaceOf(plan(system), 'server')).toEqual([
       { slot: Slot.input, object: 'ep_server', kind: 'endpoint', rights: RIGHTS_RW, badge: 0, role: 'input' },
       { slot: Slot.vspace, object: 'vspace_server', kind: 'vspace', rights: RIGHTS_RW, badge: 0, role: 'vspace' },
       { slot: Slot.tcb, object: 'tcb_server', kind: 'tcb', rights: RIGHTS_RW, badge: 0, role: 'tcb' },
@@ -85,12 +86,13 @@ describe('a CNode as pinned', () => {
   });
 
   it('a channel with notify false gives neither end a notification cap', () => {
+    const p = plan(system);
     expect(cspaceOf(p, 'quiet').map((s) => s.role)).toEqual(['input', 'vspace', 'tcb']);
     expect(cspaceOf(p, 'driver').some((s) => s.role.startsWith('notify'))).toBe(false);
   });
 
   it('the driver: an IRQ handler cap per interrupt, no rights, sorted by slot; its IRQ bindings by channel', () => {
-    const driver = p.components.find((c) => c.name === 'driver')!;
+    const driver = plan(system).components.find((c) => c.name === 'driver')!;
     expect(driver.cspace.slice(3)).toEqual([
       { slot: irqSlot(2), object: 'irq_11', kind: 'irqHandler', rights: RIGHTS_NONE, badge: 0, role: 'irq:2' },
       { slot: irqSlot(4), object: 'irq_10', kind: 'irqHandler', rights: RIGHTS_NONE, badge: 0, role: 'irq:4' },

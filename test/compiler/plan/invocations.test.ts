@@ -52,11 +52,16 @@ const WRITE = capRightsWord({ read: false, write: true, grant: false, grantReply
 const READ = capRightsWord({ read: true, write: false, grant: false, grantReply: false });
 
 describe('buildInvocations', () => {
-  const { invocations, usedSlots } = buildInvocations(objects, [a, b], ['asid_pool_000'], 200);
-  const retypes = invocations.filter((i) => i.op === 'Untyped_Retype');
-  const rest = invocations.slice(retypes.length);
+  // Built inside each test: Stryker switches a mutant on before each test, after the file's
+  // describe bodies ran (docs/testing.md, "Module-level code").
+  const build = () => {
+    const { invocations, usedSlots } = buildInvocations(objects, [a, b], ['asid_pool_000'], 200);
+    const retypes = invocations.filter((i) => i.op === 'Untyped_Retype');
+    return { retypes, rest: invocations.slice(retypes.length), usedSlots };
+  };
 
   it('retypes every object in creation order with its seL4 type and size_bits', () => {
+    const { retypes } = build();
     expect(retypes.map((i) => [i.object, i.type, i.sizeBits])).toEqual([
       ['filler_00000', ObjectType.Untyped, 12],
       ['asid_pool_000', ObjectType.Untyped, 12],
@@ -76,6 +81,7 @@ describe('buildInvocations', () => {
   });
 
   it('then makes the ASID pools, assigns each VSpace, and gets each interrupt’s handler once', () => {
+    const { rest } = build();
     expect(rest.slice(0, 4)).toEqual([
       { op: 'ASIDControl_MakePool', label: InvocationLabel.RISCVASIDControlMakePool, service: InitialSlot.asidControl, untyped: 101, root: InitialSlot.initThreadCNode, index: 200, depth: 32 },
       { op: 'ASIDPool_Assign', label: InvocationLabel.RISCVASIDPoolAssign, service: InitialSlot.initThreadAsidPool, vspace: 104 },
@@ -85,6 +91,7 @@ describe('buildInvocations', () => {
   });
 
   it('copies unbadged caps and mints badged ones into the component’s CNode; the IRQ handler cap from its slot', () => {
+    const { rest } = build();
     const common = { service: 102, destDepth: 8, srcRoot: InitialSlot.initThreadCNode, srcDepth: 32, component: 'a' };
     expect(rest.slice(4, 7)).toEqual([
       { op: 'CNode_Copy', label: InvocationLabel.CNodeCopy, ...common, destIndex: 1, srcIndex: 105, rights: RW },
@@ -94,6 +101,7 @@ describe('buildInvocations', () => {
   });
 
   it('binds each IRQ to a badged copy of the notification, write only', () => {
+    const { rest } = build();
     const mint = (destIndex: number, srcIndex: number, channel: number) => ({
       op: 'CNode_Mint', label: InvocationLabel.CNodeMint, service: InitialSlot.initThreadCNode, destIndex, destDepth: 32, srcRoot: InitialSlot.initThreadCNode,
       srcIndex, srcDepth: 32, rights: WRITE, badge: notificationBadge(channel), component: null,
@@ -103,6 +111,7 @@ describe('buildInvocations', () => {
   });
 
   it('maps page tables, then pages: read-only r, executable only with x, a second mapping through a copy', () => {
+    const { rest } = build();
     const map = (service: number, vaddr: number, rights: number, attr: number, cached: boolean) => ({ op: 'Page_Map', label: InvocationLabel.RISCVPageMap, service, vspace: 104, vaddr, rights, attr, cached });
     expect(rest.slice(11, 16)).toEqual([
       { op: 'PageTable_Map', label: InvocationLabel.RISCVPageTableMap, service: 107, vspace: 104, vaddr: 0, attr: 0 },
@@ -115,6 +124,7 @@ describe('buildInvocations', () => {
   });
 
   it('configures, prioritises, binds and starts each thread, resuming them in descriptor order', () => {
+    const { rest, usedSlots } = build();
     expect(rest.slice(16, 20)).toEqual([
       {
         op: 'TCB_Configure', label: InvocationLabel.TCBConfigure, service: 103, faultEp: 2, cspaceRoot: 102, cspaceRootData: cnodeCapData(0, CNODE_GUARD_BITS),
