@@ -93,6 +93,9 @@ describe('allocateObjects: fixed-address objects', () => {
     const bag = new DiagnosticBag();
     allocateObjects(untyped([[0x8040_0000, 12, false]]), [need('x', 12, 0x9000_0000)], 100, kernelReserved, [{ base: 0x8040_0000, size: 0x1000 }], bag);
     expect(bag.sorted().map((d) => d.hint)).toEqual(['untypeds cover RAM 0x8040_0000..0x8040_1000 and device memory below 0x1_0000_0000']);
+    const noRam = new DiagnosticBag();
+    allocateObjects(untyped([[0x1000_0000, 12, true]]), [need('x', 12, 0x9000_0000)], 100, kernelReserved, [], noRam);
+    expect(noRam.sorted().map((d) => d.hint)).toEqual(['untypeds cover RAM none and device memory below 0x1_0000_0000']);
   });
 });
 

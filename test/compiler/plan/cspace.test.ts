@@ -6,8 +6,9 @@ import { systemSchema, type ComponentDescriptor, type SystemDescriptor } from '.
 import { checkDescriptor } from '../../../compiler/check/index.js';
 import { loadPlatform } from '../../../compiler/loadPlatform.js';
 import { planSystem } from '../../../compiler/plan/index.js';
-import { RIGHTS_CALL, RIGHTS_NONE, RIGHTS_RW, RIGHTS_SIGNAL, componentObjects, irqHandlerName } from '../../../compiler/plan/cspace.js';
+import { RIGHTS_CALL, RIGHTS_NONE, RIGHTS_RW, RIGHTS_SIGNAL, buildCSpace, componentObjects, irqHandlerName } from '../../../compiler/plan/cspace.js';
 import { Slot, faultBadge, irqSlot, notificationBadge, notifySlot, ppcBadge, ppcSlot } from '../../../schema/abi.js';
+import type { ModelChannelEnd, ModelComponent } from '../../../compiler/resolvePlatform.js';
 import { repoRoot } from '../../helpers/files.js';
 
 const { platform } = await loadPlatform('kaal-virt-rv32', repoRoot);
@@ -107,5 +108,28 @@ describe('a CNode as pinned', () => {
     const noIrq = plan({ name: 's', components: [component('d', { devices: [{ device: 'serial0', irq: false }] })] });
     expect(noIrq.components[0]!.cspace.map((s) => s.role)).toEqual(['input', 'vspace', 'tcb']);
     expect(noIrq.components[0]!.irqs).toEqual([]);
+  });
+});
+
+describe('buildCSpace on ends the checks would report', () => {
+  const end = (peer: string, id: number | null, peerId: number | null, ppc: ModelChannelEnd['ppc'] = 'caller'): ModelChannelEnd => ({ channel: 0, path: 'channels.0', name: 'ch', id, peer, peerId, notify: true, ppc });
+  const c = (ends: ModelChannelEnd[]): ModelComponent => ({
+    index: 0, path: 'components.0', name: 'a', priority: 1, stackSize: 0x1000, code: { sources: [], elf: 'a.elf' }, faultHandler: null, devices: [], memory: [], channelEnds: ends,
+  });
+  const objectsOf = new Map([['a', componentObjects('a', true)], ['b', componentObjects('b', true)]]);
+  const roles = (ends: ModelChannelEnd[]) => buildCSpace(c(ends), objectsOf.get('a')!, objectsOf).cspace.map((s) => s.role);
+
+  it('gives caps for a channel end with both ids and a known peer other than itself, and none otherwise', () => {
+    expect(roles([end('b', 1, 2)])).toEqual(['input', 'vspace', 'tcb', 'notify:1', 'ppc:1']);
+    expect(roles([end('b', null, 2)])).toEqual(['input', 'vspace', 'tcb']);
+    expect(roles([end('b', 1, null)])).toEqual(['input', 'vspace', 'tcb']);
+    expect(roles([end('nobody', 1, 2)])).toEqual(['input', 'vspace', 'tcb']);
+    expect(roles([end('a', 1, 2)])).toEqual(['input', 'vspace', 'tcb']);
+  });
+
+  it('a PPC cap only at the caller, even when the peer has an endpoint; slots sorted whatever the channel order', () => {
+    expect(roles([end('b', 1, 2, 'server')])).toEqual(['input', 'vspace', 'tcb', 'notify:1']);
+    expect(roles([end('b', 1, 2, 'none')])).toEqual(['input', 'vspace', 'tcb', 'notify:1']);
+    expect(roles([end('b', 5, 2), end('b', 2, 3)])).toEqual(['input', 'vspace', 'tcb', 'notify:2', 'notify:5', 'ppc:2', 'ppc:5']);
   });
 });

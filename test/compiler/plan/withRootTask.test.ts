@@ -64,7 +64,14 @@ describe('planWithRootTask', () => {
     const { model, platform } = await planFile('fixtures/systems/hello/hello.system.ts');
     const result = planWithRootTask(model, platform, {}, { rootTaskElf: readPrebuiltRootTask() });
     expect(result.rootTask).not.toBeNull();
-    expect(() => planWithRootTask(model, platform, {}, { rootTaskElf: new Uint8Array(64) })).toThrow();
+    // Not an ELF: the reader's diagnostic names the root task as the file.
+    let thrown: unknown;
+    try {
+      planWithRootTask(model, platform, {}, { rootTaskElf: new Uint8Array(64) });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toMatchObject({ diagnostic: { code: 'KC6500', file: 'root task' } });
   });
 
   it('gives no root task for a plan with errors', async () => {
