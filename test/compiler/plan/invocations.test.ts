@@ -157,3 +157,11 @@ describe('ASID pools', () => {
     expect(pools([])).toEqual(Array(31).fill(InitialSlot.initThreadAsidPool));
   });
 });
+
+describe('Page_Map rights', () => {
+  it('an execute-only page is mapped without the read right', () => {
+    const x = component('x', { mappings: [{ ...mapping(0x1000, 'f', 'rx', true), perms: 'x' }] });
+    const map = buildInvocations(objects, [x], [], 200).invocations.find((i) => i.op === 'Page_Map')!;
+    expect(map).toMatchObject({ rights: 0, attr: 0 });
+  });
+});

@@ -1,13 +1,20 @@
 // compiler/plan/vspace.ts at its bounds: ELF segments from the first user page up to the region
 // area's base (exactly at it and one page past), pages shared by segments with the union of their
 // rights, write implying read, the automatic areas filled up to exactly their end and one page past
-// (KC4008), explicit placements the areas flow around, regions' fixed frames, the stack rounded to
-// pages under its guard page, one page table per 4 MiB window.
+// (KC4008), explicit placements the areas flow around, regions' fixed frames, MMIO frames at the
+// device's address, the stack rounded to pages under its guard page, one page table per 4 MiB window,
+// every mapping sorted by address.
 import { describe, expect, it } from 'vitest';
 import { layoutVSpace } from '../../../compiler/plan/vspace.js';
 import type { ModelComponent, ModelRegion } from '../../../compiler/resolvePlatform.js';
 import { DiagnosticBag } from '../../../schema/diagnostics.js';
 import { VSpaceLayout } from '../../../schema/plan.js';
+import { systemSchema } from '../../../schema/descriptor.js';
+import { checkDescriptor } from '../../../compiler/check/index.js';
+import { loadPlatform } from '../../../compiler/loadPlatform.js';
+import { repoRoot } from '../../helpers/files.js';
+
+const { platform } = await loadPlatform('kaal-virt-rv32', repoRoot);
 
 const base: ModelComponent = {
   index: 0, path: 'components.0', name: 'c', priority: 100, stackSize: 0x2000, code: { sources: [], elf: 'c.elf' },
@@ -104,5 +111,44 @@ describe('stack, IPC buffer and page tables', () => {
     const { space } = layout([{ vaddr: 0x3f_f000, memsz: 0x2000, flags: 4 }, { vaddr: 0x1_0000, memsz: 0x1000, flags: 4 }]);
     expect(space.pageTableWindows).toEqual([0, 0x40_0000, 0x7fc0_0000]);
     expect(space.entry).toBe(0x1_0000);
+  });
+});
+
+describe('mappings as the plan lists them', () => {
+  it('sorts every mapping by address, whatever the segment order; each with its purpose, caching and no source', () => {
+    const { space, diagnostics } = layout([{ vaddr: 0x2_0000, memsz: 0x1000, flags: 4 }, { vaddr: 0x1_0000, memsz: 0x1000, flags: 5 }, { vaddr: 0, memsz: 0, flags: 4 }]);
+    expect(diagnostics).toEqual([]);
+    expect(space.mappings.map((m) => m.vaddr)).toEqual([0x1_0000, 0x2_0000, VSpaceLayout.stackTop - 0x2000, VSpaceLayout.stackTop - 0x1000, VSpaceLayout.ipcBuffer]);
+    expect(space.mappings[0]).toEqual({ vaddr: 0x1_0000, size: 0x1000, frame: 'frame_c_elf_00010000', perms: 'rx', cached: true, purpose: 'elf', source: '', name: '' });
+    expect(space.mappings[2]).toEqual({ vaddr: VSpaceLayout.stackTop - 0x2000, size: 0x1000, frame: 'frame_c_stack_7fffc000', perms: 'rw', cached: true, purpose: 'stack', source: '', name: '' });
+    expect(space.mappings[4]).toEqual({ vaddr: VSpaceLayout.ipcBuffer, size: 0x1000, frame: 'frame_c_ipc', perms: 'rw', cached: true, purpose: 'ipcBuffer', source: '', name: '' });
+  });
+
+  it('reports an explicit placement over the ELF at the mapping’s vaddr', () => {
+    const segments = [{ vaddr: 0x4000_0000 - 0x1000, memsz: 0x1000, flags: 4 }];
+    expect(layout(segments, { memory: [map('a', 0x3fff_f000)] }, [region('a', 0x1000)]).diagnostics.map((d) => d[1])).toEqual(['components.0.memory.a.vaddr']);
+  });
+});
+
+describe('MMIO windows', () => {
+  it('places registers in the MMIO area around an explicit placement, one uncached frame per page at the device’s address', () => {
+    const model = checkDescriptor(
+      systemSchema.parse({
+        name: 's',
+        components: [{ name: 'c', code: { elf: 'c.elf' }, devices: [{ device: 'serial0', name: 'uart', irq: false }, { device: '/soc/test@100000', name: 'test', mmio: { vaddr: 0x6000_0000 } }] }],
+      }),
+      platform,
+    ).model;
+    const bag = new DiagnosticBag();
+    const space = layoutVSpace(model.components[0]!, new Map(), { entry: 0x1_0000, segments: [], placeholder: false }, bag);
+    expect(bag.sorted()).toEqual([]);
+    expect(space.mappings.filter((m) => m.purpose === 'mmio')).toEqual([
+      { vaddr: 0x6000_0000, size: 0x1000, frame: 'mmio_00100000', perms: 'rw', cached: false, purpose: 'mmio', source: '/soc/test@100000', name: 'test' },
+      { vaddr: 0x6000_1000, size: 0x1000, frame: 'mmio_10000000', perms: 'rw', cached: false, purpose: 'mmio', source: '/soc/serial@10000000', name: 'uart' },
+    ]);
+    expect(space.frames.filter((f) => f.purpose.startsWith('mmio:'))).toEqual([
+      { name: 'mmio_10000000', paddr: 0x1000_0000, purpose: 'mmio:/soc/serial@10000000', owner: 'c' },
+      { name: 'mmio_00100000', paddr: 0x10_0000, purpose: 'mmio:/soc/test@100000', owner: 'c' },
+    ]);
   });
 });
