@@ -241,6 +241,25 @@ describe('the boot proof: nothing beyond the plan', () => {
     ]);
   });
 
+  it('an MMIO grant realized cached is reported with what was found; a two-page grant realized page for page is not (KC7021)', async () => {
+    const system = await booted();
+    const uart = (plan: Plan) => plan.grants.find((g) => g.kind === 'mmio' && g.device === '/soc/serial@10000000')!;
+    const driver = component(system, 'uart-driver');
+    const frame = [...allSlots(system.kernel)].find((s) => s.cap.kind === 'frame' && s.cap.mapping?.vspace === driver.vspace && s.cap.mapping.vaddr === 0x6000_0000)!.cap;
+    if (frame.kind !== 'frame' || !frame.mapping) throw new Error('no frame cap maps the UART');
+    (frame.mapping as { cached: boolean }).cached = true;
+    expect(proof(system)).toEqual([
+      ['KC7021', "component 'uart-driver': mmio grant '/soc/serial@10000000 0x10000000+0x00001000' is realized differently: planned '0x10000000' rw uncached at '0x60000000', found '0x10000000' rw cached at '0x60000000'"],
+    ]);
+    (frame.mapping as { cached: boolean }).cached = false;
+    // The UART grant made two pages long, its second page mapped to the next device page: that page
+    // matches (paddr + 4096 at vaddr + 4096); only the test device's grant, whose page it took, differs.
+    writeLeaf(system, 'uart-driver', 0x6000_1000, 0x1000_1000);
+    expect(proof(system, (plan) => (uart(plan).size = 0x2000)).map(([c, m]) => [c, m.split(':').slice(0, 2).join(':')])).toEqual([
+      ['KC7021', "component 'uart-driver': mmio grant '/soc/test@100000 0x00100000+0x00001000' is realized differently"],
+    ]);
+  });
+
   it('an IRQ handler the plan does not grant is reachable beyond the plan (KC7022), in the holder and in another component', async () => {
     const system = await booted();
     slot(system, 'uart-driver', 140).cap = { kind: 'irqHandler', irq: 11 };
