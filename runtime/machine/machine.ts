@@ -349,7 +349,7 @@ export function createMachine(source: Uint8Array | PlatformSource, options: Mach
     run(budget, runOptions = {}) {
       const watch = runOptions.interruptContext;
       const runner = runOptions.sliceRunner;
-      let left = Math.max(0, Math.floor(budget));
+      const left = Math.max(0, Math.floor(budget));
       runWatch = watch;
       runEcall = runner ? undefined : runOptions.ecall;
       if (runEcall === undefined) return runSlices(left, watch, runner);
@@ -362,28 +362,27 @@ export function createMachine(source: Uint8Array | PlatformSource, options: Mach
     },
   };
   /** `run` after its set-up: slices of the poll interval until the budget is used or the CPU stops. */
-  function runSlices(budget: number, watch: number | undefined, runner: SliceRunner | undefined): MachineStop {
-      let left = budget;
-      while (left > 0) {
-        if (watch !== undefined && machine.externalInterruptPending(watch)) return { kind: 'interrupt', context: watch };
-        const slice = Math.min(left, runner ? pollInterval : quietRun());
-        runLeft = left;
-        sliceStart = theCpu.instret;
-        const reason = runner ? runner.runSlice(theCpu, slice) : theCpu.run(slice, pollInterval);
-        // An ecall handled inside the CPU's loop restarted the run: runLeft and sliceStart are the new run's.
-        left = runLeft - (theCpu.instret - sliceStart);
-        if (reason === StopReason.Trap) {
-          return { kind: 'trap', cause: theCpu.cause, tval: theCpu.tval >>> 0, pc: theCpu.pc >>> 0, insnLength: theCpu.trapInsnLength };
-        }
-        if (reason === StopReason.Ecall) return ECALL_STOP;
-        if (reason === StopReason.Stopped) {
-          if (powerOff !== null) return { kind: 'poweroff', power: powerOff.power, code: powerOff.code };
-          return STOPPED_STOP;
-        }
-        poll();
-      }
+  function runSlices(left: number, watch: number | undefined, runner: SliceRunner | undefined): MachineStop {
+    while (left > 0) {
       if (watch !== undefined && machine.externalInterruptPending(watch)) return { kind: 'interrupt', context: watch };
-      return BUDGET_STOP;
+      const slice = Math.min(left, runner ? pollInterval : quietRun());
+      runLeft = left;
+      sliceStart = theCpu.instret;
+      const reason = runner ? runner.runSlice(theCpu, slice) : theCpu.run(slice, pollInterval);
+      // An ecall handled inside the CPU's loop restarted the run: runLeft and sliceStart are the new run's.
+      left = runLeft - (theCpu.instret - sliceStart);
+      if (reason === StopReason.Trap) {
+        return { kind: 'trap', cause: theCpu.cause, tval: theCpu.tval >>> 0, pc: theCpu.pc >>> 0, insnLength: theCpu.trapInsnLength };
+      }
+      if (reason === StopReason.Ecall) return ECALL_STOP;
+      if (reason === StopReason.Stopped) {
+        if (powerOff !== null) return { kind: 'poweroff', power: powerOff.power, code: powerOff.code };
+        return STOPPED_STOP;
+      }
+      poll();
+    }
+    if (watch !== undefined && machine.externalInterruptPending(watch)) return { kind: 'interrupt', context: watch };
+    return BUDGET_STOP;
   }
   return machine;
 }
