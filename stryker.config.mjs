@@ -7,55 +7,7 @@
 //   MUTATE_REPORT=elf npm run mutate -- …            reports/mutation/elf.{html,json} instead
 import fs from 'node:fs';
 import path from 'node:path';
-import fg from 'fast-glob';
-
-/**
- * Each folder with the tests that guard it, and whether those tests may share one module graph
- * (`reuseModules`, vitest.mutate.config.ts: much faster). Not where a test keeps what the mutated
- * code computed across tests (the example images and plans built once per file), since a later
- * mutant would then be tested against results computed without it. Tests that exercise only dist/ (the CLI bundle, which the
- * sandbox does not rebuild from mutated sources), need clang, QEMU or Chromium, or run child processes
- * are left out: they cannot see a mutant and would only make the run long.
- */
-const FOLDERS = {
-  schema: {
-    mutate: ['schema/**/*.ts', '!schema/plan.generated.ts'],
-    tests: ['test/schema', 'test/compiler', 'test/image', 'test/cli/validate.test.ts', 'test/cli/report', 'test/cli/terminalEscapes.test.ts'],
-  },
-  'compiler/check': {
-    mutate: ['compiler/check/**/*.ts'],
-    reuseModules: true,
-    tests: ['test/compiler', 'test/cli/validate.test.ts', 'test/schema/lineIndex.test.ts'],
-  },
-  'compiler/plan': {
-    mutate: ['compiler/plan/**/*.ts'],
-    tests: ['test/compiler', 'test/image/bootImage', 'test/runtime/boot.test.ts'],
-  },
-  image: {
-    mutate: ['image/**/*.ts'],
-    tests: ['test/image', 'test/compiler', 'test/runtime/boot.test.ts', 'test/fuzz/imageReader.test.ts', 'test/fuzz/fdtDecoder.test.ts', 'test/fuzz/elfReader.test.ts'],
-  },
-  'runtime/boot': {
-    mutate: ['runtime/boot/**/*.ts'],
-    reuseModules: true,
-    tests: ['test/runtime/boot.test.ts', 'test/runtime/boot', 'test/runtime/run.test.ts', 'test/runtime/bareRunner.test.ts', 'test/fuzz/boot.test.ts'],
-  },
-  'runtime/kernel': {
-    mutate: ['runtime/kernel/**/*.ts'],
-    reuseModules: true,
-    tests: ['test/runtime/kernel', 'test/runtime/boot.test.ts', 'test/runtime/run.test.ts', 'test/runtime/bareRunner.test.ts', 'test/fuzz/kernel.test.ts'],
-  },
-};
-
-/** Tests that cannot see a mutant (see above), by file. */
-const UNSEEING_TESTS = [
-  'test/compiler/toolchain.test.ts', // clang
-  'test/compiler/build.test.ts', // clang for some cases; the rest is covered by the unit tests
-  'test/fixtures/systems.test.ts', // clang
-  'test/cli/codeCache.test.ts', // dist/
-  'test/cli/babelTransform.test.ts', // dist/
-  'test/image/fdt/qemuDtb.test.ts', // QEMU
-];
+import { MUTATION_FOLDERS as FOLDERS, mutationTestFiles } from './scripts/mutationFolders.mjs';
 
 const names = (process.env.MUTATE ?? Object.keys(FOLDERS).join(',')).split(',').map((name) => name.trim().replace(/\/$/, ''));
 for (const name of names) {
@@ -69,13 +21,7 @@ const staticToo = process.env.MUTATE_STATIC === '1';
 /** Report file name: the folders, or MUTATE_REPORT (for a narrowed run). */
 const report = process.env.MUTATE_REPORT ?? names.join('+').replaceAll('/', '-');
 
-const testFiles = fg
-  .sync(
-    chosen.flatMap((folder) => folder.tests).map((entry) => (entry.endsWith('.ts') ? entry : `${entry}/**/*.test.ts`)),
-    { onlyFiles: true },
-  )
-  .filter((file) => !UNSEEING_TESTS.includes(file))
-  .sort();
+const testFiles = mutationTestFiles(names);
 
 // The tests find the shared corpus at `<repo>/../shared`; the sandbox is `.stryker-tmp/sandbox-*`,
 // so the same relative path has to lead there too. KAAL_SHARED overrides (a git worktree elsewhere).

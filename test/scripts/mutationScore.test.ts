@@ -1,0 +1,74 @@
+// scripts/mutationScore.mjs: which reports count for a file (only those of today's text), how a
+// re-run of some lines overlays an older whole-file run, and the score it prints. Run in a scratch
+// folder laid out like the repository, with reports written as Stryker writes them.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const script = path.resolve('scripts/mutationScore.mjs');
+let dir = '';
+
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+type Status = 'Killed' | 'Timeout' | 'Survived' | 'NoCoverage' | 'Ignored';
+
+function mutant(line: number, status: Status, replacement = 'false') {
+  return { id: String(line), mutatorName: 'ConditionalExpression', replacement, status, location: { start: { line, column: 1 }, end: { line, column: 5 } } };
+}
+
+function writeReport(name: string, mtimeSeconds: number, mutate: string[], files: Record<string, { source: string; mutants: unknown[] }>) {
+  const file = path.join(dir, 'reports', `${name}.json`);
+  fs.writeFileSync(file, JSON.stringify({ schemaVersion: '1.0', files, config: { mutate, testFiles: ['test/runtime/kernel/a.test.ts'] } }));
+  fs.utimesSync(file, mtimeSeconds, mtimeSeconds);
+}
+
+/** The table row of one file, split into cells. */
+function row(output: string, file: string): string[] {
+  const line = output.split('\n').find((l) => l.startsWith(`| ${file} |`));
+  if (!line) throw new Error(`no row for ${file} in\n${output}`);
+  return line.split('|').slice(1, -1).map((cell) => cell.trim());
+}
+
+function score(): string {
+  return execFileSync(process.execPath, [script, '--folder', 'runtime/kernel', 'reports'], { cwd: dir, encoding: 'utf8' });
+}
+
+describe('mutationScore', () => {
+  it('counts only reports of the text the file has today, later results over earlier ones', () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kaal-mutscore-'));
+    fs.mkdirSync(path.join(dir, 'runtime/kernel'), { recursive: true });
+    fs.mkdirSync(path.join(dir, 'test/runtime/kernel'), { recursive: true });
+    fs.mkdirSync(path.join(dir, 'reports'));
+    fs.writeFileSync(path.join(dir, 'test/runtime/kernel/a.test.ts'), '');
+    fs.writeFileSync(path.join(dir, 'runtime/kernel/a.ts'), 'today a');
+    fs.writeFileSync(path.join(dir, 'runtime/kernel/b.ts'), 'today b');
+    fs.writeFileSync(path.join(dir, 'runtime/kernel/c.ts'), 'today c');
+    fs.writeFileSync(path.join(dir, 'runtime/kernel/d.ts'), 'today d');
+
+    // a.ts: a whole-file run (3 killed, 1 timeout, 2 survived, 1 no coverage, 1 ignored), then a
+    // re-run of line 5 only that kills one of the survivors.
+    const aWhole = [mutant(1, 'Killed'), mutant(2, 'Killed'), mutant(3, 'Killed'), mutant(4, 'Timeout'), mutant(5, 'Survived'), mutant(6, 'Survived'), mutant(7, 'NoCoverage'), mutant(8, 'Ignored')];
+    writeReport('whole', 1_000, ['runtime/kernel/**/*.ts'], {
+      'runtime/kernel/a.ts': { source: 'today a', mutants: aWhole },
+      'runtime/kernel/b.ts': { source: 'yesterday b', mutants: [mutant(1, 'Killed')] },
+    });
+    writeReport('line5', 2_000, ['runtime/kernel/a.ts:5-5', 'runtime/kernel/c.ts:1-3'], {
+      'runtime/kernel/a.ts': { source: 'today a', mutants: [mutant(5, 'Killed')] },
+      'runtime/kernel/c.ts': { source: 'today c', mutants: [mutant(2, 'Killed')] },
+    });
+    // An older report of d.ts with a different result comes first; the newer one wins.
+    writeReport('d-old', 500, ['runtime/kernel/d.ts'], { 'runtime/kernel/d.ts': { source: 'today d', mutants: [mutant(1, 'Survived')] } });
+    writeReport('d-new', 3_000, ['runtime/kernel/d.ts'], { 'runtime/kernel/d.ts': { source: 'today d', mutants: [mutant(1, 'Killed')] } });
+
+    const output = score();
+    expect(row(output, 'runtime/kernel/a.ts')).toEqual(['runtime/kernel/a.ts', '4', '1', '1', '1', '71.4 %', 'whole, line5 (0)']);
+    expect(row(output, 'runtime/kernel/b.ts')[5]).toBe('stale (code changed since)');
+    expect(row(output, 'runtime/kernel/c.ts')[5]).toBe('some lines only');
+    expect(row(output, 'runtime/kernel/d.ts').slice(1, 7)).toEqual(['1', '0', '0', '0', '100.0 %', 'd-old, d-new (0)']);
+    // The folder: a.ts and d.ts, 6 of 8.
+    expect(row(output, '**runtime/kernel**').slice(1, 6)).toEqual(['5', '1', '1', '1', '**75.0 %**']);
+    expect(output).toContain('## runtime/kernel: 75.0 % over the measured files; 2 not measured');
+  });
+});
