@@ -112,7 +112,7 @@ function printFolder(name, result) {
 function main(argv) {
   const folderArg = argv.indexOf('--folder');
   const folders = folderArg >= 0 ? argv[folderArg + 1].split(',') : Object.keys(MUTATION_FOLDERS);
-  const inputs = argv.filter((arg, index) => arg !== '--folder' && index !== folderArg + 1);
+  const inputs = argv.filter((_, index) => folderArg < 0 || (index !== folderArg && index !== folderArg + 1));
   const reports = readReports(inputs.length ? inputs : ['reports/mutation']);
   for (const name of folders) {
     if (!(name in MUTATION_FOLDERS)) throw new Error(`no folder '${name}'; the folders are ${Object.keys(MUTATION_FOLDERS).join(', ')}`);
