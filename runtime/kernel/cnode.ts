@@ -189,13 +189,16 @@ function cteSwap(capA: Cap, a: CSlot, capB: Cap, b: CSlot): void {
   b.parent = parentA === b ? a : parentA;
   a.parent?.children.add(a);
   b.parent?.children.add(b);
+  // When one slot was the other's child, that child's cap has moved into the other slot.
   for (const c of childrenB) {
-    c.parent = a;
-    a.children.add(c);
+    const child = c === a ? b : c;
+    child.parent = a;
+    a.children.add(child);
   }
   for (const c of childrenA) {
-    c.parent = b;
-    b.children.add(c);
+    const child = c === b ? a : c;
+    child.parent = b;
+    b.children.add(child);
   }
 }
 
