@@ -7,10 +7,10 @@ import { describe, it, expect } from 'vitest';
 import { cnodeCapData, InitialSlot, ObjectType } from '../../../schema/abi.js';
 import { InvocationLabel as L, RETYPE_FAN_OUT_LIMIT, SeL4Error, USER_CONTEXT_REGISTERS, USER_TOP } from '../../../runtime/kernel/abi.js';
 import { resolveAddressBits } from '../../../runtime/kernel/cnode.js';
-import type { Cap } from '../../../runtime/kernel/objects.js';
 import {
   ASID_POOL,
   bootTestKernel,
+  capAt,
   createThread,
   DEVICE_UNTYPED_SLOT,
   IRQ_CONTROL,
@@ -19,10 +19,8 @@ import {
   ROOT_TCB,
   rootInvoke,
   UNTYPED_SLOT,
-  type TestSystem,
 } from './fixture.js';
 
-const capAt = (sys: TestSystem, slot: number): Cap => sys.kernel.rootCNode.slots.at(slot)!.cap;
 
 describe('Untyped_Retype bounds', () => {
   /** A 16-slot CNode (root slot `node`) as the destination, named with depth 32. */

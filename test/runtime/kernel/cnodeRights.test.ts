@@ -6,11 +6,8 @@ import { describe, it, expect } from 'vitest';
 import { cnodeCapData, ObjectType } from '../../../schema/abi.js';
 import { InvocationLabel as L, SeL4Error } from '../../../runtime/kernel/abi.js';
 import { checkInvariants } from '../../../runtime/kernel/invariants.js';
-import type { Cap, CSlot } from '../../../runtime/kernel/objects.js';
-import { bootTestKernel, createThread, retype, ROOT_CNODE, rootInvoke, UNTYPED_SLOT, type TestSystem } from './fixture.js';
+import { bootTestKernel, capAt, createThread, retype, ROOT_CNODE, rootInvoke, slotAt, UNTYPED_SLOT } from './fixture.js';
 
-const slotAt = (sys: TestSystem, slot: number): CSlot => sys.kernel.rootCNode.slots.at(slot)!;
-const capAt = (sys: TestSystem, slot: number): Cap => slotAt(sys, slot).cap;
 const RIGHTS = ['write', 'read', 'grant', 'grantReply'] as const;
 
 describe('maskCapRights', () => {

@@ -6,10 +6,10 @@ import { describe, it, expect } from 'vitest';
 import { ObjectType } from '../../../schema/abi.js';
 import { InvocationLabel as L, Syscall } from '../../../runtime/kernel/abi.js';
 import { checkInvariants } from '../../../runtime/kernel/invariants.js';
-import type { Cap } from '../../../runtime/kernel/objects.js';
 import {
   ASID_POOL,
   bootTestKernel,
+  capAt,
   createThread,
   grant,
   resume,
@@ -17,12 +17,11 @@ import {
   ROOT_CNODE,
   rootInvoke,
   syscall,
-  type TestSystem,
   UNTYPED_SLOT,
+  type TestSystem,
 } from './fixture.js';
 
 const OK = { error: 0, mrs: [] };
-const capAt = (sys: TestSystem, slot: number): Cap => sys.kernel.rootCNode.slots.at(slot)!.cap;
 const del = (sys: TestSystem, slot: number) => rootInvoke(sys, ROOT_CNODE, L.CNodeDelete, [slot, 32]);
 
 function vspace(sys: TestSystem) {

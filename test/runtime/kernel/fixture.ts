@@ -6,7 +6,7 @@ import { bootstrapRootTask } from '../../../runtime/kernel/bootstrap.js';
 import { invoke, type InvocationResult } from '../../../runtime/kernel/invocation.js';
 import { Kernel, type KernelHooks, type InterruptController } from '../../../runtime/kernel/kernel.js';
 import type { BootUntyped } from '../../../image/bootModel.js';
-import type { Fault, TcbObject } from '../../../runtime/kernel/objects.js';
+import type { Cap, CSlot, Fault, TcbObject } from '../../../runtime/kernel/objects.js';
 import { schedDequeue, schedEnqueue, isRunnable } from '../../../runtime/kernel/scheduler.js';
 import { handleSyscall } from '../../../runtime/kernel/syscall.js';
 import { PhysicalMemory } from '../../../runtime/machine/memory.js';
@@ -89,6 +89,10 @@ export function fakePlic(): { controller: InterruptController; log: string[]; ra
 export function rootInvoke(sys: TestSystem, cptr: number, label: number, mrs: readonly number[], caps: readonly number[] = []): InvocationResult {
   return invoke(sys.kernel, sys.kernel.rootTcb, cptr, label, mrs, caps);
 }
+
+/** The root CNode's slot `slot`, and the cap in it. */
+export const slotAt = (sys: TestSystem, slot: number): CSlot => sys.kernel.rootCNode.slots.at(slot)!;
+export const capAt = (sys: TestSystem, slot: number): Cap => slotAt(sys, slot).cap;
 
 /** Retypes `count` objects into fresh root slots; returns the first slot. Throws on error. */
 export function retype(sys: TestSystem, type: number, sizeBits = 0, count = 1, untypedSlot = UNTYPED_SLOT): number {

@@ -6,11 +6,10 @@ import { describe, it, expect } from 'vitest';
 import { InitialSlot, ObjectType, VM_ATTR_CACHED, VM_ATTR_UNCACHED } from '../../../schema/abi.js';
 import { InvocationLabel as L, SeL4Error, USER_TOP } from '../../../runtime/kernel/abi.js';
 import { checkInvariants } from '../../../runtime/kernel/invariants.js';
-import type { Cap, PageTableObject } from '../../../runtime/kernel/objects.js';
-import { ASID_POOL, bootTestKernel, DEVICE_UNTYPED_SLOT, retype, ROOT_CNODE, rootInvoke, type TestSystem } from './fixture.js';
+import type { PageTableObject } from '../../../runtime/kernel/objects.js';
+import { ASID_POOL, bootTestKernel, capAt, DEVICE_UNTYPED_SLOT, retype, ROOT_CNODE, rootInvoke, type TestSystem } from './fixture.js';
 
 const OK = { error: 0, mrs: [] };
-const capAt = (sys: TestSystem, slot: number): Cap => sys.kernel.rootCNode.slots.at(slot)!.cap;
 const tableAt = (sys: TestSystem, slot: number): PageTableObject => {
   const c = capAt(sys, slot);
   if (c.kind !== 'pageTable') throw new Error(`slot ${slot} holds ${c.kind}`);
