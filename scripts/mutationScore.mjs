@@ -17,14 +17,12 @@ import { MUTATION_FOLDERS, mutatedFiles, mutationTestFiles } from './mutationFol
 /** Stryker's statuses that count for the score; CompileError, RuntimeError and Ignored do not. */
 const DETECTED = ['Killed', 'Timeout'];
 const UNDETECTED = ['Survived', 'NoCoverage'];
+const COUNTED = [...DETECTED, ...UNDETECTED];
 
 /** Counts of one file's mutants by status. */
 export function countStatuses(mutants) {
   const counts = { Killed: 0, Timeout: 0, Survived: 0, NoCoverage: 0, other: 0 };
-  for (const mutant of mutants) {
-    if (mutant.status in counts && mutant.status !== 'other') counts[mutant.status] += 1;
-    else counts.other += 1;
-  }
+  for (const mutant of mutants) counts[COUNTED.includes(mutant.status) ? mutant.status : 'other'] += 1;
   return counts;
 }
 

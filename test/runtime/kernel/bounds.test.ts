@@ -21,7 +21,6 @@ import {
   UNTYPED_SLOT,
 } from './fixture.js';
 
-
 describe('Untyped_Retype bounds', () => {
   /** A 16-slot CNode (root slot `node`) as the destination, named with depth 32. */
   function withNode() {
