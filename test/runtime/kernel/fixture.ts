@@ -1,7 +1,7 @@
 // A small booted kernel for the kernel tests: 16 MiB of RAM untyped, one device untyped, and helpers
 // that build threads through the kernel's own invocations, then enter syscalls as the CPU would.
 import { cnodeCapData, ObjectType } from '../../../schema/abi.js';
-import { InvocationLabel, Reg, encodeMessageInfo } from '../../../runtime/kernel/abi.js';
+import { InvocationLabel, IpcBufferOffset, Reg, encodeMessageInfo } from '../../../runtime/kernel/abi.js';
 import { bootstrapRootTask } from '../../../runtime/kernel/bootstrap.js';
 import { invoke, type InvocationResult } from '../../../runtime/kernel/invocation.js';
 import { Kernel, type KernelHooks, type InterruptController } from '../../../runtime/kernel/kernel.js';
@@ -204,3 +204,29 @@ export function infoOf(t: TcbObject): { label: number; length: number; extraCaps
 
 export const mr = (t: TcbObject, i: number): number => t.regs[Reg.a2 + i]! >>> 0;
 export const badgeOf = (t: TcbObject): number => t.regs[Reg.a0]! >>> 0;
+
+/** A cptr beyond the 256-slot CNode of `createThread` (its 24 guard bits do not match): a lookup failure. */
+export const UNRESOLVED_CPTR = 0x100;
+
+/** Message register `i` (4 and up) as it stands in `t`'s IPC buffer. */
+export const bufferMr = (sys: TestSystem, t: TestThread, i: number): number => sys.memory.readU32(t.bufferPaddr + IpcBufferOffset.msg + 4 * i);
+
+/** Takes `t`'s IPC buffer away, or leaves it the same frame read-only. */
+export function spoilBuffer(t: TestThread, how: 'none' | 'readOnly'): void {
+  const cap = t.tcb.bufferFrame.cap;
+  if (cap.kind !== 'frame') throw new Error(`no buffer frame: ${cap.kind}`);
+  t.tcb.bufferFrame.cap = how === 'none' ? { kind: 'null' } : { ...cap, write: false };
+}
+
+/** A fresh system with one endpoint and a thread per name holding it at `slot` (all rights, badge index + 1), resumed. */
+export function threadsOnEndpoint(names: readonly string[], options: { slot?: number; hooks?: KernelHooks } = {}) {
+  const sys = bootTestKernel(options.hooks ? { hooks: options.hooks } : {});
+  const epSlot = retype(sys, ObjectType.Endpoint);
+  const threads = names.map((name, i) => {
+    const t = createThread(sys, name);
+    grant(sys, t, options.slot ?? 1, epSlot, 15, i + 1);
+    resume(sys, t);
+    return t;
+  });
+  return { sys, epSlot, threads };
+}
