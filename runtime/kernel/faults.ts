@@ -1,16 +1,7 @@
 // Faults (seL4 src/kernel/faulthandler.c handleFault/sendFaultIPC, src/api/faults.c setMRs_fault
 // and handleFaultReply): a fault goes as a message to the thread's fault endpoint; without one the
 // runtime records it and the thread stops (seL4's double fault), while the others run on.
-import {
-  CapFaultMr,
-  FaultType,
-  Reg,
-  UnknownSyscallMr,
-  UserExceptionMr,
-  VMFaultMr,
-  decodeMessageInfo,
-  MSG_REGISTER_COUNT,
-} from './abi.js';
+import { FaultType, Reg, decodeMessageInfo, MSG_REGISTER_COUNT } from './abi.js';
 import { lookupSlot } from './cnode.js';
 import { lookupFaultWords } from './errors.js';
 import { getMR, lookupIpcBuffer, setMRs } from './ipc.js';
@@ -19,19 +10,6 @@ import type { Fault, TcbObject } from './objects.js';
 import { Cause } from '../machine/trap.js';
 import { sendIPC } from './endpoint.js';
 import { setThreadState } from './scheduler.js';
-
-export function faultLabel(fault: Fault): number {
-  switch (fault.type) {
-    case 'cap':
-      return FaultType.CapFault;
-    case 'unknownSyscall':
-      return FaultType.UnknownSyscall;
-    case 'userException':
-      return FaultType.UserException;
-    case 'vm':
-      return FaultType.VMFault;
-  }
-}
 
 /**
  * The fault a trap other than ecall raises (seL4 c_handle_exception and riscv handleVMFault): a page
@@ -139,10 +117,3 @@ export function handleFaultReply(kernel: Kernel, receiver: TcbObject, sender: Tc
   }
   return info.label === 0;
 }
-
-export const FaultMessageLength = {
-  vm: VMFaultMr.length,
-  unknownSyscall: UnknownSyscallMr.length,
-  userException: UserExceptionMr.length,
-  cap: CapFaultMr.length,
-} as const;

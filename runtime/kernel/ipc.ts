@@ -50,11 +50,6 @@ export function setMRs(kernel: Kernel, tcb: TcbObject, buffer: number, values: r
   return n;
 }
 
-/** The message length a sender's info word asks for, clamped as messageInfoFromWord does. */
-export function clampedLength(infoWord: number): number {
-  return Math.min(infoWord & 0x7f, MSG_MAX_LENGTH);
-}
-
 /** seL4 copyMRs: registers always, buffer words only when both threads have a buffer. */
 function copyMRs(kernel: Kernel, sender: TcbObject, sendBuf: number, receiver: TcbObject, recvBuf: number, n: number): number {
   let i = 0;
