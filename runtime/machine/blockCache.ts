@@ -54,8 +54,8 @@ export class CodePage {
 export class BlockCache {
   /** Per RAM page, its blocks (null until a block start on it is reached). */
   readonly pages: (CodePage | null)[];
-  /** Written by blocks: [retired, left early]. */
-  readonly state = new Int32Array(2);
+  /** Written by blocks: [retired, left early]; by runChain: [.., .., retired in the run, left early]. */
+  readonly state = new Int32Array(4);
   private readonly factoryArguments: readonly unknown[];
   private readonly ram: PhysicalMemory;
   private readonly enabled: boolean;
@@ -146,6 +146,39 @@ export class BlockCache {
       }
     }
   }
+}
+
+/**
+ * Runs the translated block at RAM offset `offset` (virtual `pc`, on the code page mapped at
+ * `fetchPage` to RAM offset `fetchBase`; it must fit in `budget - retired`), then the next ones
+ * while each is translated, on the same page and fits in the budget. Returns the next pc; writes
+ * the instructions retired in the run so far (`retired` plus the blocks') to `state[2]` and 1 to
+ * `state[3]` when a block left early (the interpreter runs the next instruction), else 0.
+ * A function of its own, small, so V8 optimises it soon and keeps it optimised while the
+ * interpreter loop around it (`Rv32Cpu.run`) is recompiled.
+ */
+export function runChain(page: CodePage, offset: number, pc: number, budget: number, retired: number, fetchPage: number, fetchBase: number, state: Int32Array): number {
+  const blocks = page.blocks;
+  const lengths = page.lengths;
+  let n = retired;
+  let o = offset;
+  let early = 0;
+  for (;;) {
+    pc = blocks[(o & 0xfff) >>> 1]!(pc, budget - n);
+    n += state[0]!;
+    if (state[1] !== 0) {
+      state[1] = 0;
+      early = 1;
+      break;
+    }
+    if (pc >>> 12 !== fetchPage) break;
+    o = fetchBase | (pc & 0xfff);
+    const t = lengths[(o & 0xfff) >>> 1]!;
+    if (t <= 0 || n + t > budget) break;
+  }
+  state[2] = n;
+  state[3] = early;
+  return pc;
 }
 
 /** Placeholders in generated code, replaced once the whole block is known. */

@@ -1,7 +1,7 @@
 // The RV32IMAC hart, U-mode only (RISC-V unprivileged spec: RV32I, M, A, C, Zicsr counters, Zifencei):
 // one loop over RAM views and the Sv32 TLB that interprets or calls translated blocks (blockCache.ts);
 // exceptions leave it with the privileged spec's cause, tval and faulting pc, for the kernel or runner.
-import { BlockCache, type CodePage } from './blockCache.js';
+import { BlockCache, runChain, type CodePage } from './blockCache.js';
 import { Bus, PAGE_RAM } from './bus.js';
 import { VirtualClock } from './clock.js';
 import { readCounterCsr } from './csr.js';
@@ -241,21 +241,10 @@ export class Rv32Cpu {
         // A block runs only when all its instructions fit in the budget, so instret stays exact.
         if (t > 0 && n + t <= budget) {
           // Blocks follow each other directly while the next one is translated on the same page.
-          for (;;) {
-            pc = codePage.blocks[(o & 0xfff) >>> 1]!(pc, budget - n);
-            n += blockState[0]!;
-            if (blockState[1] !== 0) {
-              // Left early: the interpreter runs the next instruction (and on to a control transfer).
-              blockState[1] = 0;
-              atBlockStart = false;
-              break;
-            }
-            atBlockStart = true;
-            if (pc >>> 12 !== fetchPage) break;
-            o = fetchBase | (pc & 0xfff);
-            t = codePage.lengths[(o & 0xfff) >>> 1]!;
-            if (t <= 0 || n + t > budget) break;
-          }
+          pc = runChain(codePage, o, pc, budget, n, fetchPage, fetchBase, blockState);
+          n = blockState[2]!;
+          // Left early: the interpreter runs the next instruction (and on to a control transfer).
+          atBlockStart = blockState[3] === 0;
           continue;
         }
       }

@@ -238,6 +238,51 @@ describe('translated blocks against the interpreter', () => {
     expect(results[0]!.x[a0]).toBe(256);
     expect(results[0]).toEqual(results[1]);
   });
+
+  it('a chain of blocks on a page, exits before and after a register is first written, and a jump to the next page', () => {
+    // Blocks without a loop of their own: 0–8 (ends at a jal), 16–24 (a taken branch leaves before
+    // a0 is written, a misaligned lw after it and before a1 is), 28–44, and a jal to the next page,
+    // whose block loops back to CODE. Every budget size is compared with the interpreter.
+    const { a3, a4, a5 } = A;
+    const program = [
+      A.xori(a2, a2, 1), // 0
+      A.add(t2, s0, a2), // 4: t2 misaligned when a2 = 1
+      A.jal(zero, 8), // 8 → 16
+      A.ecall(), // 12: not reached
+      A.beq(a3, a2, 12), // 16 → 28 when a2 = 0
+      A.addi(a0, a5, 7), // 20: a0 written before it is read
+      A.lw(a1, t2, 0), // 24: the slow path when misaligned
+      A.add(a4, a4, a1), // 28
+      A.add(a5, a5, a0), // 32
+      A.slli(a0, a0, 1), // 36
+      A.addi(s1, s1, -1), // 40
+      A.jal(zero, 4096 - 44), // 44 → CODE + 4096
+    ];
+    const nextPage = [A.beq(s1, zero, 8), A.jal(zero, -4100), A.ecall()];
+    const setUp = (translate: boolean) => {
+      const m = machine(translate);
+      place(m.ram, CODE, program);
+      place(m.ram, CODE + 4096, nextPage);
+      for (let i = 0; i < 16; i += 4) m.ram.writeU32(DATA + i, 0x01020304 * (i + 1));
+      m.cpu.x[s0] = DATA;
+      m.cpu.x[s1] = 300;
+      m.cpu.x[a0] = 11;
+      m.cpu.x[a1] = 13;
+      return m;
+    };
+    const reference = setUp(false);
+    const expected = snapshot(reference, runToStop(reference.cpu, 1));
+    expect(expected).toMatchObject({ stop: StopReason.Trap, cause: 8, pc: CODE + 4104 });
+    for (const step of [1, 2, 3, 5, 7, 13, 64, 1000, 100_000]) {
+      const m = setUp(true);
+      let stop: StopReason = StopReason.Budget;
+      for (let retired = 0; stop === StopReason.Budget; retired += step) {
+        stop = m.cpu.run(step);
+        if (stop === StopReason.Budget) expect(m.cpu.instret).toBe(retired + step);
+      }
+      expect(snapshot(m, stop), `step ${step}`).toEqual(expected);
+    }
+  });
 });
 
 describe('translated blocks are dropped when their code is written', () => {
