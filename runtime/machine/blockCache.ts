@@ -202,7 +202,11 @@ export interface TranslatedBlock {
 export function translateBlock(halves: Uint16Array, start: number): TranslatedBlock | null {
   const pageEnd = (start & ~0xfff) + 4096;
   const used = new Set<number>();
+  /** Registers read before the block writes them: the only ones a block without a loop loads. */
+  const liveIn = new Set<number>();
   const dirty = new Set<number>();
+  /** Per exit, the registers written before it: all a block without a loop writes back there. */
+  const dirtyAtExit: number[][] = [];
   const body: string[] = [];
   let offset = start;
   let count = 0;
@@ -212,6 +216,7 @@ export function translateBlock(halves: Uint16Array, start: number): TranslatedBl
 
   const read = (r: number): string => {
     if (r === 0) return '0';
+    if (!used.has(r)) liveIn.add(r);
     used.add(r);
     return `r${r}`;
   };
@@ -223,11 +228,15 @@ export function translateBlock(halves: Uint16Array, start: number): TranslatedBl
   const written = (r: number): void => {
     if (r !== 0) dirty.add(r);
   };
-  // Every exit writes back every register the block writes anywhere (WRITE_BACK, filled in at the
-  // end): in a loop, later instructions of an earlier pass have written them; a register not yet
-  // written still holds the value loaded at entry.
-  const exit = (retired: number, nextPc: string, early: boolean): string =>
-    `${WRITE_BACK}s[0] = k + ${retired}; ${early ? 's[1] = 1; ' : ''}return ${nextPc};`;
+  // In a loop every exit writes back every register the block writes anywhere (the exit's
+  // WRITE_BACK placeholder, filled in at the end): later instructions of an earlier pass have
+  // written them; a register not yet written still holds the value loaded at entry. Without a loop
+  // an exit writes back only the registers written before it, and registers written before they
+  // are read are not loaded.
+  const exit = (retired: number, nextPc: string, early: boolean): string => {
+    dirtyAtExit.push([...dirty]);
+    return `${WRITE_BACK}${dirtyAtExit.length - 1}@s[0] = k + ${retired}; ${early ? 's[1] = 1; ' : ''}return ${nextPc};`;
+  };
   let loops = false;
   /** Control transfer to `delta`: back to the block's start loops while a whole pass fits in `left`. */
   const jump = (retired: number, delta: number): string => {
@@ -427,9 +436,14 @@ export function translateBlock(halves: Uint16Array, start: number): TranslatedBl
   if (count === 0) return null;
   if (!ended) body.push(exit(count, pcPlus(offset - start), false));
   const registers = [...used].sort((p, q) => p - q);
-  const declarations = registers.map((r) => `let r${r} = x[${r}];`).join(' ');
-  const writeBack = [...dirty].sort((p, q) => p - q).map((r) => `x[${r}] = r${r}; `).join('');
-  let code = body.join('\n').split(WRITE_BACK).join(writeBack).split(PASS_LENGTH).join(String(count));
+  const declarations = registers.map((r) => (loops || liveIn.has(r) ? `let r${r} = x[${r}];` : `let r${r} = 0;`)).join(' ');
+  const writeBack = (written: Iterable<number>): string => [...written].sort((p, q) => p - q).map((r) => `x[${r}] = r${r}; `).join('');
+  const allWritten = writeBack(dirty);
+  let code = body
+    .join('\n')
+    .replace(/@WRITE_BACK@(\d+)@/g, (_, at: string) => (loops ? allWritten : writeBack(dirtyAtExit[Number(at)]!)))
+    .split(PASS_LENGTH)
+    .join(String(count));
   if (loops) code = `for (;;) {\n${code}\n}`;
   const source = `'use strict'; return function block(pc, left) { const tlbR = tlb.tlbRead; const tlbW = tlb.tlbWrite; let a = 0; let t = 0; let k = 0; ${declarations}\n${code}\n};`;
   return { source, count, bytes: offset - start };
