@@ -55,7 +55,9 @@ export class BlockCache {
   /** Per RAM page, its blocks (null until a block start on it is reached). */
   readonly pages: (CodePage | null)[];
   /** Written by blocks: [retired, left early]; by runChain: [.., .., retired in the run, left early]. */
-  readonly state = new Int32Array(4);
+  // Over an ArrayBuffer of its own: a typed array this small made from a length alone would keep
+  // its data on V8's heap, where it can move, so every access would load its address anew.
+  readonly state = new Int32Array(new ArrayBuffer(16));
   private readonly factoryArguments: readonly unknown[];
   private readonly ram: PhysicalMemory;
   private readonly enabled: boolean;
@@ -445,6 +447,8 @@ export function translateBlock(halves: Uint16Array, start: number): TranslatedBl
     .split(PASS_LENGTH)
     .join(String(count));
   if (loops) code = `for (;;) {\n${code}\n}`;
-  const source = `'use strict'; return function block(pc, left) { const tlbR = tlb.tlbRead; const tlbW = tlb.tlbWrite; let a = 0; let t = 0; let k = 0; ${declarations}\n${code}\n};`;
+  // The TLB arrays only where the block loads or stores.
+  const tlbArrays = `${code.includes('tlbR[') ? 'const tlbR = tlb.tlbRead; ' : ''}${code.includes('tlbW[') ? 'const tlbW = tlb.tlbWrite; ' : ''}`;
+  const source = `'use strict'; return function block(pc, left) { ${tlbArrays}let a = 0; let t = 0; let k = 0; ${declarations}\n${code}\n};`;
   return { source, count, bytes: offset - start };
 }
