@@ -35,7 +35,8 @@ const LINES_PER_PAGE = 4096 >>> CODE_LINE_SHIFT;
 export class CodePage {
   /** Per start: instruction count of its block; 0 none yet; -1 not translatable (interpret). */
   readonly lengths = new Int16Array(HALVES_PER_PAGE);
-  readonly blocks: (BlockFunction | null)[] = new Array<BlockFunction | null>(HALVES_PER_PAGE).fill(null);
+  // Array.from makes a packed array (new Array(n) a holey one: a hole check at every load).
+  readonly blocks: (BlockFunction | null)[] = Array.from({ length: HALVES_PER_PAGE }, () => null);
   readonly hits = new Uint8Array(HALVES_PER_PAGE);
   /** The code each block was made from: (slot, start, end) triples of byte offsets in the page. */
   readonly ranges: number[] = [];
@@ -58,6 +59,8 @@ export class BlockCache {
   // Over an ArrayBuffer of its own: a typed array this small made from a length alone would keep
   // its data on V8's heap, where it can move, so every access would load its address anew.
   readonly state = new Int32Array(new ArrayBuffer(16));
+  /** The chain loop over `state` (`cpu.run` calls it where a translated block starts). */
+  readonly runChain: RunChain = makeRunChain(this.state);
   private readonly factoryArguments: readonly unknown[];
   private readonly ram: PhysicalMemory;
   private readonly enabled: boolean;
@@ -156,31 +159,41 @@ export class BlockCache {
  * while each is translated, on the same page and fits in the budget. Returns the next pc; writes
  * the instructions retired in the run so far (`retired` plus the blocks') to `state[2]` and 1 to
  * `state[3]` when a block left early (the interpreter runs the next instruction), else 0.
- * A function of its own, small, so V8 optimises it soon and keeps it optimised while the
- * interpreter loop around it (`Rv32Cpu.run`) is recompiled.
  */
-export function runChain(page: CodePage, offset: number, pc: number, budget: number, retired: number, fetchPage: number, fetchBase: number, state: Int32Array): number {
-  const blocks = page.blocks;
-  const lengths = page.lengths;
-  let n = retired;
-  let o = offset;
-  let early = 0;
-  for (;;) {
-    pc = blocks[(o & 0xfff) >>> 1]!(pc, budget - n);
-    n += state[0]!;
-    if (state[1] !== 0) {
-      state[1] = 0;
-      early = 1;
-      break;
+export type RunChain = (page: CodePage, offset: number, pc: number, budget: number, retired: number, fetchPage: number, fetchBase: number) => number;
+
+/**
+ * The chain loop over one `state` array, a small function of its own that `Rv32Cpu.run` calls, so
+ * V8 optimises it soon and keeps it optimised while the interpreter loop around it is recompiled;
+ * a closure, so its optimised code can embed `state`'s address. Arguments are made int32 once.
+ */
+function makeRunChain(state: Int32Array): RunChain {
+  return function runChain(page, offset, pc, budget, retired, fetchPage, fetchBase) {
+    const blocks = page.blocks;
+    const lengths = page.lengths;
+    const end = budget | 0;
+    const codePage = fetchPage | 0;
+    const base = fetchBase | 0;
+    let n = retired | 0;
+    let o = offset | 0;
+    let early = 0;
+    for (;;) {
+      pc = blocks[(o & 0xfff) >>> 1]!(pc, end - n);
+      n = (n + state[0]!) | 0;
+      if (state[1] !== 0) {
+        state[1] = 0;
+        early = 1;
+        break;
+      }
+      if (pc >>> 12 !== codePage) break;
+      o = base | (pc & 0xfff);
+      const t = lengths[(o & 0xfff) >>> 1]!;
+      if (t <= 0 || n + t > end) break;
     }
-    if (pc >>> 12 !== fetchPage) break;
-    o = fetchBase | (pc & 0xfff);
-    const t = lengths[(o & 0xfff) >>> 1]!;
-    if (t <= 0 || n + t > budget) break;
-  }
-  state[2] = n;
-  state[3] = early;
-  return pc;
+    state[2] = n;
+    state[3] = early;
+    return pc;
+  };
 }
 
 /** Placeholders in generated code, replaced once the whole block is known. */

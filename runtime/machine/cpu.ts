@@ -1,7 +1,7 @@
 // The RV32IMAC hart, U-mode only (RISC-V unprivileged spec: RV32I, M, A, C, Zicsr counters, Zifencei):
 // one loop over RAM views and the Sv32 TLB that interprets or calls translated blocks (blockCache.ts);
 // exceptions leave it with the privileged spec's cause, tval and faulting pc, for the kernel or runner.
-import { BlockCache, runChain, type CodePage } from './blockCache.js';
+import { BlockCache, type CodePage } from './blockCache.js';
 import { Bus, PAGE_RAM } from './bus.js';
 import { VirtualClock } from './clock.js';
 import { readCounterCsr } from './csr.js';
@@ -172,6 +172,7 @@ export class Rv32Cpu {
     const blockCache = this.blockCache!;
     const codePages = blockCache.pages;
     const blockState = blockCache.state;
+    const runChain = blockCache.runChain;
     const codeLines = ram.codeLines;
     let codePage: CodePage | null = null;
     // A block is looked up where one may start: at entry and after a control transfer or a block.
@@ -241,7 +242,7 @@ export class Rv32Cpu {
         // A block runs only when all its instructions fit in the budget, so instret stays exact.
         if (t > 0 && n + t <= budget) {
           // Blocks follow each other directly while the next one is translated on the same page.
-          pc = runChain(codePage, o, pc, budget, n, fetchPage, fetchBase, blockState);
+          pc = runChain(codePage, o, pc, budget, n, fetchPage, fetchBase);
           n = blockState[2]!;
           // Left early: the interpreter runs the next instruction (and on to a control transfer).
           atBlockStart = blockState[3] === 0;
