@@ -3,32 +3,11 @@
 // controller that takes other than 3 cells, a root `memory` node of another device_type, the order
 // of three aliases and labels, a device found by its second `reg` range, and what lies below
 // /reserved-memory's children. Each platform is computed inside its test (mutation testing).
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { decodeFdt } from '../../image/fdt/decodeFdt.js';
-import { deviceAt, findDevice, platformFromFdt } from '../../image/platform.js';
-import type { Platform, PlatformDevice } from '../../image/platformModel.js';
-import { compileDtsText } from './fdt/corpus.js';
+import { describe, expect, it } from 'vitest';
+import { deviceAt } from '../../image/platform.js';
+import { ONE_CELL, device, messages, platformCompiler } from './platformTrees.js';
 
-const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'kaal-platform-bounds-'));
-afterAll(() => fs.rmSync(temp, { recursive: true, force: true }));
-
-let counter = 0;
-function platformOf(body: string, dtcArgs: readonly string[] = []): Platform {
-  return platformFromFdt(decodeFdt(compileDtsText(temp, `b${counter++}`, `/dts-v1/;\n/ {\n${body}\n};\n`, dtcArgs)));
-}
-
-function device(platform: Platform, ref: string): PlatformDevice {
-  const lookup = findDevice(platform, ref);
-  if (lookup.kind !== 'found') throw new Error(`${ref}: ${lookup.kind}`);
-  return lookup.device;
-}
-
-const messages = (p: Platform) => p.diagnostics.map((d) => `${d.code}: ${d.message}`);
-
-const ONE_CELL = '#address-cells = <1>; #size-cells = <1>;';
+const platformOf = platformCompiler('platform-bounds');
 
 /** `depth` nested nodes `n`, the innermost holding `inner`. */
 function nested(depth: number, inner: string): string {

@@ -2,33 +2,11 @@
 // (interrupts-extended, GIC types, stacked controllers, loops), RAM merging and subtraction at
 // touching ends, memory nodes, aliases, labels, stdout-path, the timebase, device lookup at a
 // device's first and last byte. Each platform is computed inside its test (mutation testing).
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { decodeFdt } from '../../image/fdt/decodeFdt.js';
-import { deviceAt, findDevice, isEnabled, platformFromFdt, platformSummary } from '../../image/platform.js';
-import type { Platform, PlatformDevice } from '../../image/platformModel.js';
-import { compileDtsText } from './fdt/corpus.js';
+import { describe, expect, it } from 'vitest';
+import { deviceAt, findDevice, isEnabled, platformSummary } from '../../image/platform.js';
+import { ONE_CELL, device, messages, platformCompiler } from './platformTrees.js';
 
-const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'kaal-platform-edges-'));
-afterAll(() => fs.rmSync(temp, { recursive: true, force: true }));
-
-let counter = 0;
-/** The platform of `/ { body }` (with `head` before the root, e.g. /memreserve/). */
-function platformOf(body: string, head = '', dtcArgs: readonly string[] = []): Platform {
-  return platformFromFdt(decodeFdt(compileDtsText(temp, `t${counter++}`, `/dts-v1/;\n${head}\n/ {\n${body}\n};\n`, dtcArgs)));
-}
-
-function device(platform: Platform, ref: string): PlatformDevice {
-  const lookup = findDevice(platform, ref);
-  if (lookup.kind !== 'found') throw new Error(`${ref}: ${lookup.kind}`);
-  return lookup.device;
-}
-
-const messages = (p: Platform) => p.diagnostics.map((d) => `${d.code}: ${d.message}`);
-
-const ONE_CELL = '#address-cells = <1>; #size-cells = <1>;';
+const platformOf = platformCompiler('platform-edges');
 
 describe('interrupts-extended', () => {
   it('takes each specifier with its controller’s cell count, up to an exact fit', () => {
