@@ -6,11 +6,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeImage } from '../../../image/bootImage/index.js';
+import { readImage, writeImage } from '../../../image/bootImage/index.js';
 import { dtbProblem } from '../../../image/bootImage/dtb.js';
 import { decodePlan, encodePlan, planProblem } from '../../../image/bootImage/plan.js';
 import { imageSha256, sealImage } from '../../../image/bootImage/seal.js';
-import { input } from './sampleImage.js';
+import { layoutSections } from '../../../image/bootImage/writeImage.js';
+import { diagnosticOf, input } from './sampleImage.js';
 
 const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'kaal-sections-'));
 afterAll(() => fs.rmSync(temp, { recursive: true, force: true }));
@@ -91,5 +92,28 @@ describe('PLAN section', () => {
     const notJson = decodePlan(new TextEncoder().encode('{'));
     expect('problem' in notJson && notJson.problem).toMatch(/^the plan is not valid JSON \(.+\)$/);
     expect(decodePlan(new TextEncoder().encode('[]'))).toEqual({ problem: 'the plan is not a JSON object' });
+  });
+});
+
+describe('writer defaults and limits', () => {
+  it("hashes the inputs as each section after META's kind, size (u32 LE each) and bytes, as Python's hashlib does", () => {
+    const image = writeImage(input);
+    fs.writeFileSync(path.join(temp, 'inputs.img'), image);
+    const sections = readImage(image).sections.slice(1).map((s) => [{ BOOTINFO: 2, UNTYPED: 3, DTB: 4, PLAN: 5, COMPONENT: 6, ROOTTASK: 7, META: 1 }[s.kind], s.offset, s.size]);
+    const script =
+      `import hashlib, struct, sys\nb = open(sys.argv[1], 'rb').read()\nh = hashlib.sha256()\n` +
+      `for k, o, s in ${JSON.stringify(sections)}:\n    h.update(struct.pack('<II', k, s)); h.update(b[o:o + s])\nprint(h.hexdigest())`;
+    const peer = execFileSync('python3', ['-c', script, path.join(temp, 'inputs.img')]).toString().trim();
+    expect(readImage(image).meta.inputsSha256).toBe(peer);
+  });
+
+  it('lays out an image of 2^32 - 1 bytes and refuses one byte more (KC6032)', () => {
+    // One section: the header and one table entry end at 88, already 8-aligned.
+    expect(layoutSections([2 ** 32 - 1 - 88])).toEqual({ offsets: [88], totalSize: 2 ** 32 - 1 });
+    expect(diagnosticOf(() => layoutSections([2 ** 32 - 88]))).toEqual({
+      code: 'KC6032',
+      message: "the boot image would be '4294967296' bytes; the format holds less than 4 GiB",
+    });
+    expect(layoutSections([])).toEqual({ offsets: [], totalSize: 64 });
   });
 });
