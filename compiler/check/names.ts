@@ -1,7 +1,7 @@
 // Checks of names and references: unique components, regions, channel/device/mapping names per
 // component; channels, mappings and fault handlers naming things that exist; fault-handler cycles.
 import { D, type DiagnosticBag } from '../../schema/diagnostics.js';
-import type { SystemModel } from '../resolvePlatform.js';
+import type { ModelComponent, SystemModel } from '../resolvePlatform.js';
 
 export function checkNames(model: SystemModel, bag: DiagnosticBag): void {
   const components = new Map<string, number>();
@@ -53,16 +53,17 @@ function reportDuplicates<T>(items: readonly T[], key: (item: T) => string, repo
 
 /** Follows each component's fault-handler chain; every cycle is reported once, at its first member. */
 function checkFaultHandlerCycles(model: SystemModel, bag: DiagnosticBag): void {
-  const handlerOf = new Map<string, string>();
-  const byName = new Map(model.components.map((c) => [c.name, c] as const));
-  for (const c of model.components) if (c.faultHandler !== null && !handlerOf.has(c.name)) handlerOf.set(c.name, c.faultHandler);
+  // Name → the component whose fault handler counts for it: the first of that name with one (a
+  // later one of the same name is KC3001 and may have none).
+  const handled = new Map<string, ModelComponent>();
+  for (const c of model.components) if (c.faultHandler !== null && !handled.has(c.name)) handled.set(c.name, c);
   const reported = new Set<string>();
   for (const c of model.components) {
     const chain: string[] = [];
     let current: string | undefined = c.name;
     while (current !== undefined && !chain.includes(current)) {
       chain.push(current);
-      current = handlerOf.get(current);
+      current = handled.get(current)?.faultHandler ?? undefined;
     }
     if (current === undefined) continue;
     const cycle = chain.slice(chain.indexOf(current));
@@ -71,6 +72,6 @@ function checkFaultHandlerCycles(model: SystemModel, bag: DiagnosticBag): void {
     const first = model.components.find((m) => cycle.includes(m.name))!;
     const start = cycle.indexOf(first.name);
     const ordered = [...cycle.slice(start), ...cycle.slice(0, start), first.name];
-    bag.add(D.faultHandlerCycle, { cycle: ordered.map((n) => `'${n}'`).join(' → ') }, { path: `${byName.get(first.name)!.path}.faultHandler` });
+    bag.add(D.faultHandlerCycle, { cycle: ordered.map((n) => `'${n}'`).join(' → ') }, { path: `${handled.get(first.name)!.path}.faultHandler` });
   }
 }
