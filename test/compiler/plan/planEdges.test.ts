@@ -1,8 +1,9 @@
 // compiler/plan/index.ts at its edges, each at the bound and one past it: the root CNode exactly
 // full (2^7 slots used of 2^7) and one slot over, for seL4 and for the bundled kernel that grows it;
 // exactly as many components as there are ASIDs (510) and one more; grants of several components,
-// IRQs by number before MMIO by address, `shared` only where asked; channel ends by id; the endpoint
-// of a fault handler that serves no PPC; the root task's placeholder image and the DTB's size;
+// IRQs by number before MMIO by address, `shared` only where asked, a shared frame owned by the first;
+// channel ends by id, the TCB, mapping names and placeholder ELFs; the endpoint of a fault handler
+// that serves no PPC; the root task's placeholder image and the DTB's size;
 // KC4003 at the component whose objects do not fit; elfInfoOf keeping only what the planner reads.
 import { describe, expect, it } from 'vitest';
 import { systemSchema, type SystemDescriptor } from '../../../schema/descriptor.js';
@@ -86,6 +87,8 @@ describe('grants', () => {
       ['b', 'mmio', '/soc/serial@10000000', 0x1000_0000, null, null, false],
     ]);
     expect(p.grants.filter((g) => 'shared' in g).map((g) => g.component)).toEqual(['a', 'b']);
+    // The frame both map is one object, owned by the first component that needs it.
+    expect(p.objects.filter((o) => o.name === 'mmio_00100000').map((o) => o.owner)).toEqual(['a']);
     // Each MMIO grant is where the component maps that frame.
     for (const g of p.grants.filter((x) => x.kind === 'mmio')) {
       const mapping = p.components.find((c) => c.name === g.component)!.vspace.find((m) => m.paddr === g.paddr)!;
@@ -106,6 +109,24 @@ describe('a component plan', () => {
       { id: 5, name: 'a_b', peer: 'b', peerId: 1, notify: true, ppc: 'none' },
     ]);
     expect(p.components.map((c) => c.tcb.faultEndpointSlot)).toEqual([0, 0, 0]);
+  });
+
+  it("has its TCB's registers from the layout, its mappings' names, and says which ELF is a placeholder", () => {
+    const { model, diagnostics } = checkDescriptor(systemSchema.parse({
+      name: 's',
+      components: [component('a', { priority: 7, memory: [{ region: 'r', name: 'ring' }] }), component('b')],
+      memoryRegions: [{ name: 'r', size: 0x1000 }],
+    }), platform);
+    expect(diagnostics).toEqual([]);
+    const elf = { entry: 0x1_0040, segments: [{ vaddr: 0x1_0000, memsz: 0x1000, flags: 5 }], placeholder: false };
+    const { plan: p } = planSystem(model, platform, { a: elf });
+    expect(p.components.map((c) => c.elfPlaceholder)).toEqual([false, true]);
+    // The default stack of 0x2000 below the guard page at 0x7fff_e000, the IPC buffer above it.
+    expect(p.components[0]!.tcb).toEqual({ priority: 7, entry: 0x1_0040, stackTop: 0x7fff_e000, stackBottom: 0x7fff_c000, ipcBuffer: 0x7fff_f000, faultEndpointSlot: 0 });
+    expect(p.components[0]!.vspace.map((m) => [m.purpose, m.name])).toEqual([
+      ['elf', ''], ['region', 'ring'], ['stack', ''], ['stack', ''], ['ipcBuffer', ''],
+    ]);
+    expect(p.components[0]!.vspace.every((m) => m.paddr === p.objects.find((o) => o.name === m.frame)!.paddr)).toBe(true);
   });
 
   it('a fault handler that serves no PPC gets an endpoint; the component it handles does not', () => {
