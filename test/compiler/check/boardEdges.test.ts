@@ -51,6 +51,11 @@ describe('a device with two reg entries', () => {
     expect(diagnostics(board, system).map((d) => d.message)).toEqual([
       "registers of '/soc/big@20000000' (0x2000_1000..0x2000_2000) are granted to both 'a' and 'b'",
     ]);
+    // The later component's pages lower: still named in component order, reported at the later one.
+    const swapped = { name: 's', components: [ranges('a', [{ paddr: 0x2000_1000, size: 0x2000 }]), ranges('b', [{ paddr: 0x2000_0000, size: 0x2000 }])] };
+    expect(diagnostics(board, swapped).map((d) => [d.path, d.message])).toEqual([
+      ['components.1.devices.0.mmio', "registers of '/soc/big@20000000' (0x2000_1000..0x2000_2000) are granted to both 'a' and 'b'"],
+    ]);
   });
 
   it('the whole node mapped at an explicit vaddr takes all five pages there', () => {
