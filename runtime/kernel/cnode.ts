@@ -216,8 +216,19 @@ export function cteDelete(kernel: Kernel, slot: CSlot): void {
   slot.parent = null;
   slot.cap = NULL_CAP;
   const obj = capObject(cap);
-  const final = obj !== null && --obj.capCount === 0;
-  finaliseCap(kernel, cap, final || obj === null);
+  // isFinalCapability: the last cap to its object; an IRQ handler cap has no object, but its copies
+  // are caps to the same IRQ (sameObjectAs), so only the last of them clears the handler.
+  const final = obj === null ? cap.kind !== 'irqHandler' || !otherIrqHandlerCap(kernel, cap.irq) : --obj.capCount === 0;
+  finaliseCap(kernel, cap, final);
+}
+
+/** Whether a CNode slot still holds an IRQ handler cap for `irq` (IRQ handler caps live in CNodes only). */
+function otherIrqHandlerCap(kernel: Kernel, irq: number): boolean {
+  for (const obj of kernel.objects) {
+    if (obj.type !== 'cnode' || !obj.live) continue;
+    for (const s of obj.slots) if (s.cap.kind === 'irqHandler' && s.cap.irq === irq) return true;
+  }
+  return false;
 }
 
 /** seL4 cteRevoke: deletes every cap derived from `slot`. */
