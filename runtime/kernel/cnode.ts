@@ -94,8 +94,8 @@ export function maskCapRights(rights: CapRights, cap: Cap): Cap {
           grantReply: cap.rights.grantReply && rights.grantReply,
         },
       };
-    case 'reply':
-      return { ...cap, canGrant: cap.canGrant && rights.grant };
+    // No case for reply caps (seL4 masks their canGrant): they are never derived (deriveCap gives
+    // the null cap), so Copy and Mint refuse them whatever their rights.
     case 'frame': {
       // maskVMRights: write survives only with read (RISC-V has no write-only pages).
       const read = cap.read && rights.read;
@@ -124,7 +124,10 @@ export function updateCapData(preserve: boolean, data: number, cap: Cap): Cap {
   }
 }
 
-/** seL4 deriveCap: what a copy of `cap` in `slot` may be (Arch_deriveCap for frames and tables). */
+/**
+ * seL4 deriveCap: what a copy of `cap` in `slot` may be (Arch_deriveCap for frames and tables).
+ * Frame and page-table caps come back as new objects: their mapping fields belong to one slot.
+ */
 export function deriveCap(slot: CSlot, cap: Cap): Cap {
   switch (cap.kind) {
     case 'irqControl':
@@ -285,7 +288,7 @@ export function decodeCNodeInvocation(
     }
     if (newCap.kind === 'null') throw illegalOperation();
     if (isMove) cteMove(newCap, srcSlot, destSlot);
-    else cteInsert(cloneCap(newCap), srcSlot, destSlot);
+    else cteInsert(newCap, srcSlot, destSlot);
     return { error: 0, mrs: [] };
   }
 
@@ -337,9 +340,4 @@ function rotate(args: InvocationArgs, destSlot: CSlot): InvocationResult {
     cteMove(newSrc, srcSlot, pivotSlot);
   }
   return { error: 0, mrs: [] };
-}
-
-/** Caps with mutable mapping fields are copied so each slot owns its own. */
-export function cloneCap(cap: Cap): Cap {
-  return cap.kind === 'frame' || cap.kind === 'pageTable' ? { ...cap } : cap;
 }

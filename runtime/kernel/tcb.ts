@@ -3,7 +3,7 @@
 // notification binding and the TLS base. Labels from sel4-abi.md §4.2.
 import { IPC_BUFFER_SIZE_BITS } from '../../schema/abi.js';
 import { InvocationLabel, NUM_PRIORITIES, Reg, USER_CONTEXT_REGISTERS } from './abi.js';
-import { cteDelete, cteInsert, cloneCap, deriveCap, isPageTableMapped, updateCapData } from './cnode.js';
+import { cteDelete, cteInsert, deriveCap, isPageTableMapped, updateCapData } from './cnode.js';
 import {
   alignmentError,
   illegalOperation,
@@ -46,7 +46,7 @@ function checkValidIpcBuffer(vaddr: number, cap: Cap): void {
 /** Installs a derived copy of `cap` (from `src`) in one of the TCB's own slots. */
 function installTcbSlot(kernel: Kernel, dest: CSlot, cap: Cap | null, src: CSlot | null): void {
   cteDelete(kernel, dest);
-  if (cap && cap.kind !== 'null' && src) cteInsert(cloneCap(cap), src, dest);
+  if (cap && cap.kind !== 'null' && src) cteInsert(cap, src, dest);
 }
 
 function setSpace(
