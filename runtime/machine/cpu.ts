@@ -168,6 +168,11 @@ export class Rv32Cpu {
     if (this.blockCacheRam !== ram) {
       this.blockCache = new BlockCache(ram, x, this.mmu, this.translate);
       this.blockCacheRam = ram;
+      // A run of no instructions (it changes nothing) gives the code after the loop type feedback.
+      // Without it the first call, long enough for V8 to compile this loop on stack (OSR), has never
+      // left the loop, and the OSR code deoptimised on leaving it, at every run call after: 8-95
+      // times per process for dhry (node --trace-deopt), each call then interpreted until OSR again.
+      this.run(0);
     }
     const blockCache = this.blockCache!;
     const codePages = blockCache.pages;
@@ -644,7 +649,8 @@ export class Rv32Cpu {
     // On a trap the loop left before `pc = npc`: pc is the faulting instruction's.
     this.pc = pc >>> 0;
     this.instret += n;
-    if (stop === StopReason.Trap) this.reservationValid = false;
+    // Stored on every run (not only after a trap) so that the store has type feedback.
+    this.reservationValid = stop !== StopReason.Trap && this.reservationValid;
     return stop;
   }
 
