@@ -168,11 +168,13 @@ export class Rv32Cpu {
     if (this.blockCacheRam !== ram) {
       this.blockCache = new BlockCache(ram, x, this.mmu, this.translate);
       this.blockCacheRam = ram;
-      // A run of no instructions (it changes nothing) gives the code after the loop type feedback.
-      // Without it the first call, long enough for V8 to compile this loop on stack (OSR), has never
-      // left the loop, and the OSR code deoptimised on leaving it, at every run call after: 8-95
-      // times per process for dhry (node --trace-deopt), each call then interpreted until OSR again.
-      this.run(0);
+      // Runs of no instructions (they change nothing) give the code after the loop type feedback.
+      // Without them the first call, long enough for V8 to compile this loop on stack (OSR), has
+      // never left the loop, and the OSR code deoptimised on leaving it at every run call after:
+      // 8-95 times per process for dhry (node --trace-deopt), each call interpreted until OSR again.
+      // V8 allocates a function's feedback vector only once calls have used up a budget of 8 times
+      // its bytecode size, each return counting its bytecode offset: about 8 calls here; 16 for margin.
+      for (let i = 0; i < 16; i++) this.run(0);
     }
     const blockCache = this.blockCache!;
     const codePages = blockCache.pages;
