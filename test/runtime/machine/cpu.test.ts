@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { StopReason } from '../../../runtime/machine/trap.js';
 import * as A from './asm.js';
-import { CODE, DATA, execute, start } from './harness.js';
+import { CODE, DATA, execute, makeMachine, place, start } from './harness.js';
 
 const { a0, a1, a2, a3, t0, ra, zero } = A;
 const MIN = -0x8000_0000;
@@ -137,6 +137,25 @@ describe('RV32I loads and stores', () => {
     expect(cpu.x[a3]).toBe(0x83);
     expect(cpu.x[t0]).toBe(0x8081 - 0x10000);
     expect(cpu.x[ra]).toBe(0x8081);
+  });
+  it('sign-extends lb/lh on the TLB-miss path too (first touch of a page, and a misaligned lh)', () => {
+    // Data written behind the CPU's back: the loads below are each the first access to their pages,
+    // so they take loadSlow, not the TLB fast path the test above uses after its store.
+    const { ram, cpu } = makeMachine();
+    const end = place(ram, CODE, [A.lb(a0, a1, 0), A.lh(a3, a2, 0), A.lh(t0, a2, 0x7ff), A.lbu(ra, a2, -0x800), A.ecall()]);
+    ram.writeU32(DATA, 0x83);
+    ram.writeU32(DATA + 0x2000, 0x8081);
+    ram.writeU32(DATA + 0x27fc, 0x8100_0000); // the misaligned lh's low byte at 0x27ff
+    ram.writeU32(DATA + 0x2800, 0x80);
+    ram.writeU32(DATA + 0x1800, 0x83);
+    cpu.x[a1] = DATA;
+    cpu.x[a2] = DATA + 0x2000;
+    expect(cpu.run(100)).toBe(StopReason.Trap);
+    expect([cpu.cause, cpu.pc]).toEqual([8, end - 4]);
+    expect(cpu.x[a0]).toBe(-125);
+    expect(cpu.x[a3]).toBe(0x8081 - 0x10000);
+    expect(cpu.x[t0]).toBe(0x8081 - 0x10000);
+    expect(cpu.x[ra]).toBe(0x83);
   });
   it('stores are little-endian and store only their width', () => {
     const { ram } = execute([A.sw(a2, a1, 0), A.sb(a3, a1, 1), A.sh(a3, a1, 6)], {
