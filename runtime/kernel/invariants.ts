@@ -1,7 +1,7 @@
 // Kernel invariants as a checker (in the spirit of seL4's proof invariants: valid_objs, valid_mdb,
 // no dangling caps, valid_vspace_objs). Tests and the boot call it; it returns every broken rule.
 import type { Kernel } from './kernel.js';
-import type { Cap, CSlot, KernelObject, PageTableObject } from './objects.js';
+import type { CapOf, CSlot, KernelObject, PageTableObject } from './objects.js';
 import { capObject } from './objects.js';
 import { isRunnable } from './scheduler.js';
 import { PTE_V, pteIsLeaf, ptePaddr } from './vspace.js';
@@ -60,18 +60,13 @@ export function checkInvariants(kernel: Kernel): string[] {
     for (const child of slot.children) if (child.parent !== slot) problems.push(`child link of a ${slot.cap.kind} cap is one-sided`);
     if (slot.cap.kind === 'null' && (slot.children.size > 0 || slot.parent)) problems.push('an empty slot has derivation links');
   }
-  for (const slot of kernel.rootCNode.slots) {
-    const obj = capObject(slot.cap);
-    if (obj && !counts.has(obj)) counts.set(obj, 0);
-  }
   for (const obj of live) {
-    if (obj === kernel.rootCNode || obj === kernel.rootTcb || obj.type === 'asidPool') continue;
     const n = counts.get(obj) ?? 0;
     if (n !== obj.capCount) problems.push(`${describe(obj)} has ${n} caps but counts ${obj.capCount}`);
   }
 
   // 4. Page tables: each mapped frame cap is backed by its PTE; each valid PTE is accounted for.
-  const mappedFrames = new Map<string, Cap>();
+  const mappedFrames = new Map<string, CapOf<'frame'>>();
   for (const slot of allSlots(kernel)) {
     const cap = slot.cap;
     if (cap.kind !== 'frame' || !cap.mapping) continue;
@@ -120,9 +115,9 @@ export function checkInvariants(kernel: Kernel): string[] {
   return problems;
 }
 
-function checkLeaf(problems: string[], frames: Map<string, Cap>, root: PageTableObject, vaddr: number, pte: number): void {
+function checkLeaf(problems: string[], frames: Map<string, CapOf<'frame'>>, root: PageTableObject, vaddr: number, pte: number): void {
   const cap = frames.get(`${root.paddr}:${vaddr}`);
-  if (!cap || cap.kind !== 'frame' || cap.obj.paddr !== ptePaddr(pte)) {
+  if (!cap || cap.obj.paddr !== ptePaddr(pte)) {
     problems.push(`vspace ${describe(root)} maps ${hex(vaddr)} → ${hex(ptePaddr(pte))} without a frame cap`);
   }
 }
