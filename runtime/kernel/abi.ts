@@ -61,8 +61,6 @@ export const SeL4Error = {
   NotEnoughMemory: 10,
 } as const;
 export type SeL4Error = (typeof SeL4Error)[keyof typeof SeL4Error];
-export const seL4ErrorName = (error: number): string =>
-  Object.entries(SeL4Error).find(([, v]) => v === error)?.[0] ?? `error ${error}`;
 
 /** Fault types, the label of a fault message (sel4-abi.md §2.3, non-MCS). */
 export const FaultType = {

@@ -153,6 +153,15 @@ describe('CNode decode bounds', () => {
     expect(rot.error).toBe(SeL4Error.FailedLookup);
     expect(rot.mrs).toEqual([1, 2, 32]);
   });
+
+  it('a source root that is not a CNode is an invalid root (FailedLookup, wasSource 1, lookup type 0 + 1)', () => {
+    const sys = bootTestKernel();
+    const ep = retype(sys, ObjectType.Endpoint);
+    const r = rootInvoke(sys, ROOT_CNODE, L.CNodeCopy, [100, 32, ep, 32, 15], [ep]);
+    expect(r.error).toBe(SeL4Error.FailedLookup);
+    expect(r.mrs).toEqual([1, 1]);
+    expect(capAt(sys, 100).kind).toBe('null');
+  });
 });
 
 describe('the derivation tree', () => {

@@ -3,7 +3,8 @@
 // Call on a reply cap is answered with an empty success.
 import { describe, it, expect } from 'vitest';
 import { ObjectType } from '../../../schema/abi.js';
-import { InvocationLabel, IpcBufferOffset, Syscall } from '../../../runtime/kernel/abi.js';
+import { InvocationLabel, IpcBufferOffset, SeL4Error, Syscall } from '../../../runtime/kernel/abi.js';
+import { invalidArgument, SyscallError } from '../../../runtime/kernel/errors.js';
 import { badgeOf, bootTestKernel, createThread, grant, infoOf, mr, resume, retype, syscall, type TestThread, type TestSystem } from './fixture.js';
 
 const EP_SLOT = 1;
@@ -126,5 +127,15 @@ describe('Call on a reply cap', () => {
     syscall(sys, b.tcb, Syscall.Call, { a0: SAVED_REPLY, label: 5, mrs: [77] });
     expect([a.tcb.state, infoOf(a.tcb).label, mr(a.tcb, 0)]).toEqual(['running', 5, 77]);
     expect([b.tcb.state, infoOf(b.tcb), badgeOf(b.tcb)]).toEqual(['running', { label: 0, length: 0, extraCaps: 0, capsUnwrapped: 0 }, 0]);
+  });
+});
+
+describe('SyscallError', () => {
+  it('names itself and its seL4 error, with the error\'s message words', () => {
+    const error = invalidArgument(3);
+    expect(error).toBeInstanceOf(SyscallError);
+    expect(error.name).toBe('SyscallError');
+    expect(error.message).toBe(`seL4 error ${SeL4Error.InvalidArgument}`);
+    expect([error.error, ...error.mrs]).toEqual([SeL4Error.InvalidArgument, 3]);
   });
 });
