@@ -3,12 +3,13 @@
 // syscall; each condition of fastpath_call / fastpath_reply_recv has a case exactly at it, where the
 // fast path must decline (and change nothing) or be taken.
 import { describe, expect, it } from 'vitest';
-import { ObjectType } from '../../../schema/abi.js';
+import { cnodeCapData, ObjectType } from '../../../schema/abi.js';
 import { encodeMessageInfo, InvocationLabel, Reg, Syscall } from '../../../runtime/kernel/abi.js';
 import { fastpathCall, fastpathReplyRecv, fastpathSignal, fastpathWait } from '../../../runtime/kernel/fastpath.js';
 import { checkInvariants } from '../../../runtime/kernel/invariants.js';
 import type { Kernel } from '../../../runtime/kernel/kernel.js';
 import type { TcbObject } from '../../../runtime/kernel/objects.js';
+import { schedule } from '../../../runtime/kernel/scheduler.js';
 import {
   bootTestKernel,
   createThread,
@@ -18,6 +19,7 @@ import {
   mr,
   resume,
   retype,
+  ROOT_CNODE,
   rootInvoke,
   syscall,
   type TestSystem,
@@ -25,6 +27,7 @@ import {
 } from './fixture.js';
 
 const EP_SLOT = 1;
+const hex = (n: number): string => `0x${n.toString(16)}`;
 const NTFN_SLOT = 2;
 
 /** Everything the IPC paths can change, by name. */
@@ -356,5 +359,145 @@ describe('notification fast path: each condition at its bound', () => {
     expectOk(rootInvoke(boundHere.sys, boundHere.server.tcbSlot, InvocationLabel.TCBBindNotification, [], [boundHere.ntfn]));
     expect(tryFast(boundHere, boundHere.server.tcb, Syscall.Recv, { a0: NTFN_SLOT, info: 0 })).toBe(true);
     expect(boundHere.sys.kernel.current).toBe(boundHere.client.tcb);
+  });
+});
+
+/**
+ * The client's CSpace made two-level: its root CNode takes a 16-bit guard (cptr bits 31..8: guard,
+ * then slot), level-1 slot 4 holds a 16-slot CNode with a 4-bit guard where slots 0 and 5 hold the
+ * endpoint and slot 7 the notification; slots 5 and 6 hold the same CNode with a guard longer than the 8 bits
+ * left (12) and with guard + radix longer than them (6 + 4).
+ */
+function twoLevel(options: Parameters<typeof pair>[0] = {}): Pair {
+  const p = pair(options);
+  const { sys, client } = p;
+  expectOk(rootInvoke(sys, client.tcbSlot, InvocationLabel.TCBSetSpace, [0, cnodeCapData(0, 16), 0], [client.cnodeSlot, client.vspaceSlot]));
+  const l2 = retype(sys, ObjectType.CNode, 4);
+  expectOk(rootInvoke(sys, l2, InvocationLabel.CNodeMint, [5, 4, p.ep, 32, 15, 0x11], [ROOT_CNODE]));
+  // Slot 0 too: where a walk that ignored the depth would land (cptr bits shifted out).
+  expectOk(rootInvoke(sys, l2, InvocationLabel.CNodeMint, [0, 4, p.ep, 32, 15, 0x11], [ROOT_CNODE]));
+  expectOk(rootInvoke(sys, l2, InvocationLabel.CNodeMint, [7, 4, p.ntfn, 32, 15, 0x4], [ROOT_CNODE]));
+  grant(sys, client, 4, l2, 15, cnodeCapData(0, 4));
+  grant(sys, client, 5, l2, 15, cnodeCapData(0, 12));
+  grant(sys, client, 6, l2, 15, cnodeCapData(0, 6));
+  return p;
+}
+
+describe('fast path lookups through a two-level CSpace: same state as the slow path', () => {
+  // 0x100, 0x1ab: level-1 slot 1, the endpoint, with 8 bits left (a cap that is not a CNode ends
+  // the walk); 0x405: the endpoint in level 2; 0x401: an empty level-2 slot (found: a Call on a null
+  // cap is InvalidCapability, no fault); 0x415: a level-2 guard mismatch; 0x505: a guard longer than
+  // the bits left; 0x605: guard + radix longer than them (the last three: cap faults).
+  for (const cptr of [0x100, 0x1ab, 0x405, 0x401, 0x415, 0x505, 0x605]) {
+    it(`Call and ReplyRecv with cptr ${hex(cptr)}`, () => {
+      const call: Step = (p) => syscall(p.sys, p.client.tcb, Syscall.Call, { a0: cptr, mrs: [1, 2], label: 5 });
+      const fast = expectSameAsSlowPath(twoLevel, [serverWaits, call, serverReplyRecv([3])]);
+      expect(fast.sys.faults.length, hex(cptr)).toBe([0x415, 0x505, 0x605].includes(cptr) ? 1 : 0);
+    });
+  }
+
+  for (const cptr of [0x407, 0x401, 0x417, 0x507, 0x607]) {
+    it(`Signal and Wait with cptr ${hex(cptr)}`, () => {
+      const signal: Step = (p) => syscall(p.sys, p.client.tcb, Syscall.Send, { a0: cptr });
+      const wait: Step = (p) => syscall(p.sys, p.client.tcb, Syscall.Recv, { a0: cptr });
+      expectSameAsSlowPath(twoLevel, [signal, signal, waits, signal, wait]);
+    });
+  }
+
+  it('the fast path finds the level-2 endpoint and the level-1 one with bits left over itself', () => {
+    const p = twoLevel();
+    serverWaits(p);
+    expect(tryFast(p, p.client.tcb, Syscall.Call, { a0: 0x405, info: info(1), mrs: [9] })).toBe(true);
+    expect([mr(p.server.tcb, 0), p.server.tcb.regs[Reg.a0]]).toEqual([9, 0x11]);
+    // A level-1 endpoint with bits left over ends the walk there, in the fast path as in resolveAddressBits.
+    const leftOver = twoLevel();
+    serverWaits(leftOver);
+    expect(tryFast(leftOver, leftOver.client.tcb, Syscall.Call, { a0: 0x1ab, info: info(1) })).toBe(true);
+    const q = twoLevel();
+    serverWaits(q);
+    expect(tryFast(q, q.client.tcb, Syscall.Call, { a0: 0x415, info: info(1) })).toBe(false);
+  });
+});
+
+describe('IPC fast path: more states it must leave as the slow path does', () => {
+  it('a server whose endpoint cap lacks the grant right gets a reply cap without it', () => {
+    // rights word: write 1, read 2, grant 4, grantReply 8: 0b1011 has no grant.
+    const fast = expectSameAsSlowPath(() => pair({ serverRights: 0b1011 }), [serverWaits, clientCalls([1]), serverReplyRecv([2]), clientCalls([3])]);
+    const reply = fast.server.tcb.caller.cap;
+    expect(reply.kind === 'reply' && reply.canGrant).toBe(false);
+  });
+
+  it('two servers waiting: the first is served, the endpoint stays receiving with the second', () => {
+    const make = (): Pair => {
+      const p = pair();
+      const second = createThread(p.sys, 'second', 200);
+      grant(p.sys, second, EP_SLOT, p.ep, 15, 0);
+      resume(p.sys, second);
+      return p;
+    };
+    const secondWaits: Step = (p) => syscall(p.sys, p.sys.kernel.threads.find((t) => t.name === 'second')!, Syscall.Recv, { a0: EP_SLOT });
+    const fast = expectSameAsSlowPath(make, [serverWaits, secondWaits, clientCalls([1]), serverReplyRecv([2])]);
+    const ep = fast.sys.kernel.objects.find((o) => o.type === 'endpoint');
+    expect(ep?.type === 'endpoint' && [ep.state, ep.queue.map((t) => t.name)]).toEqual(['recv', ['second', 'server']]);
+  });
+
+  it('a fault handler replying to a faulted thread goes the slow path (the fault reply restarts it)', () => {
+    const make = (): Pair => {
+      const p = pair();
+      expectOk(rootInvoke(p.sys, p.client.tcbSlot, InvocationLabel.TCBSetSpace, [EP_SLOT, cnodeCapData(0, 24), 0], [p.client.cnodeSlot, p.client.vspaceSlot]));
+      return p;
+    };
+    const faults: Step = (p) => syscall(p.sys, p.client.tcb, 77);
+    const fast = expectSameAsSlowPath(make, [serverWaits, faults, serverReplyRecv([0])]);
+    expect(fast.sys.faults).toEqual([]);
+  });
+
+  it('two waiters on a notification: a signal wakes the first, the notification stays waiting', () => {
+    const make = (): Pair => {
+      const p = pair({ clientPriority: 50 });
+      const second = createThread(p.sys, 'second', 200);
+      grant(p.sys, second, NTFN_SLOT, p.ntfn, 15, 0);
+      resume(p.sys, second);
+      syscall(p.sys, second.tcb, Syscall.Recv, { a0: NTFN_SLOT });
+      return p;
+    };
+    const fast = expectSameAsSlowPath(make, [waits, signals]);
+    const ntfn = fast.sys.kernel.objects.find((o) => o.type === 'notification');
+    expect(ntfn?.type === 'notification' && [ntfn.state, ntfn.queue.map((t) => t.name)]).toEqual(['waiting', ['server']]);
+  });
+
+  it('a server that blocked in a Call of its own waits afterwards as a receiver, not a caller', () => {
+    // The server's Call on a second endpoint blocks on send as a call (blockingIsCall); after the
+    // answer its ReplyRecv must leave it blocked on receive with that flag cleared, as receiveIPC does.
+    const make = (): Pair => {
+      const p = pair();
+      const ep2 = retype(p.sys, ObjectType.Endpoint);
+      const other = createThread(p.sys, 'other', 50);
+      grant(p.sys, other, EP_SLOT, ep2, 15, 0);
+      grant(p.sys, p.server, 4, ep2, 15, 0);
+      resume(p.sys, other);
+      return p;
+    };
+    const other = (p: Pair): TcbObject => p.sys.kernel.threads.find((t) => t.name === 'other')!;
+    const serverCallsOther: Step = (p) => syscall(p.sys, p.server.tcb, Syscall.Call, { a0: 4, mrs: [7] });
+    const otherReceives: Step = (p) => syscall(p.sys, other(p), Syscall.Recv, { a0: EP_SLOT });
+    const otherReplies: Step = (p) => syscall(p.sys, other(p), Syscall.Reply, { mrs: [8] });
+    const fast = expectSameAsSlowPath(make, [serverWaits, clientCalls([1]), serverCallsOther, otherReceives, otherReplies, serverReplyRecv([2])]);
+    expect([fast.server.tcb.state, fast.server.tcb.blockingIsCall, mr(fast.client.tcb, 0)]).toEqual(['blockedOnReceive', false, 2]);
+  });
+
+  it('a Wait that blocks switches to a thread in Restart at its FaultIP (the syscall it was in runs again)', () => {
+    const make = (): Pair => {
+      const p = pair();
+      syscall(p.sys, p.client.tcb, Syscall.Send, { a0: EP_SLOT, mrs: [1] });
+      expectOk(rootInvoke(p.sys, ROOT_CNODE, InvocationLabel.CNodeMint, [100, 32, p.ep, 32, 15, 0x11], [ROOT_CNODE]));
+      expectOk(rootInvoke(p.sys, ROOT_CNODE, InvocationLabel.CNodeCancelBadgedSends, [100, 32]));
+      // The kernel entry that restarted it ends in schedule(): the server (higher) runs on.
+      schedule(p.sys.kernel);
+      expect([p.sys.kernel.current, p.sys.kernel.action, p.client.tcb.state]).toEqual([p.server.tcb, 'resume', 'restart']);
+      return p;
+    };
+    const fast = expectSameAsSlowPath(make, [waits]);
+    expect([fast.sys.kernel.current, fast.client.tcb.state, fast.client.tcb.pc]).toEqual([fast.client.tcb, 'running', fast.client.tcb.faultIp]);
   });
 });
