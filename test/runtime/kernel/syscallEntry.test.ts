@@ -4,7 +4,7 @@
 // stops its own caller, and the trace events of an entry.
 import { describe, it, expect } from 'vitest';
 import { ObjectType } from '../../../schema/abi.js';
-import { InvocationLabel, IpcBufferOffset, Reg, SeL4Error, Syscall } from '../../../runtime/kernel/abi.js';
+import { encodeMessageInfo, InvocationLabel, IpcBufferOffset, Reg, SeL4Error, Syscall } from '../../../runtime/kernel/abi.js';
 import type { KernelTraceEvent } from '../../../runtime/kernel/kernel.js';
 import { badgeOf, bootTestKernel, createThread, expectOk, grant, infoOf, mr, resume, retype, rootInvoke, syscall } from './fixture.js';
 
@@ -97,6 +97,16 @@ describe('invocations through Call on the slow path', () => {
     expectOk(rootInvoke(sys, t.tcbSlot, InvocationLabel.TCBSetIPCBuffer, [0], [t.bufferSlot]));
     call();
     expect(infoOf(t.tcb).label).toBe(SeL4Error.TruncatedMessage);
+  });
+
+  it('a length above seL4_MsgMaxLength (120) counts as 120: WriteRegisters of 119 words in 127 is TruncatedMessage, of 118 is not', () => {
+    const { sys, t } = system();
+    const call = (count: number) =>
+      syscall(sys, t.tcb, Syscall.Call, { a0: TCB_SLOT, info: encodeMessageInfo(InvocationLabel.TCBWriteRegisters, 0, 0, 127), mrs: [0, count] });
+    call(119);
+    expect(infoOf(t.tcb).label).toBe(SeL4Error.TruncatedMessage);
+    call(118);
+    expect(infoOf(t.tcb).label).toBe(0);
   });
 
   it('a reply of 6 words puts MR4 and MR5 in the caller\'s IPC buffer', () => {
