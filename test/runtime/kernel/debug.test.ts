@@ -2,10 +2,10 @@
 // CONFIG_DEBUG_BUILD): present with the `debug` kernel option (the default), unknown syscalls without.
 import { describe, it, expect } from 'vitest';
 import { ObjectType } from '../../../schema/abi.js';
-import { CapTag, IpcBufferOffset, Syscall } from '../../../runtime/kernel/abi.js';
+import { CapTag, InvocationLabel, IpcBufferOffset, Syscall } from '../../../runtime/kernel/abi.js';
 import { tcbNameLength } from '../../../runtime/kernel/debug.js';
 import { schedule } from '../../../runtime/kernel/scheduler.js';
-import { badgeOf, bootTestKernel, createThread, grant, resume, retype, syscall, type TestSystem, type TestThread } from './fixture.js';
+import { badgeOf, bootTestKernel, createThread, grant, resume, retype, rootInvoke, syscall, type TestSystem, type TestThread } from './fixture.js';
 
 const DEBUG_SYSCALLS = [
   Syscall.DebugPutChar,
@@ -159,5 +159,84 @@ describe('a debug kernel (the default)', () => {
     const { sys, t } = booted();
     syscall(sys, t.tcb, -15);
     expect(sys.faults.map((f) => f.fault.type)).toEqual(['unknownSyscall']);
+  });
+});
+
+describe('debug syscalls: every thread state, a missing IPC buffer, no console', () => {
+  it('DebugDumpScheduler names each thread state as seL4 debug_printTCB does and leaves out deleted TCBs', () => {
+    const { sys, t } = booted();
+    const ep = retype(sys, ObjectType.Endpoint);
+    const ep2 = retype(sys, ObjectType.Endpoint);
+    const ntfn = retype(sys, ObjectType.Notification);
+    const make = (name: string, resumed = true): TestThread => {
+      const th = createThread(sys, name);
+      th.tcb.debugName = name;
+      grant(sys, th, 1, ep);
+      grant(sys, th, 2, ep2);
+      grant(sys, th, 3, ntfn);
+      if (resumed) resume(sys, th);
+      return th;
+    };
+    make('stopped', false);
+    make('ready');
+    const server = make('server');
+    const caller = make('caller');
+    const waiter = make('waiter');
+    const sender = make('sender');
+    const ntfnWaiter = make('ntfnWaiter');
+    const gone = make('gone');
+    syscall(sys, server.tcb, Syscall.Recv, { a0: 1 });
+    syscall(sys, caller.tcb, Syscall.Call, { a0: 1 });
+    syscall(sys, waiter.tcb, Syscall.Recv, { a0: 1 });
+    syscall(sys, sender.tcb, Syscall.Send, { a0: 2 });
+    syscall(sys, ntfnWaiter.tcb, Syscall.Recv, { a0: 3 });
+    expect(rootInvoke(sys, 2, InvocationLabel.CNodeDelete, [gone.tcbSlot, 32]).error).toBe(0);
+    expect(gone.tcb.live).toBe(false);
+    t.tcb.debugName = 't';
+    syscall(sys, t.tcb, Syscall.DebugDumpScheduler);
+    const rows = console(sys)
+      .split('\n')
+      .slice(3, -1)
+      .map((line) => [line.slice(0, 40).trimEnd(), line.slice(43, 59).trimEnd()]);
+    expect(rows).toEqual([
+      ['ntfnWaiter', 'blocked on ntfn'],
+      ['sender', 'blocked on send'],
+      ['waiter', 'blocked on recv'],
+      ['caller', 'blocked on reply'],
+      ['server', 'running'],
+      ['ready', 'restart'],
+      ['stopped', 'inactive'],
+      ['t', 'running'],
+      ['idle_thread', 'idle'],
+      ['rootserver', 'inactive'],
+    ]);
+    const lines = console(sys).split('\n');
+    expect(lines.slice(-3)).toEqual([
+      `${'idle_thread'.padEnd(40)}   ${'idle'.padEnd(16)}   ${'0x0'.padEnd(18)}      0`,
+      `${'rootserver'.padEnd(40)}   ${'inactive'.padEnd(16)}   ${'0x0'.padEnd(18)}    255`,
+      '',
+    ]);
+  });
+
+  it('DebugNameThread halts when the caller has no IPC buffer', () => {
+    const { sys, t, halts } = booted();
+    grant(sys, t, 3, t.tcbSlot);
+    expect(rootInvoke(sys, t.tcbSlot, InvocationLabel.TCBSetIPCBuffer, [0], [t.bufferSlot]).error).toBe(0);
+    syscall(sys, t.tcb, Syscall.DebugNameThread, { a0: 3 });
+    expect(console(sys)).toBe(
+      `<<seL4(CPU 0) [SysDebugNameThread: Failed to lookup IPC buffer, halting]>>\nhalting...\nKernel entry via Unknown syscall, word: ${Syscall.DebugNameThread >>> 0}`,
+    );
+    expect([sys.kernel.halted, halts(), t.tcb.debugName]).toEqual([true, 1, '']);
+  });
+
+  it('without a console the kernel\'s own messages go nowhere and DebugHalt still halts', () => {
+    let halts = 0;
+    const sys = bootTestKernel({ hooks: { putChar: undefined, halt: () => halts++ } });
+    const t = createThread(sys, 't');
+    resume(sys, t);
+    syscall(sys, t.tcb, Syscall.DebugDumpScheduler);
+    syscall(sys, t.tcb, Syscall.DebugPutChar, { a0: 65 });
+    syscall(sys, t.tcb, Syscall.DebugHalt);
+    expect([sys.output, halts, sys.kernel.halted]).toEqual([[], 1, true]);
   });
 });
