@@ -500,4 +500,49 @@ describe('IPC fast path: more states it must leave as the slow path does', () =>
     const fast = expectSameAsSlowPath(make, [waits]);
     expect([fast.sys.kernel.current, fast.client.tcb.state, fast.client.tcb.pc]).toEqual([fast.client.tcb, 'running', fast.client.tcb.faultIp]);
   });
+
+  it('a thread whose CSpace root was revoked away faults on the slow path (invalidRoot) either way', () => {
+    const make = (): Pair => {
+      const p = pair();
+      expectOk(rootInvoke(p.sys, ROOT_CNODE, InvocationLabel.CNodeRevoke, [p.client.cnodeSlot, 32]));
+      expect(p.client.tcb.cspaceRoot.cap.kind).toBe('null');
+      return p;
+    };
+    // The Call faults; the Signal (entered by hand on the stopped thread) is looked up the same way.
+    const fast = expectSameAsSlowPath(make, [serverWaits, clientCalls([1]), signals]);
+    expect(fast.sys.faults.map((f) => f.fault.type === 'cap' && f.fault.lookup.type)).toEqual(['invalidRoot', 'invalidRoot']);
+  });
+
+  it('a Wait with only a priority-0 thread ready switches to it, not to the idle thread', () => {
+    const fast = expectSameAsSlowPath(() => pair({ clientPriority: 0 }), [waits]);
+    expect(fast.sys.kernel.current).toBe(fast.client.tcb);
+  });
+});
+
+describe('fast path conditions seen only in whether it is taken', () => {
+  it('Signal and Wait: not while tracing', () => {
+    const p = pair();
+    p.sys.kernel.hooks.trace = () => {};
+    expect(tryFast(p, p.client.tcb, Syscall.Send, { a0: NTFN_SLOT, info: info(0) })).toBe(false);
+    expect(tryFast(p, p.server.tcb, Syscall.Recv, { a0: NTFN_SLOT, info: 0 })).toBe(false);
+  });
+
+  it('Signal: a bound notification already active is signalled in the fast path', () => {
+    const p = pair();
+    expectOk(rootInvoke(p.sys, p.server.tcbSlot, InvocationLabel.TCBBindNotification, [], [p.ntfn]));
+    signals(p);
+    expect(tryFast(p, p.client.tcb, Syscall.Send, { a0: NTFN_SLOT + 1, info: info(0) })).toBe(true);
+    const ntfn = p.sys.kernel.objects.find((o) => o.type === 'notification');
+    expect(ntfn?.type === 'notification' && [ntfn.state, ntfn.word]).toEqual(['active', 0xc]);
+  });
+
+  it('ReplyRecv: a bound notification that is not active does not stop the fast path', () => {
+    const p = pair();
+    expectOk(rootInvoke(p.sys, p.server.tcbSlot, InvocationLabel.TCBBindNotification, [], [p.ntfn]));
+    serverWaits(p);
+    clientCalls([1])(p);
+    expect(tryFast(p, p.server.tcb, Syscall.ReplyRecv, { a0: EP_SLOT, info: info(1), mrs: [4] })).toBe(true);
+    expect(mr(p.client.tcb, 0)).toBe(4);
+  });
+
 });

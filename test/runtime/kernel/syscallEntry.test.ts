@@ -89,6 +89,25 @@ describe('invocations through Call on the slow path', () => {
     expect(obj.kind === 'notification' && obj.obj.state).toBe('idle');
   });
 
+  it('a Send on a notification without the write right gets no reply: its registers stay as they were', () => {
+    const { sys, t, ntfn } = system();
+    grant(sys, t, 4, ntfn, 0b1110, 0x8);
+    syscall(sys, t.tcb, Syscall.Send, { a0: 4, label: 9, mrs: [7] });
+    expect([infoOf(t.tcb).label, infoOf(t.tcb).length, mr(t.tcb, 0), sys.faults]).toEqual([9, 1, 7, []]);
+  });
+
+  it('a read-only IPC buffer: the sender\'s words beyond the registers are read, a reply\'s are not written (seL4 lookupIPCBuffer)', () => {
+    const { sys, t, other } = system();
+    const readOnly = sys.nextSlot++;
+    expectOk(rootInvoke(sys, 2, InvocationLabel.CNodeMint, [readOnly, 32, t.bufferSlot, 32, 0b0010, 0], [2]));
+    expectOk(rootInvoke(sys, t.tcbSlot, InvocationLabel.TCBSetIPCBuffer, [0x0010_0000], [readOnly]));
+    syscall(sys, t.tcb, Syscall.Call, { a0: TCB_SLOT, label: InvocationLabel.TCBWriteRegisters, mrs: [0, 3, 0x10, 0x20, 0x30] });
+    expect(infoOf(t.tcb).label).toBe(0);
+    expect(rootInvoke(sys, other.tcbSlot, InvocationLabel.TCBReadRegisters, [0, 3]).mrs).toEqual([0x10, 0x20, 0x30]);
+    syscall(sys, t.tcb, Syscall.Call, { a0: TCB_SLOT, label: InvocationLabel.TCBReadRegisters, mrs: [0, 6] });
+    expect(infoOf(t.tcb)).toEqual({ label: 0, length: 4, extraCaps: 0, capsUnwrapped: 0 });
+  });
+
   it('without an IPC buffer a message has at most the 4 register words: WriteRegisters of 3 words (5 message words) is TruncatedMessage', () => {
     const { sys, t } = system();
     const call = () => syscall(sys, t.tcb, Syscall.Call, { a0: TCB_SLOT, label: InvocationLabel.TCBWriteRegisters, mrs: [0, 3, 0x10, 0x20, 0x30] });
