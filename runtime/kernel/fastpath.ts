@@ -24,8 +24,7 @@ function lookupSlotFast(thread: TcbObject, cptr: number): CSlot | null {
     const radixBits: number = cap.obj.radixBits;
     const guardBits = cap.guardSize;
     const levelBits: number = radixBits + guardBits;
-    // Guard and radix longer than the bits left (seL4: guard mismatch or depth mismatch); then the guard.
-    if (levelBits > n || (shr(cptr, n - guardBits) & mask(guardBits)) !== cap.guard) return null;
+    if (guardBits > n || (shr(cptr, n - guardBits) & mask(guardBits)) !== cap.guard || levelBits > n) return null;
     const slot: CSlot | undefined = cap.obj.slots[shr(cptr, n - levelBits) & mask(radixBits)];
     if (slot === undefined) return null;
     if (n === levelBits) return slot;
