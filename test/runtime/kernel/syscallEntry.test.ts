@@ -152,6 +152,56 @@ describe('invocations through Call on the slow path', () => {
   });
 });
 
+describe('what gets no reply, what is a fault', () => {
+  it('Recv on a cap that is neither an endpoint nor a notification, or on an empty slot, is a missing-capability fault with 0 bits left', () => {
+    for (const cptr of [TCB_SLOT, 7]) {
+      const { sys, t } = system();
+      // Twice: the first lookup makes the empty slot 7, the second (fast path first) finds it made.
+      for (const pc of [0x2000, 0x3000]) {
+        t.tcb.pc = pc;
+        syscall(sys, t.tcb, Syscall.Recv, { a0: cptr });
+      }
+      expect(sys.faults).toEqual(
+        [0x2000, 0x3000].map((pc) => ({ thread: 't', fault: { type: 'cap', pc, address: cptr, inRecvPhase: true, lookup: { type: 'missingCapability', bitsLeft: 0 } } })),
+      );
+    }
+  });
+
+  it('a Send of a kernel invocation is performed but not answered', () => {
+    const { sys, t, other } = system();
+    syscall(sys, t.tcb, Syscall.Send, { a0: TCB_SLOT, label: InvocationLabel.TCBSetPriority, mrs: [50] });
+    expect(infoOf(t.tcb)).toEqual({ label: InvocationLabel.TCBSetPriority, length: 1, extraCaps: 0, capsUnwrapped: 0 });
+    expect(mr(t.tcb, 0)).toBe(50);
+    expect(other.tcb.priority).toBe(100);
+    syscall(sys, t.tcb, Syscall.Send, { a0: TCB_SLOT, label: InvocationLabel.TCBReadRegisters, mrs: [0, 2] });
+    expect([infoOf(t.tcb).label, mr(t.tcb, 0), mr(t.tcb, 1), sys.faults]).toEqual([InvocationLabel.TCBReadRegisters, 0, 2, []]);
+  });
+
+  it('a Send on a saved reply cap answers the caller and gives the sender nothing back', () => {
+    const { sys, t, other, ep } = system();
+    grant(sys, other, 1, ep);
+    grant(sys, t, 8, t.cnodeSlot);
+    resume(sys, other);
+    syscall(sys, t.tcb, Syscall.Recv, { a0: EP_SLOT });
+    syscall(sys, other.tcb, Syscall.Call, { a0: 1, mrs: [1] });
+    syscall(sys, t.tcb, Syscall.Call, { a0: 8, label: InvocationLabel.CNodeSaveCaller, mrs: [9, 8] });
+    expect(infoOf(t.tcb).label).toBe(0);
+    t.tcb.regs[Reg.a0] = 0x55;
+    syscall(sys, t.tcb, Syscall.Send, { a0: 9, label: 5, mrs: [77] });
+    expect([other.tcb.state, infoOf(other.tcb).label, mr(other.tcb, 0)]).toEqual(['running', 5, 77]);
+    expect([infoOf(t.tcb).label, infoOf(t.tcb).length, mr(t.tcb, 0), badgeOf(t.tcb)]).toEqual([5, 1, 77, 9]);
+  });
+
+  it('Yield is no fault: the thread stays runnable behind the others of its priority', () => {
+    const { sys, t, other } = system();
+    resume(sys, other);
+    syscall(sys, t.tcb, Syscall.Yield);
+    expect(sys.faults).toEqual([]);
+    expect([t.tcb.state, sys.kernel.current]).toEqual(['running', other.tcb]);
+    expect(sys.kernel.readyQueues[100]).toEqual([t.tcb]);
+  });
+});
+
 describe('trace events of a kernel entry', () => {
   it('a syscall event with the thread, number, cptr and info word, then the invocation with its error', () => {
     const events: KernelTraceEvent[] = [];
