@@ -146,6 +146,19 @@ describe('kernel invariant checker: each rule alone', () => {
     expect(checkInvariants(sys.kernel)).toEqual(['an empty slot has derivation links']);
   });
 
+  it('an empty slot that keeps a child link (rule 3)', () => {
+    const sys = bootTestKernel();
+    const ep = retype(sys, ObjectType.Endpoint);
+    expect(rootInvoke(sys, ROOT_CNODE, InvocationLabel.CNodeCopy, [300, 32, ep, 32, 15], [ROOT_CNODE]).error).toBe(0);
+    const obj = objAt(sys, ep);
+    // Emptied and cut from its untyped (no parent), with its copy's link kept.
+    slotAt(sys, ep).cap = NULL_CAP;
+    slotAt(sys, ep).parent!.children.delete(slotAt(sys, ep));
+    slotAt(sys, ep).parent = null;
+    obj.capCount--;
+    expect(checkInvariants(sys.kernel)).toEqual(['an empty slot has derivation links']);
+  });
+
   it('the root task\'s CNode, TCB and ASID pool have their cap counts checked too', () => {
     const sys = bootTestKernel();
     const pool = objAt(sys, 6);
