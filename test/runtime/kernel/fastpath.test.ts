@@ -387,12 +387,13 @@ describe('fast path lookups through a two-level CSpace: same state as the slow p
   // 0x100, 0x1ab: level-1 slot 1, the endpoint, with 8 bits left (a cap that is not a CNode ends
   // the walk); 0x405: the endpoint in level 2; 0x401: an empty level-2 slot (found: a Call on a null
   // cap is InvalidCapability, no fault); 0x415: a level-2 guard mismatch; 0x505: a guard longer than
-  // the bits left; 0x605: guard + radix longer than them (the last three: cap faults).
-  for (const cptr of [0x100, 0x1ab, 0x405, 0x401, 0x415, 0x505, 0x605]) {
+  // the bits left; 0x605, 0x602: guard + radix longer than them (0x602 with guard bits 0, so only
+  // the depth fails; these four: cap faults).
+  for (const cptr of [0x100, 0x1ab, 0x405, 0x401, 0x415, 0x505, 0x605, 0x602]) {
     it(`Call and ReplyRecv with cptr ${hex(cptr)}`, () => {
       const call: Step = (p) => syscall(p.sys, p.client.tcb, Syscall.Call, { a0: cptr, mrs: [1, 2], label: 5 });
       const fast = expectSameAsSlowPath(twoLevel, [serverWaits, call, serverReplyRecv([3])]);
-      expect(fast.sys.faults.length, hex(cptr)).toBe([0x415, 0x505, 0x605].includes(cptr) ? 1 : 0);
+      expect(fast.sys.faults.length, hex(cptr)).toBe([0x415, 0x505, 0x605, 0x602].includes(cptr) ? 1 : 0);
     });
   }
 
@@ -543,6 +544,18 @@ describe('fast path conditions seen only in whether it is taken', () => {
     clientCalls([1])(p);
     expect(tryFast(p, p.server.tcb, Syscall.ReplyRecv, { a0: EP_SLOT, info: info(1), mrs: [4] })).toBe(true);
     expect(mr(p.client.tcb, 0)).toBe(4);
+  });
+
+
+  it('only the message words travel: the caller\'s registers past its length stay with it', () => {
+    const junk: Step = (p) => p.client.tcb.regs.set([0x31, 0x32, 0x33, 0x34], Reg.a2);
+    expectSameAsSlowPath(pair, [serverWaits, junk, clientCalls([1]), junk, serverReplyRecv([2]), clientCalls([1, 2, 3])]);
+  });
+
+  it('ReplyRecv naming a notification replies and then waits on the notification, on the slow path', () => {
+    const replyRecvNtfn: Step = (p) => syscall(p.sys, p.server.tcb, Syscall.ReplyRecv, { a0: NTFN_SLOT, mrs: [5], label: 3 });
+    const fast = expectSameAsSlowPath(pair, [serverWaits, clientCalls([1]), replyRecvNtfn]);
+    expect([fast.server.tcb.state, mr(fast.client.tcb, 0)]).toEqual(['blockedOnNotification', 5]);
   });
 
 });

@@ -177,6 +177,25 @@ describe('what gets no reply, what is a fault', () => {
     expect([infoOf(t.tcb).label, mr(t.tcb, 0), mr(t.tcb, 1), sys.faults]).toEqual([InvocationLabel.TCBReadRegisters, 0, 2, []]);
   });
 
+  it('NBSend to a waiting receiver delivers without a reply cap, and a kernel invocation by NBSend is not answered', () => {
+    const { sys, t, other, ep } = system();
+    grant(sys, other, 1, ep);
+    resume(sys, other);
+    syscall(sys, other.tcb, Syscall.Recv, { a0: 1 });
+    syscall(sys, t.tcb, Syscall.NBSend, { a0: EP_SLOT, label: 4, mrs: [6] });
+    expect([t.tcb.state, other.tcb.state, other.tcb.caller.cap.kind, infoOf(other.tcb).label, mr(other.tcb, 0)]).toEqual(['running', 'running', 'null', 4, 6]);
+    syscall(sys, t.tcb, Syscall.NBSend, { a0: TCB_SLOT, label: InvocationLabel.TCBReadRegisters, mrs: [0, 2] });
+    expect([infoOf(t.tcb).label, mr(t.tcb, 0), mr(t.tcb, 1)]).toEqual([InvocationLabel.TCBReadRegisters, 0, 2]);
+  });
+
+  it('without an IPC buffer a 1-word message stays 1 word: ReadRegisters is TruncatedMessage', () => {
+    const { sys, t } = system();
+    expectOk(rootInvoke(sys, t.tcbSlot, InvocationLabel.TCBSetIPCBuffer, [0], [t.bufferSlot]));
+    t.tcb.regs.set([2, 2, 2], Reg.a3);
+    syscall(sys, t.tcb, Syscall.Call, { a0: TCB_SLOT, label: InvocationLabel.TCBReadRegisters, mrs: [0] });
+    expect(infoOf(t.tcb).label).toBe(SeL4Error.TruncatedMessage);
+  });
+
   it('a Send on a saved reply cap answers the caller and gives the sender nothing back', () => {
     const { sys, t, other, ep } = system();
     grant(sys, other, 1, ep);
