@@ -240,3 +240,39 @@ describe('debug syscalls: every thread state, a missing IPC buffer, no console',
     expect([sys.output, halts, sys.kernel.halted]).toEqual([[], 1, true]);
   });
 });
+
+describe('debug syscalls end the entry without a fault', () => {
+  it('DebugDumpScheduler, DebugNameThread and DebugHalt raise no UnknownSyscall fault after their work', () => {
+    for (const no of [Syscall.DebugDumpScheduler, Syscall.DebugNameThread, Syscall.DebugHalt]) {
+      const { sys, t } = booted();
+      grant(sys, t, 3, t.tcbSlot);
+      writeName(sys, t, [...Buffer.from('n'), 0]);
+      syscall(sys, t.tcb, no, { a0: 3 });
+      expect([no, sys.faults]).toEqual([no, []]);
+    }
+  });
+
+  it('DebugNameThread halts on a cptr that does not resolve, and on a read-only IPC buffer (seL4 looks it up as a receiver)', () => {
+    const unresolved = booted();
+    syscall(unresolved.sys, unresolved.t.tcb, Syscall.DebugNameThread, { a0: 0x100 });
+    expect(console(unresolved.sys)).toContain('SysDebugNameThread: cap is not a TCB, halting');
+    const { sys, t } = booted();
+    grant(sys, t, 3, t.tcbSlot);
+    const readOnly = sys.nextSlot++;
+    expect(rootInvoke(sys, 2, InvocationLabel.CNodeMint, [readOnly, 32, t.bufferSlot, 32, 0b0010, 0], [2]).error).toBe(0);
+    expect(rootInvoke(sys, t.tcbSlot, InvocationLabel.TCBSetIPCBuffer, [0x0010_0000], [readOnly]).error).toBe(0);
+    writeName(sys, t, [...Buffer.from('n'), 0]);
+    syscall(sys, t.tcb, Syscall.DebugNameThread, { a0: 3 });
+    expect(console(sys)).toContain('SysDebugNameThread: Failed to lookup IPC buffer, halting');
+    expect(t.tcb.debugName).toBe('');
+  });
+
+  it('a name of 480 bytes without a NUL is too long even when the byte after it is not 0', () => {
+    const { sys, t, halts } = booted();
+    grant(sys, t, 3, t.tcbSlot);
+    writeName(sys, t, [...new Array<number>(480).fill(0x61), 0x62, 0, 0, 0]);
+    syscall(sys, t.tcb, Syscall.DebugNameThread, { a0: 3 });
+    expect(console(sys)).toContain('SysDebugNameThread: Name too long, halting');
+    expect(halts()).toBe(1);
+  });
+});
