@@ -3,6 +3,7 @@
 // [code, line, column] (what a prefix match would miss) and its rendered frame is snapshot-tested.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { isMainThread } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { validateFiles } from '../../compiler/validate.js';
 import { nodeHost } from '../../compiler/host.js';
@@ -71,8 +72,13 @@ describe('fixtures/invalid', () => {
     }
   });
 
+  // A loop after an await is ended only by the load watchdog, which can watch the main thread only
+  // (compiler/loadWatchdog.ts). In a worker thread (Stryker's test runner) the fixture would never
+  // end: it held every mutation run whose tests include this file in its initial run until timeout.
+  const endsOnlyOnMainThread = (file: string) => file === 'KC1100-loop-after-await.system.ts';
+
   for (const [file, diagnostics] of Object.entries(expected)) {
-    it(`${file} yields ${diagnostics.map((d) => d.join(':')).join(', ')}`, async () => {
+    it.skipIf(endsOnlyOnMainThread(file) && !isMainThread)(`${file} yields ${diagnostics.map((d) => d.join(':')).join(', ')}`, async () => {
       const relative = `${dir}/${file}`;
       // The KC1100 fixtures never finish loading: a short limit keeps the test short.
       const result = await validateFiles([relative], nodeHost, { cwd: repoRoot, ...(file.startsWith('KC1100') ? { loadTimeoutMs: 1500 } : {}) });
