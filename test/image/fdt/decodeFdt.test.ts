@@ -5,13 +5,8 @@ import { DiagnosticError } from '../../../schema/diagnostics.js';
 import { decodeFdt } from '../../../image/fdt/decodeFdt.js';
 import { encodeFdt } from '../../../image/fdt/encodeFdt.js';
 import type { FdtTree } from '../../../image/fdt/fdtTree.js';
+import { cells, text } from './fdtValues.js';
 
-const text = (s: string) => new TextEncoder().encode(s);
-const cells = (...values: number[]) => {
-  const bytes = new Uint8Array(values.length * 4);
-  values.forEach((v, i) => new DataView(bytes.buffer).setUint32(i * 4, v));
-  return bytes;
-};
 
 const sample: FdtTree = {
   version: 17,

@@ -12,9 +12,8 @@ import {
   u32Property,
   type FdtNode,
 } from '../../../image/fdt/fdtTree.js';
+import { bytes, text } from './fdtValues.js';
 
-const bytes = (...b: number[]) => new Uint8Array(b);
-const text = (s: string) => new TextEncoder().encode(s);
 const node = (name: string, properties: [string, Uint8Array][] = [], children: FdtNode[] = []): FdtNode => ({
   name,
   properties: properties.map(([n, value]) => ({ name: n, value })),

@@ -8,6 +8,7 @@ import { encodeFdt } from '../../../image/fdt/encodeFdt.js';
 import { formatValue, printDts, propertyType } from '../../../image/fdt/printDts.js';
 import type { FdtNode } from '../../../image/fdt/fdtTree.js';
 import { compileCorpus, compileWithDtc } from './corpus.js';
+import { bytes, text } from './fdtValues.js';
 
 let corpus: ReturnType<typeof compileCorpus>;
 beforeAll(() => {
@@ -15,8 +16,6 @@ beforeAll(() => {
 });
 afterAll(() => corpus?.cleanup());
 
-const bytes = (...b: number[]) => new Uint8Array(b);
-const text = (s: string) => new TextEncoder().encode(s);
 
 describe('printDts', () => {
   it('prints DTS that dtc compiles back to the identical blob, for every corpus tree', () => {

@@ -10,8 +10,9 @@ import { DiagnosticError } from '../../../schema/diagnostics.js';
 import { decodeFdt } from '../../../image/fdt/decodeFdt.js';
 import { encodeFdt } from '../../../image/fdt/encodeFdt.js';
 import { formatValue, printDts, propertyType } from '../../../image/fdt/printDts.js';
-import type { FdtNode, FdtProperty, FdtTree } from '../../../image/fdt/fdtTree.js';
+import type { FdtTree } from '../../../image/fdt/fdtTree.js';
 import { compileDtsText, compileWithDtc } from './corpus.js';
+import { bytes, cells, node, prop, text, tree } from './fdtValues.js';
 
 let tempDir: string;
 beforeAll(() => {
@@ -19,16 +20,6 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(tempDir, { recursive: true, force: true }));
 
-const bytes = (...b: number[]) => new Uint8Array(b);
-const cells = (...values: number[]) => {
-  const out = new Uint8Array(values.length * 4);
-  values.forEach((v, i) => new DataView(out.buffer).setUint32(i * 4, v));
-  return out;
-};
-const text = (s: string) => new TextEncoder().encode(s);
-const prop = (name: string, value: Uint8Array): FdtProperty => ({ name, value });
-const node = (name: string, properties: FdtProperty[], children: FdtNode[] = []): FdtNode => ({ name, properties, children });
-const tree = (root: FdtNode): FdtTree => ({ version: 17, bootCpuId: 0, reservations: [], root });
 
 /** Prints `dtb` as DTS, compiles that with dtc and expects the same blob. */
 function roundTrips(name: string, dtb: Uint8Array, extraArgs: readonly string[] = []): string {
