@@ -198,6 +198,8 @@ function makeRunChain(state: Int32Array): RunChain {
 
 /** Placeholders in generated code, replaced once the whole block is known. */
 const WRITE_BACK = '@WRITE_BACK@';
+/** An exit's WRITE_BACK placeholder with its index in the exits: `@WRITE_BACK@<n>@`. */
+const WRITE_BACK_AT_EXIT = new RegExp(`${WRITE_BACK}(\\d+)@`, 'g');
 const PASS_LENGTH = '@PASS_LENGTH@';
 
 const FACTORY_PARAMETERS = ['x', 'u8', 'u16', 'i32', 'tlb', 'lines', 's', 'codeWritten', 'mulh', 'mulhsu', 'mulhu'];
@@ -456,7 +458,7 @@ export function translateBlock(halves: Uint16Array, start: number): TranslatedBl
   const allWritten = writeBack(dirty);
   let code = body
     .join('\n')
-    .replace(/@WRITE_BACK@(\d+)@/g, (_, at: string) => (loops ? allWritten : writeBack(dirtyAtExit[Number(at)]!)))
+    .replace(WRITE_BACK_AT_EXIT, (_, at: string) => (loops ? allWritten : writeBack(dirtyAtExit[Number(at)]!)))
     .split(PASS_LENGTH)
     .join(String(count));
   if (loops) code = `for (;;) {\n${code}\n}`;
