@@ -10,11 +10,27 @@ import { D, createDiagnostic } from '../schema/diagnostics.js';
 import { processStdin } from './readInput.js';
 import { cachedBabelTransform } from './babelTransform.js';
 import { requireJiti } from './cachedJiti.js';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { descriptorsWithoutJiti, jitiVersionFrom } from './descriptorCache.js';
+import { cacheDirectory } from './codeCache.js';
+import { packageRoot } from '../image/packageFiles.js';
 // From the leaf module, not compiler/load.js: that would evaluate the descriptor schema in every command.
-import { useDescriptorTransform, useJitiModule } from '../compiler/jitiSetup.js';
+import { useDescriptorTransform, useDescriptorsWithoutJiti, useJitiModule, type Transform } from '../compiler/jitiSetup.js';
 
-useDescriptorTransform(() => cachedBabelTransform(process.env));
+let transform: { made: Transform | undefined } | undefined;
+const descriptorTransform = () => (transform ??= { made: cachedBabelTransform(process.env) }).made;
+useDescriptorTransform(descriptorTransform);
 useJitiModule(() => requireJiti(process.env));
+let withoutJiti: ReturnType<typeof descriptorsWithoutJiti> | null | undefined;
+useDescriptorsWithoutJiti((absoluteFile, text) => {
+  if (withoutJiti === undefined) {
+    const jitiVersion = jitiVersionFrom(path.dirname(fileURLToPath(import.meta.url)), process.env);
+    const dir = cacheDirectory(packageRoot(), process.env);
+    withoutJiti = jitiVersion?.startsWith('2.') ? descriptorsWithoutJiti({ dir, jitiVersion, transform: descriptorTransform, env: process.env }) : null;
+  }
+  return withoutJiti?.(absoluteFile, text);
+});
 const io = { stdin: processStdin(), stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env };
 let settled = false;
 

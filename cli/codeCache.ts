@@ -105,12 +105,18 @@ const ON = new Set(['', '1', 'on', 'true', 'yes']);
  * the file's size and modification time.
  */
 export function codeCacheFile(source: CachedSource, env: NodeJS.ProcessEnv): string | undefined {
-  const setting = (env.KAAL_CODE_CACHE ?? '').trim();
-  if (OFF.has(setting.toLowerCase())) return undefined;
+  const dir = cacheDirectory(source.packageRoot, env);
+  if (dir === undefined) return undefined;
   const stat = fs.statSync(source.file);
   const name = `${source.family}--${source.identity.slice(0, 16)}-${stat.size}-${Math.trunc(stat.mtimeMs)}${cacheSuffix()}`;
-  const dir = ON.has(setting.toLowerCase()) ? defaultCacheDir(source.packageRoot, env) : path.resolve(setting);
   return path.join(dir, name);
+}
+
+/** The directory the executable's caches go in (see the header), or undefined when KAAL_CODE_CACHE turns them off. */
+export function cacheDirectory(packageRoot: string, env: NodeJS.ProcessEnv): string | undefined {
+  const setting = (env.KAAL_CODE_CACHE ?? '').trim();
+  if (OFF.has(setting.toLowerCase())) return undefined;
+  return ON.has(setting.toLowerCase()) ? defaultCacheDir(packageRoot, env) : path.resolve(setting);
 }
 
 /** Bytecode is only good for one V8: the end of every cache file's name. */

@@ -22,7 +22,12 @@ export const jitiSetup: {
   descriptorTransform: (() => Transform | undefined) | undefined;
   /** How jiti's module is had; undefined requires it. */
   jitiModule: (() => typeof import('jiti')) | undefined;
-} = { descriptorTransform: undefined, jitiModule: undefined };
+  /**
+   * A descriptor's module without jiti: given its absolute path and text, a function that evaluates
+   * it and returns its exports as jiti's synchronous loader would, or undefined to load it with jiti.
+   */
+  withoutJiti: ((absoluteFile: string, text: string) => (() => unknown) | undefined) | undefined;
+} = { descriptorTransform: undefined, jitiModule: undefined, withoutJiti: undefined };
 
 /**
  * The executable sets jiti's own babel run through V8's code cache (cli/babelTransform.ts), a
@@ -36,4 +41,13 @@ export function useDescriptorTransform(make: (() => Transform | undefined) | und
 /** The executable sets jiti's bundle compiled through V8's code cache (cli/cachedJiti.ts). Set before the first load. */
 export function useJitiModule(load: (() => typeof import('jiti')) | undefined): void {
   jitiSetup.jitiModule = load;
+}
+
+/**
+ * The executable sets a loader that evaluates descriptors it has transformed before without jiti
+ * (cli/descriptorCache.ts): jiti's module code costs every validate a few milliseconds even from
+ * cached bytecode. Set before the first load.
+ */
+export function useDescriptorsWithoutJiti(load: ((absoluteFile: string, text: string) => (() => unknown) | undefined) | undefined): void {
+  jitiSetup.withoutJiti = load;
 }

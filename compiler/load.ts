@@ -198,7 +198,11 @@ function packageEntry(): string {
  * is done (cli/bin.ts).
  */
 async function importModule(file: string, absoluteFile: string, text: string, cwd: string, host: Host, timeoutMs: number): Promise<Loaded> {
-  const instance = await jiti();
+  // The executable's loader for descriptors it transformed before (jitiSetup.withoutJiti): the
+  // same code, evaluated as jiti's synchronous loader does. A failure goes on as jiti's does, to
+  // jiti's asynchronous loader, so diagnostics come from jiti either way.
+  const withoutJiti = jitiSetup.withoutJiti?.(absoluteFile, text);
+  const instance = withoutJiti ? undefined : await jiti();
   const timedOut = (why: string): Loaded => {
     const diagnostic = createDiagnostic(D.descriptorLoadTimedOut, { seconds: timeoutMs / 1000, why }, { file });
     const at = firstTopLevelAwait(text);
@@ -208,11 +212,12 @@ async function importModule(file: string, absoluteFile: string, text: string, cw
   const started = Date.now();
   let namespace: unknown;
   try {
-    namespace = vm.runInNewContext('load()', { load: () => instance(absoluteFile) }, { timeout: timeoutMs });
+    namespace = withTimeout(withoutJiti ?? (() => instance!(absoluteFile)), timeoutMs);
   } catch (syncError) {
     if (isVmTimeout(syncError)) return timedOut('its code was still running (a loop that never ends?)');
     let timer: NodeJS.Timeout | undefined;
     const left = Math.max(1, timeoutMs - (Date.now() - started));
+    const loader = instance ?? (await jiti());
     // A loop after an await blocks this thread, timer included: a worker ends it, a little after
     // the deadline, unless this thread's timer has run by then (an idle wait is the timer's to report).
     const watchdog = startLoadWatchdog(left + Math.max(WATCHDOG_GRACE_MS, timeoutMs / 10));
@@ -221,7 +226,7 @@ async function importModule(file: string, absoluteFile: string, text: string, cw
         timer = setTimeout(() => (watchdog.markAlive(), resolve(TIMED_OUT)), left);
         void watchdog.ended.then(() => resolve(TIMED_OUT));
       });
-      namespace = await Promise.race([instance.import(absoluteFile), expired]);
+      namespace = await Promise.race([loader.import(absoluteFile), expired]);
       watchdog.markAlive();
       if (namespace === TIMED_OUT && watchdog.endedBusyLoop()) return timedOut('its code was still running after an await (a loop that never ends?)');
       if (namespace === TIMED_OUT) return timedOut('it is still waiting (a top-level await that never settles?)');
@@ -238,6 +243,22 @@ async function importModule(file: string, absoluteFile: string, text: string, cw
 }
 
 const TIMED_OUT = Symbol('timed out');
+
+/**
+ * Calls `load` from a vm script run with a timeout, so that V8 ends a busy loop anywhere in it. The
+ * script runs in this context and finds `load` under a global name defined for the call only (a
+ * context of its own, as `vm.runInNewContext` makes, costs every load 2-10 ms).
+ */
+function withTimeout(load: () => unknown, timeoutMs: number): unknown {
+  Object.defineProperty(globalThis, LOAD_GLOBAL, { value: load, configurable: true, enumerable: false, writable: false });
+  try {
+    return (loadScript ??= new vm.Script(`globalThis[${JSON.stringify(LOAD_GLOBAL)}]()`)).runInThisContext({ timeout: timeoutMs });
+  } finally {
+    delete (globalThis as Record<string, unknown>)[LOAD_GLOBAL];
+  }
+}
+const LOAD_GLOBAL = '__kaalComposeLoadDescriptor';
+let loadScript: vm.Script | undefined;
 /** The least time past the deadline before the watchdog ends a thread that has not run its timer. */
 const WATCHDOG_GRACE_MS = 250;
 
