@@ -128,6 +128,24 @@ describe('Bus', () => {
     expect(() => bus.attachDevice(0x1000_0000, 0x100, recorder().device, 'b')).toThrow(/overlaps/);
     expect(() => bus.attachDevice(0x1000_0800, 0x100, recorder().device, 'c')).toThrow(/page-aligned/);
   });
+
+  it('names the lowest page already taken, whichever region holds it, and maps nothing of a rejected region', () => {
+    const bus = new Bus();
+    bus.attachRam(new PhysicalMemory(0x8000_0000, 0x10000));
+    bus.attachDevice(0x1000_3000, 0x2000, recorder().device, 'high');
+    bus.attachDevice(0x1000_1000, 0x1000, recorder().device, 'low');
+    // Both regions inside; the one attached first is the higher: the page is 'low''s.
+    expect(() => bus.attachDevice(0x1000_0000, 0x8000, recorder().device, 'wide')).toThrow("region 'wide' overlaps another at page 0x10001000");
+    expect(() => bus.attachDevice(0x1000_4000, 0x1000, recorder().device, 'end')).toThrow('at page 0x10004000');
+    expect(() => bus.attachDevice(0x8000_f000, 0x2000, recorder().device, 'ram')).toThrow('at page 0x8000f000');
+    expect(() => bus.attachDevice(0x7fff_f000, 0x1000_0000, recorder().device, 'over-ram')).toThrow('at page 0x80000000');
+    expect(bus.regionAt(0x1000_0000)).toBeUndefined();
+    expect(bus.regionAt(0x1000_2000)).toBeUndefined();
+    // Next to them, not on them: accepted.
+    expect(bus.attachDevice(0x1000_2000, 0x1000, recorder().device, 'between').name).toBe('between');
+    expect(bus.attachDevice(0x1000_5000, 0x1000, recorder().device, 'after').name).toBe('after');
+    expect(bus.regionAt(0x1000_2fff)?.name).toBe('between');
+  });
 });
 
 describe('CPU accesses through the bus', () => {
