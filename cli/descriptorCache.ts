@@ -23,7 +23,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
-import * as packageApi from '../index.js';
+// The package entry (index.ts) exports these values and types only; cli/ may not import the entry
+// itself (test/architecture.test.ts), and test/cli/descriptorCache.test.ts compares the shape with jiti's.
+import * as packageApi from '../schema/define.js';
 import type { Transform } from '../compiler/jitiSetup.js';
 
 /** Bumped whenever what an entry holds or how it is used changes. */
