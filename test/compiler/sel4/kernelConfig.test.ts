@@ -6,6 +6,8 @@ import * as fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { checkSel4Kernel, type KernelCheckInput } from '../../../compiler/sel4/kernelConfig.js';
 import { writeElf, type OutputSymbol } from '../../../image/elfWrite.js';
+import { readSel4Kernel } from '../../../image/sel4Kernel.js';
+import { diagnosticOf } from '../../image/bootImage/sampleImage.js';
 
 const PBASE = 0x8020_0000;
 const VBASE = 0xffa0_0000;
@@ -209,5 +211,90 @@ describe.skipIf(realKernel === undefined)('a real seL4 kernel (KAAL_SEL4_KERNEL)
     expect(result.diagnostics).toEqual([]);
     expect(result.kernel!.physStart).toBeGreaterThanOrEqual(0x8000_0000);
     expect(result.config!.availableMemory.length).toBeGreaterThan(0);
+  });
+});
+
+describe('readSel4Kernel at its bounds', () => {
+  const read = (bytes: Uint8Array) => readSel4Kernel(bytes, 'kernel.elf');
+  const refusal = (bytes: Uint8Array) => Object.values(diagnosticOf(() => read(bytes)));
+  const notSel4 = (reason: string) => ['KC5108', `kernel 'kernel.elf' does not look like a seL4 kernel: ${reason}`];
+
+  it('takes five bytes of ELF magic and class 2 as 64-bit, and anything else to the ELF reader', () => {
+    expect(refusal(Uint8Array.from([0x7f, 0x45, 0x4c, 0x46, 2]))).toEqual(['KC5101', "kernel 'kernel.elf' is a 64-bit ELF: --target sel4 needs KernelSel4Arch 'riscv32'"]);
+    for (let i = 0; i < 4; i++) {
+      const bytes = Uint8Array.from([0x7f, 0x45, 0x4c, 0x46, 2, ...new Array(60).fill(0)]);
+      bytes[i]! ^= 1;
+      expect(refusal(bytes)[0]).toMatch(/^KC65/);
+    }
+    expect(refusal(Uint8Array.from([0x7f, 0x45, 0x4c, 0x46]))[0]).toMatch(/^KC65/);
+  });
+
+  it('names each missing part', () => {
+    const stripped = writeElf({ entry: VBASE, flags: 1, segments: [{ vaddr: VBASE, paddr: PBASE, memsz: 16, flags: 5, data: new Uint8Array(16) }], symbols: [] });
+    expect(refusal(stripped)).toEqual(notSel4('it has no symbol table (stripped?)'));
+    expect(refusal(kernelElf({ noBootEnd: true }))).toEqual(notSel4("its symbol table has no 'ki_boot_end'"));
+    const noTable = notSel4("its symbol table has no 'avail_p_regs' table of memory regions");
+    expect(refusal(kernelElf({ availableMemory: null }))).toEqual(noTable);
+    expect(refusal(kernelElf({ availableMemory: [] }))).toEqual(noTable);
+    expect(refusal(kernelElf({ symbols: [{ name: 'avail_p_regs', value: VBASE + 0x100, size: 12 }], availableMemory: null }))).toEqual(noTable);
+    expect(refusal(kernelElf({ symbols: [{ name: 'avail_p_regs', value: VBASE + 0x100, size: 4 }], availableMemory: null }))).toEqual(noTable);
+  });
+
+  it('reads avail_p_regs to the last byte of the loaded text, and refuses it one byte past or before the segment', () => {
+    const end = VBASE + 0x2000;
+    expect(read(kernelElf({ symbols: [{ name: 'avail_p_regs', value: end - 16, size: 16 }], availableMemory: null })).availableMemory).toEqual([
+      { start: 0, end: 0 },
+      { start: 0, end: 0 },
+    ]);
+    const outside = notSel4("its 'avail_p_regs' lies outside its loaded bytes");
+    expect(refusal(kernelElf({ symbols: [{ name: 'avail_p_regs', value: end - 8, size: 16 }], availableMemory: null }))).toEqual(outside);
+    expect(refusal(kernelElf({ symbols: [{ name: 'avail_p_regs', value: VBASE - 8, size: 16 }], availableMemory: null }))).toEqual(outside);
+    // In the .bss-like segment: loaded, but none of its bytes are in the file.
+    expect(refusal(kernelElf({ symbols: [{ name: 'avail_p_regs', value: VBASE + 0x3000, size: 8 }], availableMemory: null }))).toEqual(outside);
+    expect(read(kernelElf({ availableMemory: [[1, 2], [3, 4], [0x8000_0000, 0xffff_ffff]] })).availableMemory).toEqual([
+      { start: 1, end: 2 },
+      { start: 3, end: 4 },
+      { start: 0x8000_0000, end: 0xffff_ffff },
+    ]);
+  });
+
+  it('takes the float ABI from e_flags bits 1-2', () => {
+    expect([0x0, 0x1, 0x2, 0x3, 0x4, 0x5, 0x6, 0x7, 0x9].map((flags) => read(kernelElf({ flags })).floatAbi)).toEqual(['soft', 'soft', 'single', 'single', 'double', 'double', 'quad', 'quad', 'soft']);
+  });
+
+  it('counts the kernel device frames from the size of ndks_boot: 292 bytes and 8 per frame', () => {
+    const frames = (size: number | undefined) => {
+      const kernel = read(kernelElf(size === undefined ? {} : { symbols: [{ name: 'ndks_boot', value: VBASE + 0x3020, size }] }));
+      return 'kernelDeviceFrames' in kernel ? kernel.kernelDeviceFrames : 'absent';
+    };
+    expect([undefined, 284, 291, 292, 293, 299, 300, 308].map(frames)).toEqual(['absent', 'absent', 'absent', 0, 'absent', 'absent', 1, 2]);
+  });
+
+  it('names the first symbol of each configuration it finds as evidence, and only those', () => {
+    const evidence = (...names: string[]) => read(kernelElf({ debug: false, symbols: names.map((name, i) => ({ name, value: VBASE + 0x3020 + 4 * i, size: 4 })) })).evidence;
+    expect(evidence()).toEqual({});
+    expect(evidence('ksConsumed')).toEqual({ mcs: 'ksConsumed' });
+    expect(evidence('ksConsumed', 'ksCurSC')).toEqual({ mcs: 'ksCurSC' });
+    expect(evidence('big_kernel_lock')).toEqual({ smp: 'big_kernel_lock' });
+    expect(evidence('big_kernel_lock', 'ksSMP')).toEqual({ smp: 'ksSMP' });
+    expect(evidence('ksDebugTCBs', 'ksCurSC', 'ksSMP')).toEqual({ mcs: 'ksCurSC', smp: 'ksSMP', debug: 'ksDebugTCBs' });
+  });
+
+  it('takes its range from the segments with memory only, the lowest physical and virtual start apart', () => {
+    const bytes = writeElf({
+      entry: VBASE + 4,
+      flags: 1,
+      segments: [
+        { vaddr: VBASE - 0x10_0000, paddr: PBASE - 0x10_0000, memsz: 0, flags: 4, data: new Uint8Array(0) },
+        { vaddr: VBASE, paddr: PBASE + 0x1000, memsz: 0x1000, flags: 5, data: new Uint8Array(0x1000) },
+        { vaddr: VBASE + 0x1000, paddr: PBASE, memsz: 0x10, flags: 6, data: new Uint8Array(0) },
+      ],
+      symbols: [
+        { name: 'avail_p_regs', value: VBASE + 0x100, size: 8 },
+        { name: 'ki_boot_end', value: VBASE + 0x800, size: 0 },
+      ],
+    });
+    const kernel = read(bytes);
+    expect([kernel.entry, kernel.physStart, kernel.virtStart, kernel.physEnd, kernel.bootEnd]).toEqual([VBASE + 4, PBASE, VBASE, PBASE + 0x2000, PBASE + 0x800]);
   });
 });
