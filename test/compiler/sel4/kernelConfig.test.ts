@@ -238,6 +238,11 @@ describe('readSel4Kernel at its bounds', () => {
     expect(refusal(kernelElf({ availableMemory: [] }))).toEqual(noTable);
     expect(refusal(kernelElf({ symbols: [{ name: 'avail_p_regs', value: VBASE + 0x100, size: 12 }], availableMemory: null }))).toEqual(noTable);
     expect(refusal(kernelElf({ symbols: [{ name: 'avail_p_regs', value: VBASE + 0x100, size: 4 }], availableMemory: null }))).toEqual(noTable);
+    // Each at the kernel file.
+    const outside = kernelElf({ symbols: [{ name: 'avail_p_regs', value: VBASE + 0x3000, size: 8 }], availableMemory: null });
+    for (const bytes of [stripped, kernelElf({ noBootEnd: true }), kernelElf({ availableMemory: null }), outside]) {
+      expect(() => read(bytes)).toThrow(expect.objectContaining({ diagnostic: expect.objectContaining({ code: 'KC5108', file: 'kernel.elf' }) }));
+    }
   });
 
   it('reads avail_p_regs to the last byte of the loaded text, and refuses it one byte past or before the segment', () => {
