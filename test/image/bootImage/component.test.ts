@@ -175,6 +175,8 @@ describe('the COMPONENT section', () => {
 
   it('refuses a short header and tables or strings past the section', () => {
     expect(problemOf(decodeComponent(bytes.subarray(0, 23)))).toBe('23 bytes is shorter than its 24-byte header');
+    // A header alone is read, and judged by the load rules.
+    expect(problemOf(decodeComponent(new Uint8Array(24)))).toBe('the name is empty');
     expect(problemOf(decodeComponent(bytes.subarray(0, 142)))).toBe('3 segments, 2 symbols and 15 bytes of strings need 143 bytes but the section has 142');
     // One byte more of strings still fits before the data.
     expect(problemOf(patched((v) => v.setUint32(20, 16, true)))).toBe('no problem');
@@ -203,6 +205,12 @@ describe('the COMPONENT section', () => {
   it('refuses overlapping data and bytes after the content', () => {
     const at = (i: number, field: number) => 24 + 24 * i + field;
     expect(problemOf(patched((v) => v.setUint32(at(1, 16), 144, true)))).toBe('the data of segments 0 and 1 overlap');
+    // Data stored in another order than the segments' is read by offset.
+    const swapped = patched((v) => {
+      v.setUint32(at(0, 16), 152, true);
+      v.setUint32(at(1, 16), 144, true);
+    }, 160);
+    expect(problemOf(swapped)).toBe('no problem');
     // Adjacent data is no overlap: segment 0's eight bytes end where segment 1's start.
     expect(problemOf(patched((v) => v.setUint32(at(0, 8), 8, true)))).toBe('no problem');
     expect(problemOf(patched(() => {}, bytes.length + 1))).toBe("its content ends at '0x9b' but the section is '0x9c' bytes");

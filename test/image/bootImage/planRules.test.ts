@@ -176,6 +176,25 @@ describe('KC7300/KC7301: exclusive MMIO and IRQs', () => {
       },
       { platform: withDevice(UART, (d) => ({ ...d, reg: [{ base: 0x1000_0000, size: 0x4000 }] })) },
     );
+    const overlap = await broken(
+      'uart-echo',
+      (plan) => {
+        const driver = grantOf(plan, 'mmio', UART);
+        driver.size = 0x2000;
+        plan.grants.push({ ...driver, component: 'client', paddr: 0x1000_1000, size: 0x2000 });
+        for (const m of component(plan, 'uart-driver').vspace) if (m.source === UART) m.size = 0x1000;
+      },
+      { platform: withDevice(UART, (d) => ({ ...d, reg: [{ base: 0x1000_0000, size: 0x4000 }] })) },
+    );
+    expect(overlap).toEqual(["KC7300: the plan gives 'uart-driver' and 'client' the registers '0x10001000'..'0x10002000' of '/soc/serial@10000000'; MMIO is exclusive unless both grants are shared"]);
+    // Two devices' windows: two reports.
+    const both = await broken('uart-echo', (plan) => {
+      for (const device of [UART, '/soc/test@100000']) plan.grants.push({ ...grantOf(plan, 'mmio', device), component: 'client' });
+    });
+    expect(both.map((line) => line.replace(/ the registers .* of /, ' … of '))).toEqual([
+      "KC7300: the plan gives 'uart-driver' and 'client' … of '/soc/test@100000'; MMIO is exclusive unless both grants are shared",
+      "KC7300: the plan gives 'uart-driver' and 'client' … of '/soc/serial@10000000'; MMIO is exclusive unless both grants are shared",
+    ]);
     expect(twice).toEqual(["KC7300: the plan gives 'uart-driver' and 'client' the registers '0x10001000'..'0x10002000' of '/soc/serial@10000000'; MMIO is exclusive unless both grants are shared"]);
     const shared = (first: boolean, second: boolean) =>
       broken('uart-echo', (plan) => {
@@ -314,6 +333,12 @@ describe('KC7304/KC7307: mappings', () => {
     expect(await mmio((m) => (m.source = '/soc/test@100000'))).toEqual([none('0x10000000', '/soc/test@100000')]);
     expect(await mmio((m) => (m.paddr = 0x1000_1000))).toEqual([none('0x10001000')]);
     expect(await mmio((m) => (m.paddr = 0x0fff_f000))).toEqual([none('0x0ffff000')]);
+    // A page below the grant at the grant's offset, ending inside it, is still outside.
+    expect(await mmio((m) => {
+      m.paddr = 0x0fff_f000;
+      m.vaddr -= 0x1000;
+      m.size = 0x2000;
+    })).toEqual([outside('mmio_10000000', '0x5ffff000', 'uart-driver', "'0x0ffff000' is in no MMIO grant of 'uart-driver' for '/soc/serial@10000000'")]);
     expect(await mmio((m) => (m.size = 0x2000))).toEqual([none('0x10000000')]);
     expect(await mmio((m) => (m.vaddr = 0x6000_2000))).toEqual([outside('mmio_10000000', '0x60002000', 'uart-driver', "'0x10000000' is in no MMIO grant of 'uart-driver' for '/soc/serial@10000000'")]);
     // The second page of a two-page grant, at its offset.
@@ -343,6 +368,12 @@ describe('KC7304/KC7307: mappings', () => {
     expect(await map((m) => (m.paddr = 0x0fff_f000))).toEqual([outside('frame_client_stack_7fffc000', '0x7fffc000', 'client', "its stack frame '0x0ffff000' is not RAM")]);
     expect(await map((m) => (m.paddr = 0x0fff_f001))).toEqual([outside('frame_client_stack_7fffc000', '0x7fffc000', 'client', `its stack frame '0x0ffff001' is not RAM but the registers of '${UART}'`)]);
     expect(await map((m) => (m.paddr = ram.base - 0x1000))).toHaveLength(1);
+    expect(await map((m) => (m.paddr = ram.base))).toEqual([]);
+    // A device of two register ranges is named by either.
+    const twoRanges = withDevice(UART, (d) => ({ ...d, reg: [{ base: 0x2000_0000, size: 0x10 }, ...d.reg] }));
+    expect(await map((m) => (m.paddr = 0x1000_0000), undefined, { platform: twoRanges })).toEqual([
+      outside('frame_client_stack_7fffc000', '0x7fffc000', 'client', `its stack frame '0x10000000' is not RAM but the registers of '${UART}'`),
+    ]);
     expect(await map((m) => (m.paddr = ram.base + ram.size - 0x1000))).toEqual([]);
     expect(await map((m) => (m.paddr = ram.base + ram.size - 0xfff))).toHaveLength(1);
     // In the second of two RAM banks.
