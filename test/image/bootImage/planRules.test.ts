@@ -223,6 +223,11 @@ describe('KC7302/KC7303: protected procedure calls', () => {
     expect(await priority(101)).toEqual([]);
   });
 
+  it("takes a component's priority from the first component of its name", async () => {
+    const twice = await broken('timer', (plan) => plan.components.push({ ...structuredClone(component(plan, 'client-a')), name: 'rtc-driver', tcb: { ...component(plan, 'client-a').tcb, priority: 50 } }));
+    expect(twice.filter((line) => line.startsWith('KC7302'))).toEqual([]);
+  });
+
   it('is no call without the write right, to itself, or through the pinned fault endpoint slot', async () => {
     const edited = (edit: (slot: Plan['components'][number]['cspace'][number], plan: Plan) => void) =>
       broken('timer', (plan) => {
