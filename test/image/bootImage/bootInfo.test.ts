@@ -183,6 +183,9 @@ describe('the BOOTINFO section', () => {
   it('decodes to what was encoded', () => {
     expect(valueOf(decodeBootInfo(bytes))).toEqual(info);
     expect(valueOf(decodeBootInfo(encodeBootInfo(bootInfoFor([]))))).toEqual(bootInfoFor([]));
+    // Every word field from its own offset (numIOPTLevels and initThreadDomain are 0 in every image).
+    const words = { ...info, nodeID: 1, numNodes: 2, numIOPTLevels: 3, ipcBuffer: 0x7fff_f000, initThreadDomain: 5 };
+    expect(valueOf(decodeBootInfo(encodeBootInfo(words)))).toEqual(words);
     // A subarray of a larger buffer decodes the same.
     const padded = new Uint8Array(bytes.length + 16);
     padded.set(bytes, 8);
