@@ -78,6 +78,8 @@ describe('fdtTree helpers', () => {
     expect(findNodeByPath(root, 'soc')).toBeUndefined();
     expect(findNodeByPath(root, '/soc/missing')).toBeUndefined();
     expect(findNodeByPath(root, '/cpus/cpu@0')).toBeUndefined();
+    expect(findNodeByPath(root, '/missing/serial')).toBeUndefined();
+    expect(findNodeByPath(root, '/soc/missing/serial@1000')).toBeUndefined();
     expect(findNodeByPath(root, '/ser')).toBeUndefined();
   });
 });
