@@ -29,6 +29,8 @@ export function printDts(tree: FdtTree): string {
   for (const r of tree.reservations) lines.push(`/memreserve/ 0x${r.address.toString(16)} 0x${r.size.toString(16)};`);
   if (tree.reservations.length > 0) lines.push('');
   printNode(tree.root, '/', 0, { labels, byPhandle, lines });
+  // dtc takes no label before the root's `/`: the root's labels follow it, one `label: &{/} { };` each.
+  for (const label of labels.get('/') ?? []) lines.push('', `${label}: &{/} { };`);
   return lines.join('\n') + '\n';
 }
 
@@ -43,7 +45,7 @@ function collectReferable(node: FdtNode, path: string, labels: Map<string, strin
 
 function printNode(node: FdtNode, path: string, depth: number, context: PrintContext): void {
   const indent = '\t'.repeat(depth);
-  const prefix = (context.labels.get(path) ?? []).map((l) => `${l}: `).join('');
+  const prefix = depth === 0 ? '' : (context.labels.get(path) ?? []).map((l) => `${l}: `).join('');
   // Names are raw bytes of the blob (values are quoted with C escapes): escaped for the terminal.
   context.lines.push(`${indent}${prefix}${depth === 0 ? '/' : escapeTerminalText(node.name)} {`);
   for (const property of node.properties) {
