@@ -53,8 +53,11 @@ describe('defineSystem / defineComponent types', () => {
 
 describe("init's tsconfig.json", () => {
   const files = useFiles();
+  // The package's types are dist/*.d.ts, and Stryker's sandbox (.stryker-tmp/sandbox-*) has no dist/
+  // (stryker.config.mjs ignores it): there the new project would find no types at all.
+  const withoutDist = repoRoot.split(path.sep).includes('.stryker-tmp');
 
-  it("checks the new project's descriptor against the installed package's types: clean as written, TS2561 for a typo", () => {
+  it.skipIf(withoutDist)("checks the new project's descriptor against the installed package's types: clean as written, TS2561 for a typo", () => {
     const dir = files({});
     const project = path.join(dir, 'blinky');
     initProject({ cwd: dir, dir: 'blinky' });
