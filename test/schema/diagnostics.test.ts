@@ -1,7 +1,9 @@
 // schema/diagnostics.ts: the registry's codes are unique, well-formed and in the band of their file,
-// and messages follow STYLE.md §3 (lower-case start, no final period).
+// and messages follow STYLE.md §3 (lower-case start, no final period); fail()'s DiagnosticError and
+// the identity functions of schema/define.ts.
 import { describe, expect, it } from 'vitest';
-import { allDiagnostics, D, createDiagnostic, formatTemplate } from '../../schema/diagnostics.js';
+import { allDiagnostics, D, createDiagnostic, DiagnosticError, fail, formatTemplate } from '../../schema/diagnostics.js';
+import { defineComponent, defineSystem } from '../../schema/define.js';
 
 describe('diagnostic registry', () => {
   it('every code is KC and four digits and appears once', () => {
@@ -43,5 +45,21 @@ describe('diagnostic registry', () => {
       path: 'components.0.prio',
     });
     expect(formatTemplate('{a} and {b}', { a: 1 })).toBe('1 and {b}');
+  });
+
+  it('fail() makes a DiagnosticError whose message is the code and the filled message', () => {
+    const error = fail(D.fileNotFound, { file: 'a.ts', reason: 'gone' }, { file: 'a.ts' });
+    expect(error).toBeInstanceOf(DiagnosticError);
+    expect([error.name, error.message]).toEqual(['DiagnosticError', "KC0002: cannot read 'a.ts': gone"]);
+    expect(error.diagnostic).toMatchObject({ code: 'KC0002', file: 'a.ts' });
+  });
+});
+
+describe('defineSystem / defineComponent', () => {
+  it('return what they are given, unchanged', () => {
+    const component = { name: 'a', code: { elf: 'a.elf' } };
+    const system = { name: 's', components: [component] };
+    expect(defineComponent(component)).toBe(component);
+    expect(defineSystem(system)).toBe(system);
   });
 });
