@@ -94,6 +94,8 @@ describe('attachPositions and lineIndexCache', () => {
     const withText = lineIndexCache(() => 'a\nb');
     expect(withText('y')).toBe(withText('y'));
     expect(withText('y')!.lineText(2)).toBe('b');
+    // No file, no index, even from a source that has text for every name.
+    expect(withText(undefined)).toBeNull();
   });
 });
 
