@@ -16,11 +16,23 @@ import { expandRvc } from './rvc.js';
  */
 export type BlockFunction = (pc: number, left: number) => number;
 
-/** The TLB arrays blocks translate through: those of the address space current when a block is entered. */
+/**
+ * The TLB arrays blocks translate through: those of the address space current when a block is
+ * entered; runChain fetches through `tlbExec` after an ecall (`BlockCache.ecall`).
+ */
 export interface BlockTlb {
   readonly tlbRead: Int32Array;
   readonly tlbWrite: Int32Array;
+  readonly tlbExec: Int32Array;
 }
+
+/**
+ * `CodePage.lengths` of a start that holds an ecall (`ecall` = 0x00000073), which no block
+ * contains: runChain hands it to `BlockCache.ecall` and goes on with the blocks of the thread the
+ * kernel runs next; anything else treats it as a start the interpreter runs (length <= 0).
+ */
+export const ECALL_START = -2;
+const ECALL = 0x0000_0073;
 
 /** Block starts reached this many times are translated. */
 const HOT_THRESHOLD = 16;
@@ -33,7 +45,7 @@ const LINES_PER_PAGE = 4096 >>> CODE_LINE_SHIFT;
 
 /** The blocks of one 4 KiB RAM page, indexed by halfword offset in the page. */
 export class CodePage {
-  /** Per start: instruction count of its block; 0 none yet; -1 not translatable (interpret). */
+  /** Per start: instruction count of its block; 0 none yet; -1 not translatable (interpret); ECALL_START. */
   readonly lengths = new Int16Array(HALVES_PER_PAGE);
   // Array.from makes a packed array (new Array(n) a holey one: a hole check at every load).
   readonly blocks: (BlockFunction | null)[] = Array.from({ length: HALVES_PER_PAGE }, () => null);
@@ -55,12 +67,24 @@ export class CodePage {
 export class BlockCache {
   /** Per RAM page, its blocks (null until a block start on it is reached). */
   readonly pages: (CodePage | null)[];
-  /** Written by blocks: [retired, left early]; by runChain: [.., .., retired in the run, left early]. */
+  /**
+   * Written by blocks: [retired, left early]; by runChain: [.., .., retired in the run, left early,
+   * ecalls handled (1) or not (0), the pc the last ecall's kernel entry left]. runChain resets 4.
+   */
   // Over an ArrayBuffer of its own: a typed array this small made from a length alone would keep
   // its data on V8's heap, where it can move, so every access would load its address anew.
-  readonly state = new Int32Array(new ArrayBuffer(16));
+  readonly state = new Int32Array(new ArrayBuffer(32));
+  /**
+   * An ecall runChain reached at `pc`, `retired` instructions into the run: the CPU's kernel entry
+   * (`Rv32Cpu.ecallHook`). Returns the budget of the run that goes on from the pc it writes to
+   * `state[5]` (<= 0: the run ends), or -1 when there is no kernel entry and nothing was done (the
+   * interpreter then runs the ecall). Null: runChain stops at ecalls.
+   */
+  ecall: ((pc: number, retired: number) => number) | null = null;
+  /** The budget the last ecall in runChain returned (`cpu.run` goes on with it when `state[4]` is 1). */
+  ecallBudget = 0;
   /** The chain loop over `state` (`cpu.run` calls it where a translated block starts). */
-  readonly runChain: RunChain = makeRunChain(this.state);
+  readonly runChain: RunChain;
   private readonly factoryArguments: readonly unknown[];
   private readonly ram: PhysicalMemory;
   private readonly enabled: boolean;
@@ -71,6 +95,7 @@ export class BlockCache {
     this.ram = ram;
     this.enabled = enabled;
     this.pages = new Array<CodePage | null>(ram.size >>> 12).fill(null);
+    this.runChain = makeRunChain(this.state, this, tlb);
     const codeWritten = (offset: number, length: number): void => ram.codeWritten(offset, length);
     this.factoryArguments = [x, ram.bytes, ram.halves, ram.words, tlb, ram.codeLines, this.state, codeWritten, mulh, mulhsu, mulhu];
     ram.addCodeWriteListener((offset, length) => this.invalidate(offset, length));
@@ -101,17 +126,28 @@ export class BlockCache {
     }
     const translated = translateBlock(this.ram.halves, offset);
     if (translated === null) {
+      if ((offset & 0xfff) <= 4092 && this.ram.halves[offset >>> 1] === ECALL && this.ram.halves[(offset >>> 1) + 1] === 0) {
+        // Kept like a block's code: a store into it drops the mark.
+        page.lengths[slot] = ECALL_START;
+        this.markCode(page, slot, offset, 4);
+        return ECALL_START;
+      }
       page.lengths[slot] = -1;
       return -1;
     }
     const factory = new Function(...FACTORY_PARAMETERS, translated.source) as (...args: unknown[]) => BlockFunction;
     page.blocks[slot] = factory(...this.factoryArguments);
     page.lengths[slot] = translated.count;
+    this.markCode(page, slot, offset, translated.bytes);
+    return translated.count;
+  }
+
+  /** Records that the entry of `slot` was made from `bytes` bytes at RAM offset `offset`: a write there drops it. */
+  private markCode(page: CodePage, slot: number, offset: number, bytes: number): void {
     const lines = this.ram.codeLines;
     const base = offset & ~0xfff;
-    page.ranges.push(slot, offset - base, offset - base + translated.bytes);
-    for (let line = offset >>> CODE_LINE_SHIFT; line <= (offset + translated.bytes - 1) >>> CODE_LINE_SHIFT; line++) lines[line] = 1;
-    return translated.count;
+    page.ranges.push(slot, offset - base, offset - base + bytes);
+    for (let line = offset >>> CODE_LINE_SHIFT; line <= (offset + bytes - 1) >>> CODE_LINE_SHIFT; line++) lines[line] = 1;
   }
 
   /** Drops every block overlapping `[offset, offset + length)` of RAM and unmarks their lines. */
@@ -159,6 +195,11 @@ export class BlockCache {
  * while each is translated, on the same page and fits in the budget. Returns the next pc; writes
  * the instructions retired in the run so far (`retired` plus the blocks') to `state[2]` and 1 to
  * `state[3]` when a block left early (the interpreter runs the next instruction), else 0.
+ * An ecall start (ECALL_START) inside the budget goes to `BlockCache.ecall`, as the interpreter
+ * would take it: then `state[4]` is 1, the run is the one the kernel entry began (its budget in
+ * `ecallBudget`, the instructions retired counted from there) and the chain goes on at the pc it
+ * left when that pc's block is translated and fits; the caller must then fetch anew (the address
+ * space may have changed).
  */
 export type RunChain = (page: CodePage, offset: number, pc: number, budget: number, retired: number, fetchPage: number, fetchBase: number) => number;
 
@@ -167,16 +208,18 @@ export type RunChain = (page: CodePage, offset: number, pc: number, budget: numb
  * V8 optimises it soon and keeps it optimised while the interpreter loop around it is recompiled;
  * a closure, so its optimised code can embed `state`'s address. Arguments are made int32 once.
  */
-function makeRunChain(state: Int32Array): RunChain {
+function makeRunChain(state: Int32Array, cache: BlockCache, tlb: BlockTlb): RunChain {
+  const pages = cache.pages;
   return function runChain(page, offset, pc, budget, retired, fetchPage, fetchBase) {
-    const blocks = page.blocks;
-    const lengths = page.lengths;
-    const end = budget | 0;
-    const codePage = fetchPage | 0;
-    const base = fetchBase | 0;
+    let blocks = page.blocks;
+    let lengths = page.lengths;
+    let end = budget | 0;
+    let codePage = fetchPage | 0;
+    let base = fetchBase | 0;
     let n = retired | 0;
     let o = offset | 0;
     let early = 0;
+    state[4] = 0;
     for (;;) {
       pc = blocks[(o & 0xfff) >>> 1]!(pc, end - n);
       n = (n + state[0]!) | 0;
@@ -187,8 +230,29 @@ function makeRunChain(state: Int32Array): RunChain {
       }
       if (pc >>> 12 !== codePage) break;
       o = base | (pc & 0xfff);
-      const t = lengths[(o & 0xfff) >>> 1]!;
-      if (t <= 0 || n + t > end) break;
+      let t = lengths[(o & 0xfff) >>> 1]!;
+      if (t > 0 && n + t <= end) continue;
+      if (t !== ECALL_START || n >= end || cache.ecall === null) break;
+      const left = cache.ecall(pc, n);
+      if (left === -1) break;
+      // The kernel ran: a new run from the pc it left, with its budget (cpu.run reloads both).
+      state[4] = 1;
+      cache.ecallBudget = left;
+      pc = state[5]!;
+      n = 0;
+      if (left <= 0 || left > 0x3fff_ffff || (pc & 1) !== 0) break;
+      end = left;
+      const frame = ~tlb.tlbExec[pc >>> 12]!;
+      if (frame < 0) break;
+      o = frame | (pc & 0xfff);
+      const next = pages[o >>> 12];
+      if (next === null || next === undefined) break;
+      t = next.lengths[(o & 0xfff) >>> 1]!;
+      if (t <= 0 || t > end) break;
+      blocks = next.blocks;
+      lengths = next.lengths;
+      codePage = pc >>> 12;
+      base = frame;
     }
     state[2] = n;
     state[3] = early;

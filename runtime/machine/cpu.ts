@@ -168,6 +168,7 @@ export class Rv32Cpu {
     if (this.blockCacheRam !== ram) {
       this.blockCache = new BlockCache(ram, x, this.mmu, this.translate);
       this.blockCacheRam = ram;
+      this.blockCache.ecall = (at, retired) => this.ecallInChain(at, retired);
       // Runs of no instructions (they change nothing) give the code after the loop type feedback.
       // Without them the first call, long enough for V8 to compile this loop on stack (OSR), has
       // never left the loop, and the OSR code deoptimised on leaving it at every run call after:
@@ -253,6 +254,23 @@ export class Rv32Cpu {
           n = blockState[2]!;
           // Left early: the interpreter runs the next instruction (and on to a control transfer).
           atBlockStart = blockState[3] === 0;
+          if (blockState[4] !== 0) {
+            // The chain took ecalls to the kernel (ecallInChain): as after ecallHook below.
+            budget = blockCache.ecallBudget;
+            if (budget <= 0) {
+              stop = StopReason.Ecall;
+              break loop;
+            }
+            tlbR = this.mmu.tlbRead;
+            tlbW = this.mmu.tlbWrite;
+            tlbX = this.mmu.tlbExec;
+            fetchPage = -1;
+            if ((pc & 1) !== 0) {
+              this.raise(Cause.InstructionMisaligned, pc, 0);
+              stop = StopReason.Trap;
+              break loop;
+            }
+          }
           continue;
         }
       }
@@ -658,6 +676,25 @@ export class Rv32Cpu {
 
   /** Value read by the last `loadSlow` (raw bits; the caller extends them). */
   private loaded = 0;
+
+  /**
+   * An ecall runChain reached at `pc` after `retired` instructions of the run (`BlockCache.ecall`):
+   * what `run`'s interpreter does with one when `ecallHook` is set (the trap fields, pc, instret,
+   * no reservation, the hook, no device access counted, x0). Returns the hook's budget and writes
+   * the pc to go on from to the block state's [5]; -1, having done nothing, without a hook.
+   */
+  private ecallInChain(pc: number, retired: number): number {
+    if (this.ecallHook === undefined) return -1;
+    this.raise(Cause.EcallFromU, 0, 4);
+    this.pc = pc >>> 0;
+    this.instret += retired;
+    this.reservationValid = false;
+    const budget = this.ecallHook();
+    this.bus.deviceAccessed = false;
+    this.x[0] = 0;
+    this.blockCache!.state[5] = this.pc | 0;
+    return budget;
+  }
 
   private raise(cause: number, tval: number, insnLength: number): void {
     this.cause = cause;

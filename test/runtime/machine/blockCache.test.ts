@@ -285,6 +285,73 @@ describe('translated blocks against the interpreter', () => {
   });
 });
 
+describe('ecalls reached by a chain of translated blocks', () => {
+  // Two "threads" on two pages, each calling ecall in a hot loop; the hook is a small kernel that
+  // saves and loads all registers, switches threads, returns budgets from a random sequence (0:
+  // run ends with StopReason.Ecall; some shorter than the next block; one odd pc) and at last
+  // rewrites B's ecall into ebreak through PhysicalMemory (its mark must be dropped). Every hook
+  // call and the end must be the same with translation (runChain takes the ecalls) as without.
+  const threadA = [A.addi(a0, a0, 1), A.ecall(), A.addi(s1, s1, -1), A.bne(s1, zero, -12), A.ecall()];
+  const threadB = [A.add(a1, a1, a0), A.xori(a2, a1, 5), A.ecall(), A.jal(zero, -12)];
+  const B_CODE = CODE + 0x2000;
+  function run(translate: boolean, seed: number, step: number) {
+    const m = machine(translate);
+    place(m.ram, CODE, threadA);
+    place(m.ram, B_CODE, threadB);
+    const cpu = m.cpu;
+    const regs = [new Int32Array(32), new Int32Array(32)];
+    const pcs = [CODE, B_CODE];
+    regs[0]![s1] = 2000;
+    cpu.x.set(regs[0]!);
+    let current = 0;
+    const next = random(seed);
+    const log: number[][] = [];
+    let oddPcGiven = false;
+    cpu.ecallHook = () => {
+      log.push([cpu.pc, cpu.instret, cpu.cause, cpu.tval, cpu.trapInsnLength, current, ...cpu.x]);
+      regs[current]!.set(cpu.x);
+      pcs[current] = cpu.pc + 4;
+      if (next(3) !== 0) current = 1 - current;
+      if (log.length === 500) m.ram.writeU32(B_CODE + 8, A.ebreak());
+      cpu.x.set(regs[current]!);
+      cpu.pc = pcs[current]!;
+      if (log.length === 300 && !oddPcGiven) {
+        oddPcGiven = true;
+        cpu.pc += 1;
+      }
+      const roll = next(10);
+      return roll === 0 ? 0 : roll === 1 ? 1 + next(3) : 4 + next(60);
+    };
+    const stops: number[][] = [];
+    for (let i = 0; i < 100_000; i++) {
+      const stop = cpu.run(step);
+      // Every stop, the budget's too: a run must end where its budget (or the hook's) does.
+      stops.push([stop, cpu.pc, cpu.instret, cpu.cause, cpu.tval]);
+      if (stop === StopReason.Budget || stop === StopReason.Ecall) continue;
+      if (stop === StopReason.Trap && cpu.cause === 0) {
+        // The odd pc: the "kernel" puts it right and goes on.
+        cpu.pc -= 1;
+        continue;
+      }
+      break;
+    }
+    return { log, stops, end: snapshot(m, StopReason.Trap) };
+  }
+  it('go to the hook as from the interpreter: pc, instret, trap fields, registers, budgets, and a rewritten ecall', () => {
+    for (const [seed, step] of [
+      [1, 1000],
+      [2, 37],
+      [3, 5],
+      [4, 100_000],
+    ] as const) {
+      const expected = run(false, seed, step);
+      expect(expected.log.length).toBeGreaterThanOrEqual(500);
+      expect(expected.stops.at(-1)![3], 'ends at the ebreak').toBe(3);
+      expect(run(true, seed, step), `seed ${seed} step ${step}`).toEqual(expected);
+    }
+  });
+});
+
 describe('translated blocks are dropped when their code is written', () => {
   /** a0 += k with k taken from the addi at CODE + 4, which the loop patches to k + 1 each pass. */
   function patchingLoop(patch: readonly number[]) {
