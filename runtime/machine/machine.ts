@@ -15,6 +15,7 @@ import {
   createGuestErrorLog,
   unconnectedIrqLine,
   type GuestError,
+  type GuestErrorLog,
   type HostSink,
   type IrqLine,
   type MmioDevice,
@@ -174,7 +175,6 @@ export function createMachine(source: Uint8Array | PlatformSource, options: Mach
   bus.attachRam(ram);
 
   let cpu: Rv32Cpu | undefined;
-  let idleInstructions = 0;
   const clock = new VirtualClock(
     () => cpu?.instret ?? 0,
     platform.timebaseFrequency ?? DEFAULT_TIMEBASE_FREQUENCY,
@@ -183,15 +183,24 @@ export function createMachine(source: Uint8Array | PlatformSource, options: Mach
   cpu = new Rv32Cpu(bus, { clock });
   const theCpu = cpu;
 
-  const guestErrorLog = createGuestErrorLog(() => theCpu.pc);
+  const errorLog = createGuestErrorLog(() => theCpu.pc);
+  // The machine's counters are plain data properties, kept up to date where they change: with a
+  // getter the object is made in dictionary mode (an object literal with a getter) or, with getters
+  // added afterwards, each machine gets a map of its own (its own getter functions), and either way
+  // every `machine.*` load the run loops make per system call is a generic IC call.
+  const guestErrorLog: GuestErrorLog = {
+    record(device, offset, size, write, reason) {
+      errorLog.record(device, offset, size, write, reason);
+      machine.guestErrorsDropped = errorLog.dropped;
+    },
+  };
   bus.onBadAccess = (region, offset, size, write) =>
     guestErrorLog.record(region.name, offset, size, write, `a ${size}-byte access is not accepted by '${region.device.kind}'`);
 
-  let powerOff: Machine['powerOff'] = null;
   const sink: HostSink = {
     uartByte: (device, byte) => options.sink.uartByte(device, byte),
     powerOff: (kind, code) => {
-      powerOff ??= { power: kind, code };
+      machine.powerOff ??= { power: kind, code };
       theCpu.requestStop();
       options.sink.powerOff(kind, code);
     },
@@ -304,7 +313,7 @@ export function createMachine(source: Uint8Array | PlatformSource, options: Mach
     return Math.min(runLeft, pollInterval);
   };
 
-  const machine: Machine = {
+  const machine: { -readonly [K in keyof Machine]: Machine[K] } = {
     platform,
     cpu: theCpu,
     bus,
@@ -315,25 +324,19 @@ export function createMachine(source: Uint8Array | PlatformSource, options: Mach
     uart: uart?.kind === 'ns16550a' ? uart : undefined,
     clint: firstOfKind<Clint>('sifive,clint0'),
     rtc: firstOfKind<GoldfishRtc>('google,goldfish-rtc'),
-    guestErrors: guestErrorLog.entries,
-    get guestErrorsDropped() {
-      return guestErrorLog.dropped;
-    },
+    guestErrors: errorLog.entries,
+    guestErrorsDropped: 0,
     diagnostics,
-    get powerOff() {
-      return powerOff;
-    },
+    powerOff: null,
     poll,
-    get idleInstructions() {
-      return idleInstructions;
-    },
+    idleInstructions: 0,
     idle(budget, runOptions = {}) {
       const watch = runOptions.interruptContext;
       let left = Math.max(0, Math.floor(budget));
       while (left > 0) {
         if (watch !== undefined && machine.externalInterruptPending(watch)) return { kind: 'interrupt', context: watch };
         const step = Math.min(left, pollInterval);
-        idleInstructions += step;
+        machine.idleInstructions += step;
         theCpu.instret += step;
         left -= step;
         poll();
@@ -376,6 +379,7 @@ export function createMachine(source: Uint8Array | PlatformSource, options: Mach
       }
       if (reason === StopReason.Ecall) return ECALL_STOP;
       if (reason === StopReason.Stopped) {
+        const powerOff = machine.powerOff;
         if (powerOff !== null) return { kind: 'poweroff', power: powerOff.power, code: powerOff.code };
         return STOPPED_STOP;
       }
