@@ -103,13 +103,21 @@ export class Sv32Mmu {
   /**
    * Per virtual page of the current address space: `~offset` of the physical page in RAM if loads
    * may use it, else TLB_MISS. A `satp` write replaces the array (each space has its own): read it
-   * again after one.
+   * again after one. (Getters: a switch then stores one object, not four, and a store of an object
+   * is a write-barrier call while V8 marks or when the object is young, as spaces made while a
+   * system runs are: three more such calls per thread switch.)
    */
-  tlbRead: Int32Array;
+  get tlbRead(): Int32Array {
+    return this.space.read;
+  }
   /** As `tlbRead`, for stores and AMOs (W = 1 and D = 1). */
-  tlbWrite: Int32Array;
+  get tlbWrite(): Int32Array {
+    return this.space.write;
+  }
   /** As `tlbRead`, for instruction fetch (X = 1). */
-  tlbExec: Int32Array;
+  get tlbExec(): Int32Array {
+    return this.space.exec;
+  }
   /** `satp` as an int32 (a small integer for V8: no heap number per switch). */
   private satpValue = 0;
   /**
@@ -128,9 +136,6 @@ export class Sv32Mmu {
   constructor(private readonly bus: Bus) {
     this.space = new TlbSpace(0);
     this.spaces = [this.space];
-    this.tlbRead = this.space.read;
-    this.tlbWrite = this.space.write;
-    this.tlbExec = this.space.exec;
   }
 
   get satp(): number {
@@ -168,9 +173,6 @@ export class Sv32Mmu {
     }
     space.lastUsed = ++this.switches;
     this.space = space;
-    this.tlbRead = space.read;
-    this.tlbWrite = space.write;
-    this.tlbExec = space.exec;
   }
 
   get pagingEnabled(): boolean {
