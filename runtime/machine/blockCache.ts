@@ -264,7 +264,12 @@ function makeRunChain(state: Int32Array, cache: BlockCache, tlb: BlockTlb): RunC
 const WRITE_BACK = '@WRITE_BACK@';
 /** An exit's WRITE_BACK placeholder with its index in the exits: `@WRITE_BACK@<n>@`. */
 const WRITE_BACK_AT_EXIT = new RegExp(`${WRITE_BACK}(\\d+)@`, 'g');
-const PASS_LENGTH = '@PASS_LENGTH@';
+/**
+ * An exit's count of instructions retired, `@DONE@<n>@` for n retired in the current pass: n in a
+ * block without a loop; in a loop the passes before it too, `left - count - m` (see `jump`).
+ */
+const DONE = '@DONE@';
+const DONE_AT_EXIT = new RegExp(`${DONE}(\\d+)@`, 'g');
 
 const FACTORY_PARAMETERS = ['x', 'u8', 'u16', 'i32', 'tlb', 'lines', 's', 'codeWritten', 'mulh', 'mulhsu', 'mulhu'];
 
@@ -316,14 +321,19 @@ export function translateBlock(halves: Uint16Array, start: number): TranslatedBl
   // are read are not loaded.
   const exit = (retired: number, nextPc: string, early: boolean): string => {
     dirtyAtExit.push([...dirty]);
-    return `${WRITE_BACK}${dirtyAtExit.length - 1}@s[0] = k + ${retired}; ${early ? 's[1] = 1; ' : ''}return ${nextPc};`;
+    return `${WRITE_BACK}${dirtyAtExit.length - 1}@s[0] = ${DONE}${retired}@; ${early ? 's[1] = 1; ' : ''}return ${nextPc};`;
   };
   let loops = false;
-  /** Control transfer to `delta`: back to the block's start loops while a whole pass fits in `left`. */
+  /**
+   * Control transfer to `delta`: back to the block's start loops while a whole pass fits in `left`.
+   * A loop counts down `m`, what is left of `left` once another whole pass (`count`) is taken out:
+   * one int32 subtraction and sign test per pass, in a register (`k += n; k + count <= left` kept
+   * `left` tagged, untagged and checked it every pass, and added with overflow checks).
+   */
   const jump = (retired: number, delta: number): string => {
     if (delta !== 0) return exit(retired, pcPlus(delta), false);
     loops = true;
-    return `k += ${retired}; if (k + ${PASS_LENGTH} <= left) continue; ${exit(0, 'pc', false)}`;
+    return `m = (m - ${retired}) | 0; if (m >= 0) continue; ${exit(0, 'pc', false)}`;
   };
   const pcPlus = (delta: number): string => (delta === 0 ? 'pc' : `(pc + ${delta | 0}) | 0`);
 
@@ -523,11 +533,10 @@ export function translateBlock(halves: Uint16Array, start: number): TranslatedBl
   let code = body
     .join('\n')
     .replace(WRITE_BACK_AT_EXIT, (_, at: string) => (loops ? allWritten : writeBack(dirtyAtExit[Number(at)]!)))
-    .split(PASS_LENGTH)
-    .join(String(count));
+    .replace(DONE_AT_EXIT, (_, at: string) => (loops ? `(left - m + ${Number(at) - count}) | 0` : at));
   if (loops) code = `for (;;) {\n${code}\n}`;
   // The TLB arrays only where the block loads or stores.
   const tlbArrays = `${code.includes('tlbR[') ? 'const tlbR = tlb.tlbRead; ' : ''}${code.includes('tlbW[') ? 'const tlbW = tlb.tlbWrite; ' : ''}`;
-  const source = `'use strict'; return function block(pc, left) { ${tlbArrays}let a = 0; let t = 0; let k = 0; ${declarations}\n${code}\n};`;
+  const source = `'use strict'; return function block(pc, left) { ${tlbArrays}${loops ? `let m = (left - ${count}) | 0; ` : ''}let a = 0; let t = 0; ${declarations}\n${code}\n};`;
   return { source, count, bytes: offset - start };
 }
