@@ -97,7 +97,10 @@ export class BlockCache {
     this.pages = new Array<CodePage | null>(ram.size >>> 12).fill(null);
     this.runChain = makeRunChain(this.state, this, tlb);
     const codeWritten = (offset: number, length: number): void => ram.codeWritten(offset, length);
-    this.factoryArguments = [x, ram.bytes, ram.halves, ram.words, tlb, ram.codeLines, this.state, codeWritten, mulh, mulhsu, mulhu];
+    // Signed views for lb and lh: one sign-extending load instead of a load and two shifts.
+    const signedBytes = new Int8Array(ram.bytes.buffer, ram.bytes.byteOffset, ram.bytes.length);
+    const signedHalves = new Int16Array(ram.halves.buffer, ram.halves.byteOffset, ram.halves.length);
+    this.factoryArguments = [x, ram.bytes, ram.halves, ram.words, signedBytes, signedHalves, tlb, ram.codeLines, this.state, codeWritten, mulh, mulhsu, mulhu];
     ram.addCodeWriteListener((offset, length) => this.invalidate(offset, length));
   }
 
@@ -271,7 +274,7 @@ const WRITE_BACK_AT_EXIT = new RegExp(`${WRITE_BACK}(\\d+)@`, 'g');
 const DONE = '@DONE@';
 const DONE_AT_EXIT = new RegExp(`${DONE}(\\d+)@`, 'g');
 
-const FACTORY_PARAMETERS = ['x', 'u8', 'u16', 'i32', 'tlb', 'lines', 's', 'codeWritten', 'mulh', 'mulhsu', 'mulhu'];
+const FACTORY_PARAMETERS = ['x', 'u8', 'u16', 'i32', 'i8', 'i16', 'tlb', 'lines', 's', 'codeWritten', 'mulh', 'mulhsu', 'mulhu'];
 
 /** Source of a factory returning the block function, its instruction count and its size in bytes. */
 export interface TranslatedBlock {
@@ -436,8 +439,8 @@ export function translateBlock(halves: Uint16Array, start: number): TranslatedBl
         if (width < 0) break;
         const aligned = width === 1 ? '' : ` || (a & ${width - 1}) !== 0`;
         const value = [
-          '(u8[t | (a & 0xfff)] << 24) >> 24',
-          '(u16[(t | (a & 0xfff)) >>> 1] << 16) >> 16',
+          'i8[t | (a & 0xfff)]',
+          'i16[(t | (a & 0xfff)) >>> 1]',
           'i32[(t | (a & 0xfff)) >>> 2]',
           '',
           'u8[t | (a & 0xfff)]',
