@@ -276,6 +276,62 @@ const DONE_AT_EXIT = new RegExp(`${DONE}(\\d+)@`, 'g');
 
 const FACTORY_PARAMETERS = ['x', 'u8', 'u16', 'i32', 'i8', 'i16', 'tlb', 'lines', 's', 'codeWritten', 'mulh', 'mulhsu', 'mulhu'];
 
+/** The 32-bit form of the instruction at RAM offset `offset` (RVC expanded), 0 when none fits before `pageEnd` or it is illegal. */
+function decodeAt(halves: Uint16Array, offset: number, pageEnd: number): number {
+  const low = halves[offset >>> 1]!;
+  if ((low & 3) !== 3) return expandRvc(low);
+  if (offset + 4 > pageEnd) return 0;
+  return (low | (halves[(offset >>> 1) + 1]! << 16)) | 0;
+}
+
+/** Widths of loads by funct3 (-1: none). */
+const LOAD_WIDTHS = [1, 2, 4, -1, 1, 2, -1, -1];
+/** A group's accesses lie within this many bytes of its first one (so a store group checks few code lines). */
+const GROUP_REACH = 128;
+const CODE_LINE_BYTES = 1 << CODE_LINE_SHIFT;
+
+/**
+ * Loads (or stores: `store`) of the same width through base register `base` after the one at RAM
+ * offset `offset`, on the straight line that follows it (stopping at anything that could leave the
+ * block or change control, and after `base` is written): the byte offsets of each from the first
+ * access, keyed by RAM offset. A group's first access checks the page, the alignment and (stores)
+ * the code lines of all of them at once, so the others need no TLB lookup (clang's prologues and
+ * epilogues: a row of sw/lw off sp).
+ */
+function accessGroup(halves: Uint16Array, offset: number, pageEnd: number, count: number, store: boolean, width: number, base: number, immediate: number): Map<number, number> {
+  const members = new Map<number, number>();
+  let o = offset + ((halves[offset >>> 1]! & 3) === 3 ? 4 : 2);
+  for (let n = count + 1; n < MAX_BLOCK_INSTRUCTIONS && o + 2 <= pageEnd; n++) {
+    const insn = decodeAt(halves, o, pageEnd);
+    if (insn === 0) break;
+    const opcode = (insn >>> 2) & 31;
+    const funct3 = (insn >> 12) & 7;
+    const rd = (insn >> 7) & 31;
+    if (opcode === 0) {
+      if (LOAD_WIDTHS[funct3]! < 0) break;
+      if (!store && LOAD_WIDTHS[funct3] === width && ((insn >> 15) & 31) === base) {
+        const d = (insn >> 20) - immediate;
+        if (d % width === 0 && d > -GROUP_REACH && d < GROUP_REACH) members.set(o, d);
+      }
+      if (rd === base) break;
+    } else if (opcode === 8) {
+      if (funct3 > 2) break;
+      if (store && 1 << funct3 === width && ((insn >> 15) & 31) === base) {
+        const d = (((insn >> 25) << 5) | ((insn >> 7) & 31)) - immediate;
+        if (d % width === 0 && d > -GROUP_REACH && d < GROUP_REACH) members.set(o, d);
+      }
+    } else if (opcode === 4 || opcode === 12 || opcode === 13 || opcode === 5) {
+      // Integer and M instructions (the block may end at one it cannot translate: members after it
+      // are never reached, and the check covered them for nothing).
+      if (rd === base) break;
+    } else {
+      break;
+    }
+    o += (halves[o >>> 1]! & 3) === 3 ? 4 : 2;
+  }
+  return members;
+}
+
 /** Source of a factory returning the block function, its instruction count and its size in bytes. */
 export interface TranslatedBlock {
   source: string;
@@ -339,18 +395,29 @@ export function translateBlock(halves: Uint16Array, start: number): TranslatedBl
     return `m = (m - ${retired}) | 0; if (m >= 0) continue; ${exit(0, 'pc', false)}`;
   };
   const pcPlus = (delta: number): string => (delta === 0 ? 'pc' : `(pc + ${delta | 0}) | 0`);
+  /** Accesses after a group's first one, by RAM offset: the group's variable (its RAM offset) and their distance from it. */
+  const grouped = new Map<number, { name: string; d: number }>();
+  let groups = 0;
+  const openGroup = (members: Map<number, number>): string => {
+    const name = `g${groups++}`;
+    for (const [at, d] of members) grouped.set(at, { name, d });
+    return name;
+  };
+  /** Bytes a group covers, from its first access: [low, high]. */
+  const groupSpan = (members: Map<number, number>, width: number): { low: number; high: number } => {
+    const ds = [0, ...members.values()];
+    return { low: Math.min(...ds), high: Math.max(...ds) + width - 1 };
+  };
+  /** A group's first access (address `a`, TLB entry in `name`) fails unless all of the group's bytes are on its page, aligned and mapped. */
+  const groupFails = (name: string, members: Map<number, number>, width: number): string => {
+    const span = groupSpan(members, width);
+    return `${name} < 0${width === 1 ? '' : ` || (a & ${width - 1}) !== 0`} || ((((a + ${span.low}) | 0) ^ ((a + ${span.high}) | 0)) >>> 12) !== 0`;
+  };
 
   while (count < MAX_BLOCK_INSTRUCTIONS && !ended && offset + 2 <= pageEnd) {
-    let insn = halves[offset >>> 1]!;
-    let len = 2;
-    if ((insn & 3) === 3) {
-      if (offset + 4 > pageEnd) break;
-      insn = (insn | (halves[(offset >>> 1) + 1]! << 16)) | 0;
-      len = 4;
-    } else {
-      insn = expandRvc(insn);
-      if (insn === 0) break;
-    }
+    const insn = decodeAt(halves, offset, pageEnd);
+    if (insn === 0) break;
+    const len = (halves[offset >>> 1]! & 3) === 3 ? 4 : 2;
     const delta = offset - start;
     const rd = (insn >> 7) & 31;
     const rs1 = (insn >> 15) & 31;
@@ -434,21 +501,23 @@ export function translateBlock(halves: Uint16Array, start: number): TranslatedBl
       }
       case 0: {
         // LOAD: leave before it unless the TLB has the page and the access is aligned.
-        const widths = [1, 2, 4, -1, 1, 2, -1, -1];
-        const width = widths[funct3]!;
+        const width = LOAD_WIDTHS[funct3]!;
         if (width < 0) break;
         const aligned = width === 1 ? '' : ` || (a & ${width - 1}) !== 0`;
-        const value = [
-          'i8[t | (a & 0xfff)]',
-          'i16[(t | (a & 0xfff)) >>> 1]',
-          'i32[(t | (a & 0xfff)) >>> 2]',
-          '',
-          'u8[t | (a & 0xfff)]',
-          'u16[(t | (a & 0xfff)) >>> 1]',
-        ][funct3]!;
-        code =
-          `a = (${read(rs1)} + ${immI}) | 0; t = ~tlbR[a >>> 12];` +
-          ` if (t < 0${aligned}) { ${exit(count, pcPlus(delta), true)} } ${write(rd, value)}`;
+        const at = (ram: string): string => ['i8', 'i16', 'i32', '', 'u8', 'u16'][funct3]! + `[${width === 1 ? ram : `(${ram}) >>> ${width >>> 1}`}]`;
+        const member = grouped.get(offset);
+        if (member !== undefined) {
+          code = write(rd, at(`${member.name} + ${member.d}`));
+        } else {
+          // A load into its own base register changes the base for the rest: no group then.
+          const group = rd === rs1 ? new Map<number, number>() : accessGroup(halves, offset, pageEnd, count, false, width, rs1, immI);
+          if (group.size === 0) {
+            code = `a = (${read(rs1)} + ${immI}) | 0; t = ~tlbR[a >>> 12]; if (t < 0${aligned}) { ${exit(count, pcPlus(delta), true)} } ${write(rd, at('t | (a & 0xfff)'))}`;
+          } else {
+            const name = openGroup(group);
+            code = `a = (${read(rs1)} + ${immI}) | 0; ${name} = ~tlbR[a >>> 12]; if (${groupFails(name, group, width)}) { ${exit(count, pcPlus(delta), true)} } ${name} = ${name} | (a & 0xfff); ${write(rd, at(name))}`;
+          }
+        }
         destination = rd;
         break;
       }
@@ -458,12 +527,33 @@ export function translateBlock(halves: Uint16Array, start: number): TranslatedBl
         const width = 1 << funct3;
         const immS = ((insn >> 25) << 5) | ((insn >> 7) & 31);
         const aligned = width === 1 ? '' : ` || (a & ${width - 1}) !== 0`;
-        const target = ['u8[t]', 'u16[t >>> 1]', 'i32[t >>> 2]'][funct3]!;
+        const at = (ram: string): string => ['u8', 'u16', 'i32'][funct3]! + `[${width === 1 ? ram : `(${ram}) >>> ${funct3}`}]`;
+        const member = grouped.get(offset);
+        if (member !== undefined) {
+          // The group's first store checked its code lines: none of them is translated code.
+          code = `${at(`${member.name} + ${member.d}`)} = ${read(rs2)};`;
+          break;
+        }
+        const group = accessGroup(halves, offset, pageEnd, count, true, width, rs1, immS);
+        if (group.size === 0) {
+          code =
+            `a = (${read(rs1)} + ${immS}) | 0; t = ~tlbW[a >>> 12];` +
+            ` if (t < 0${aligned}) { ${exit(count, pcPlus(delta), true)} }` +
+            ` t = t | (a & 0xfff); ${at('t')} = ${read(rs2)};` +
+            ` if (lines[t >>> ${CODE_LINE_SHIFT}] !== 0) { codeWritten(t, ${width}); ${exit(count + 1, pcPlus(delta + len), true)} }`;
+          break;
+        }
+        // A store group leaves before its first store when any of its bytes is translated code
+        // (the interpreter then stores and drops the blocks).
+        const name = openGroup(group);
+        const span = groupSpan(group, width);
+        const codeLines: string[] = [];
+        for (let d = span.low; d < span.high + CODE_LINE_BYTES; d += CODE_LINE_BYTES) codeLines.push(`lines[(${name} + ${Math.min(d, span.high)}) >>> ${CODE_LINE_SHIFT}]`);
         code =
-          `a = (${read(rs1)} + ${immS}) | 0; t = ~tlbW[a >>> 12];` +
-          ` if (t < 0${aligned}) { ${exit(count, pcPlus(delta), true)} }` +
-          ` t = t | (a & 0xfff); ${target} = ${read(rs2)};` +
-          ` if (lines[t >>> ${CODE_LINE_SHIFT}] !== 0) { codeWritten(t, ${width}); ${exit(count + 1, pcPlus(delta + len), true)} }`;
+          `a = (${read(rs1)} + ${immS}) | 0; ${name} = ~tlbW[a >>> 12];` +
+          ` if (${groupFails(name, group, width)}) { ${exit(count, pcPlus(delta), true)} } ${name} = ${name} | (a & 0xfff);` +
+          ` if ((${codeLines.join(' | ')}) !== 0) { ${exit(count, pcPlus(delta), true)} }` +
+          ` ${at(name)} = ${read(rs2)};`;
         break;
       }
       case 24: {
@@ -540,6 +630,6 @@ export function translateBlock(halves: Uint16Array, start: number): TranslatedBl
   if (loops) code = `for (;;) {\n${code}\n}`;
   // The TLB arrays only where the block loads or stores.
   const tlbArrays = `${code.includes('tlbR[') ? 'const tlbR = tlb.tlbRead; ' : ''}${code.includes('tlbW[') ? 'const tlbW = tlb.tlbWrite; ' : ''}`;
-  const source = `'use strict'; return function block(pc, left) { ${tlbArrays}${loops ? `let m = (left - ${count}) | 0; ` : ''}let a = 0; let t = 0; ${declarations}\n${code}\n};`;
+  const source = `'use strict'; return function block(pc, left) { ${tlbArrays}${loops ? `let m = (left - ${count}) | 0; ` : ''}let a = 0; let t = 0; ${Array.from({ length: groups }, (_, i) => `let g${i} = 0; `).join('')}${declarations}\n${code}\n};`;
   return { source, count, bytes: offset - start };
 }

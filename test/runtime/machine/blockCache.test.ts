@@ -285,6 +285,54 @@ describe('translated blocks against the interpreter', () => {
   });
 });
 
+describe('groups of loads and stores through one base register', () => {
+  // A row of stores then loads off t0 (one TLB lookup, alignment and code-line check for each row),
+  // t0 walking up by t1 per pass: across a page boundary inside RAM, misaligned when t1 is odd, and
+  // off the end of RAM, where the last store of a row faults. Compared with the interpreter at
+  // several budget sizes, registers, the walked memory, pc, cause and tval.
+  const { a3, a4 } = A;
+  const RAM_SIZE = 1 << 17;
+  const program = [
+    A.sw(a0, t0, 0),
+    A.addi(a0, a0, 3),
+    A.sw(a0, t0, 4),
+    A.sw(a3, t0, 8),
+    A.lw(a1, t0, 0),
+    A.lw(a2, t0, 8),
+    A.add(a4, a4, a1),
+    A.lw(t2, t0, 4),
+    A.add(a4, a4, t2),
+    A.add(a4, a4, a2),
+    A.add(t0, t0, t1),
+    A.addi(s1, s1, -1),
+    A.bne(s1, zero, -48),
+    A.ecall(),
+  ];
+  const walk = RAM_BASE + RAM_SIZE - 4096 - 400;
+  function setUp(translate: boolean, stride: number) {
+    const m = machine(translate, RAM_SIZE);
+    place(m.ram, CODE, program);
+    m.cpu.x[t0] = walk;
+    m.cpu.x[t1] = stride;
+    m.cpu.x[s1] = 10_000;
+    m.cpu.x[a0] = 5;
+    m.cpu.x[a3] = 0x1234_5678;
+    return m;
+  }
+  const view = (m: ReturnType<typeof machine>, stop: StopReason) => ({ ...snapshot(m, stop), walked: [...m.ram.readBytes(walk, RAM_BASE + RAM_SIZE - walk)] });
+  for (const stride of [4, 2, 1]) {
+    it(`stride ${stride}: the same registers, memory, pc, instret and fault as the interpreter`, () => {
+      const reference = setUp(false, stride);
+      const expected = view(reference, runToStop(reference.cpu, 100_000));
+      expect(expected).toMatchObject({ stop: StopReason.Trap, cause: 7, tval: RAM_BASE + RAM_SIZE });
+      for (const step of [1, 7, 64, 1000, 100_000]) {
+        const m = setUp(true, stride);
+        expect(view(m, runToStop(m.cpu, step)), `step ${step}`).toEqual(expected);
+      }
+    });
+  }
+});
+
 describe('ecalls reached by a chain of translated blocks', () => {
   // Two "threads" on two pages, each calling ecall in a hot loop; the hook is a small kernel that
   // saves and loads all registers, switches threads, returns budgets from a random sequence (0:
@@ -368,6 +416,7 @@ describe('translated blocks are dropped when their code is written', () => {
 
   const patches: Record<string, readonly number[]> = {
     'a store (fast path)': [A.lw(t2, t0, 4), A.add(t2, t2, a2), A.sw(t2, t0, 4)],
+    'a group of two stores (one code-line check)': [A.lw(t2, t0, 4), A.add(t2, t2, a2), A.sw(t2, t0, 4), A.sw(t2, t0, 4)],
     'an AMO': [A.addi(t1, t0, 4), A.amoaddW(zero, a2, t1)],
     'a misaligned store pair (slow path)': [
       A.lw(t2, t0, 4), A.add(t2, t2, a2), A.srli(t1, t2, 8), A.sb(t2, t0, 4), A.sh(t1, t0, 5), A.srli(t1, t1, 16), A.sb(t1, t0, 7),
