@@ -224,7 +224,8 @@ function makeRunChain(state: Int32Array, cache: BlockCache, tlb: BlockTlb): RunC
     let early = 0;
     state[4] = 0;
     for (;;) {
-      pc = blocks[(o & 0xfff) >>> 1]!(pc, end - n);
+      // `| 0` on the int32 sums here: no overflow checks (budgets stay below 2^30).
+      pc = blocks[(o & 0xfff) >>> 1]!(pc, (end - n) | 0);
       n = (n + state[0]!) | 0;
       if (state[1] !== 0) {
         state[1] = 0;
@@ -234,7 +235,7 @@ function makeRunChain(state: Int32Array, cache: BlockCache, tlb: BlockTlb): RunC
       if (pc >>> 12 !== codePage) break;
       o = base | (pc & 0xfff);
       let t = lengths[(o & 0xfff) >>> 1]!;
-      if (t > 0 && n + t <= end) continue;
+      if (t > 0 && ((n + t) | 0) <= end) continue;
       if (t !== ECALL_START || n >= end || cache.ecall === null) break;
       const left = cache.ecall(pc, n);
       if (left === -1) break;
