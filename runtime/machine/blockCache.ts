@@ -292,15 +292,17 @@ const GROUP_REACH = 128;
 const CODE_LINE_BYTES = 1 << CODE_LINE_SHIFT;
 
 /**
- * Loads (or stores: `store`) of the same width through base register `base` after the one at RAM
- * offset `offset`, on the straight line that follows it (stopping at anything that could leave the
- * block or change control, and after `base` is written): the byte offsets of each from the first
- * access, keyed by RAM offset. A group's first access checks the page, the alignment and (stores)
- * the code lines of all of them at once, so the others need no TLB lookup (clang's prologues and
- * epilogues: a row of sw/lw off sp).
+ * Loads and stores of the same width through base register `base` after the one at RAM offset
+ * `offset` (a store when `store`), on the straight line that follows it (stopping at anything that
+ * could leave the block or change control, and after `base` is written): the byte offsets of each
+ * from the first access, keyed by RAM offset. A group's first access checks the page (in the read
+ * and the write TLB when the group does both), the alignment and, when it stores, the code lines of
+ * all of them at once, so the others need no TLB lookup (clang's prologues and epilogues: a row of
+ * sw/lw off sp; a load and a store back to the same place).
  */
-function accessGroup(halves: Uint16Array, offset: number, pageEnd: number, count: number, store: boolean, width: number, base: number, immediate: number): Map<number, number> {
+function accessGroup(halves: Uint16Array, offset: number, pageEnd: number, count: number, store: boolean, width: number, base: number, immediate: number): AccessGroup {
   const members = new Map<number, number>();
+  const group = { members, loads: !store, stores: store };
   let o = offset + ((halves[offset >>> 1]! & 3) === 3 ? 4 : 2);
   for (let n = count + 1; n < MAX_BLOCK_INSTRUCTIONS && o + 2 <= pageEnd; n++) {
     const insn = decodeAt(halves, o, pageEnd);
@@ -310,16 +312,22 @@ function accessGroup(halves: Uint16Array, offset: number, pageEnd: number, count
     const rd = (insn >> 7) & 31;
     if (opcode === 0) {
       if (LOAD_WIDTHS[funct3]! < 0) break;
-      if (!store && LOAD_WIDTHS[funct3] === width && ((insn >> 15) & 31) === base) {
+      if (LOAD_WIDTHS[funct3] === width && ((insn >> 15) & 31) === base) {
         const d = (insn >> 20) - immediate;
-        if (d % width === 0 && d > -GROUP_REACH && d < GROUP_REACH) members.set(o, d);
+        if (d % width === 0 && d > -GROUP_REACH && d < GROUP_REACH) {
+          members.set(o, d);
+          group.loads = true;
+        }
       }
       if (rd === base) break;
     } else if (opcode === 8) {
       if (funct3 > 2) break;
-      if (store && 1 << funct3 === width && ((insn >> 15) & 31) === base) {
+      if (1 << funct3 === width && ((insn >> 15) & 31) === base) {
         const d = (((insn >> 25) << 5) | ((insn >> 7) & 31)) - immediate;
-        if (d % width === 0 && d > -GROUP_REACH && d < GROUP_REACH) members.set(o, d);
+        if (d % width === 0 && d > -GROUP_REACH && d < GROUP_REACH) {
+          members.set(o, d);
+          group.stores = true;
+        }
       }
     } else if (opcode === 4 || opcode === 12 || opcode === 13 || opcode === 5) {
       // Integer and M instructions (the block may end at one it cannot translate: members after it
@@ -330,7 +338,14 @@ function accessGroup(halves: Uint16Array, offset: number, pageEnd: number, count
     }
     o += (halves[o >>> 1]! & 3) === 3 ? 4 : 2;
   }
-  return members;
+  return group;
+}
+
+/** What `accessGroup` found: the accesses after the first, and whether the group loads and stores. */
+interface AccessGroup {
+  members: Map<number, number>;
+  loads: boolean;
+  stores: boolean;
 }
 
 /** Source of a factory returning the block function, its instruction count and its size in bytes. */
@@ -399,20 +414,36 @@ export function translateBlock(halves: Uint16Array, start: number): TranslatedBl
   /** Accesses after a group's first one, by RAM offset: the group's variable (its RAM offset) and their distance from it. */
   const grouped = new Map<number, { name: string; d: number }>();
   let groups = 0;
-  const openGroup = (members: Map<number, number>): string => {
+  /**
+   * The first access of `group` (a store when `store`), its address in `a`: looks the page up once
+   * for the group, leaves before it unless every access of the group is on that page, aligned,
+   * mapped for what it does and (stores) not on a translated code line, and leaves its RAM offset in
+   * the group's variable, which it returns.
+   */
+  const openGroup = (group: AccessGroup, store: boolean, width: number, leave: string): { name: string; code: string } => {
     const name = `g${groups++}`;
-    for (const [at, d] of members) grouped.set(at, { name, d });
-    return name;
+    for (const [at, d] of group.members) grouped.set(at, { name, d });
+    const span = groupSpan(group.members, width);
+    // Accesses to one address only: an aligned access stays on its page and its code line.
+    const one = span.low === 0 && span.high === width - 1;
+    const other = store ? (group.loads ? ` || ~tlbR[a >>> 12] !== ${name}` : '') : group.stores ? ` || ~tlbW[a >>> 12] !== ${name}` : '';
+    let code =
+      `${name} = ~${store ? 'tlbW' : 'tlbR'}[a >>> 12]; if (${name} < 0${other}${width === 1 ? '' : ` || (a & ${width - 1}) !== 0`}` +
+      `${one ? '' : ` || ((((a + ${span.low}) | 0) ^ ((a + ${span.high}) | 0)) >>> 12) !== 0`}) { ${leave} } ${name} = ${name} | (a & 0xfff);`;
+    if (group.stores) {
+      // A group that stores leaves before its first access when any of its bytes is translated code
+      // (the interpreter then stores and drops the blocks).
+      const codeLines: string[] = [];
+      if (one) codeLines.push(`lines[${name} >>> ${CODE_LINE_SHIFT}]`);
+      else for (let d = span.low; d < span.high + CODE_LINE_BYTES; d += CODE_LINE_BYTES) codeLines.push(`lines[(${name} + ${Math.min(d, span.high)}) >>> ${CODE_LINE_SHIFT}]`);
+      code += ` if ((${codeLines.join(' | ')}) !== 0) { ${leave} }`;
+    }
+    return { name, code };
   };
   /** Bytes a group covers, from its first access: [low, high]. */
   const groupSpan = (members: Map<number, number>, width: number): { low: number; high: number } => {
     const ds = [0, ...members.values()];
     return { low: Math.min(...ds), high: Math.max(...ds) + width - 1 };
-  };
-  /** A group's first access (address `a`, TLB entry in `name`) fails unless all of the group's bytes are on its page, aligned and mapped. */
-  const groupFails = (name: string, members: Map<number, number>, width: number): string => {
-    const span = groupSpan(members, width);
-    return `${name} < 0${width === 1 ? '' : ` || (a & ${width - 1}) !== 0`} || ((((a + ${span.low}) | 0) ^ ((a + ${span.high}) | 0)) >>> 12) !== 0`;
   };
 
   while (count < MAX_BLOCK_INSTRUCTIONS && !ended && offset + 2 <= pageEnd) {
@@ -511,12 +542,13 @@ export function translateBlock(halves: Uint16Array, start: number): TranslatedBl
           code = write(rd, at(`${member.name} + ${member.d}`));
         } else {
           // A load into its own base register changes the base for the rest: no group then.
-          const group = rd === rs1 ? new Map<number, number>() : accessGroup(halves, offset, pageEnd, count, false, width, rs1, immI);
-          if (group.size === 0) {
+          const group = rd === rs1 ? null : accessGroup(halves, offset, pageEnd, count, false, width, rs1, immI);
+          if (group === null || group.members.size === 0) {
             code = `a = (${read(rs1)} + ${immI}) | 0; t = ~tlbR[a >>> 12]; if (t < 0${aligned}) { ${exit(count, pcPlus(delta), true)} } ${write(rd, at('t | (a & 0xfff)'))}`;
           } else {
-            const name = openGroup(group);
-            code = `a = (${read(rs1)} + ${immI}) | 0; ${name} = ~tlbR[a >>> 12]; if (${groupFails(name, group, width)}) { ${exit(count, pcPlus(delta), true)} } ${name} = ${name} | (a & 0xfff); ${write(rd, at(name))}`;
+            const a = `a = (${read(rs1)} + ${immI}) | 0; `;
+            const leader = openGroup(group, false, width, exit(count, pcPlus(delta), true));
+            code = `${a}${leader.code} ${write(rd, at(leader.name))}`;
           }
         }
         destination = rd;
@@ -531,12 +563,12 @@ export function translateBlock(halves: Uint16Array, start: number): TranslatedBl
         const at = (ram: string): string => ['u8', 'u16', 'i32'][funct3]! + `[${width === 1 ? ram : `(${ram}) >>> ${funct3}`}]`;
         const member = grouped.get(offset);
         if (member !== undefined) {
-          // The group's first store checked its code lines: none of them is translated code.
+          // The group's first access checked its code lines: none of them is translated code.
           code = `${at(`${member.name} + ${member.d}`)} = ${read(rs2)};`;
           break;
         }
         const group = accessGroup(halves, offset, pageEnd, count, true, width, rs1, immS);
-        if (group.size === 0) {
+        if (group.members.size === 0) {
           code =
             `a = (${read(rs1)} + ${immS}) | 0; t = ~tlbW[a >>> 12];` +
             ` if (t < 0${aligned}) { ${exit(count, pcPlus(delta), true)} }` +
@@ -544,17 +576,9 @@ export function translateBlock(halves: Uint16Array, start: number): TranslatedBl
             ` if (lines[t >>> ${CODE_LINE_SHIFT}] !== 0) { codeWritten(t, ${width}); ${exit(count + 1, pcPlus(delta + len), true)} }`;
           break;
         }
-        // A store group leaves before its first store when any of its bytes is translated code
-        // (the interpreter then stores and drops the blocks).
-        const name = openGroup(group);
-        const span = groupSpan(group, width);
-        const codeLines: string[] = [];
-        for (let d = span.low; d < span.high + CODE_LINE_BYTES; d += CODE_LINE_BYTES) codeLines.push(`lines[(${name} + ${Math.min(d, span.high)}) >>> ${CODE_LINE_SHIFT}]`);
-        code =
-          `a = (${read(rs1)} + ${immS}) | 0; ${name} = ~tlbW[a >>> 12];` +
-          ` if (${groupFails(name, group, width)}) { ${exit(count, pcPlus(delta), true)} } ${name} = ${name} | (a & 0xfff);` +
-          ` if ((${codeLines.join(' | ')}) !== 0) { ${exit(count, pcPlus(delta), true)} }` +
-          ` ${at(name)} = ${read(rs2)};`;
+        const a = `a = (${read(rs1)} + ${immS}) | 0; `;
+        const leader = openGroup(group, true, width, exit(count, pcPlus(delta), true));
+        code = `${a}${leader.code} ${at(leader.name)} = ${read(rs2)};`;
         break;
       }
       case 24: {

@@ -333,6 +333,34 @@ describe('groups of loads and stores through one base register', () => {
   }
 });
 
+describe('a load and a store back through one base register (one group, both TLBs)', () => {
+  it('faults at the store on a page that is readable but not writable, as the interpreter does', () => {
+    // VA 0x6000 read-write, 0x7000 read-only and already in the read TLB (the lw at 0): the group's
+    // check must look at the write TLB too, or the hot loop would store into the read-only page.
+    const results = [true, false].map((translate) => {
+      const m = machine(translate, 8 << 20);
+      const root = RAM_BASE + 0x10_0000;
+      const leaf = RAM_BASE + 0x10_1000;
+      const pte = (pa: number, flags: number) => (((pa >>> 12) << 10) | flags) >>> 0;
+      m.ram.writeU32(root, pte(leaf, PTE_V));
+      m.ram.writeU32(leaf + 1 * 4, pte(CODE, PTE_V | PTE_R | PTE_X | PTE_U | PTE_A));
+      m.ram.writeU32(leaf + 6 * 4, pte(DATA, PTE_V | PTE_R | PTE_W | PTE_U | PTE_A | PTE_D));
+      m.ram.writeU32(leaf + 7 * 4, pte(DATA + 0x1000, PTE_V | PTE_R | PTE_U | PTE_A));
+      place(m.ram, CODE, [A.lw(t2, s0, 0), A.lw(a1, t0, 0), A.addi(a1, a1, 1), A.sw(a1, t0, 0), A.add(t0, t0, t1), A.addi(s1, s1, -1), A.bne(s1, zero, -20), A.ecall()]);
+      m.cpu.setSatp(SATP_MODE_SV32 | (root >>> 12));
+      m.cpu.pc = 0x1000;
+      m.cpu.x[s0] = 0x7000;
+      m.cpu.x[t0] = 0x7000 - 800;
+      m.cpu.x[t1] = 4;
+      m.cpu.x[s1] = 1000;
+      const stop = runToStop(m.cpu, 1024);
+      return { ...snapshot(m, stop), readOnly: [...m.ram.readBytes(DATA + 0x1000, 16)] };
+    });
+    expect(results[1]).toMatchObject({ stop: StopReason.Trap, cause: 15, tval: 0x7000, pc: 0x100c });
+    expect(results[0]).toEqual(results[1]);
+  });
+});
+
 describe('ecalls reached by a chain of translated blocks', () => {
   // Two "threads" on two pages, each calling ecall in a hot loop; the hook is a small kernel that
   // saves and loads all registers, switches threads, returns budgets from a random sequence (0:
