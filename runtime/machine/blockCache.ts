@@ -10,8 +10,8 @@ import { expandRvc } from './rvc.js';
  * A translated block: given the virtual pc of its first instruction (as int32) and the instructions
  * left in the budget (at least its length), it runs up to its length in instructions, or passes of
  * that length while they fit in `left` when it loops back to its start, and returns the next pc.
- * It writes the number retired to `state[0]`; when it left early (before a load or store its fast
- * path cannot do, or after a store into translated code) it also sets `state[1]` = 1, and the
+ * It writes the number retired to `state[0]`, or its complement (`~n`, negative) when it left early
+ * (before a load or store its fast path cannot do, or after a store into translated code), and the
  * interpreter then runs the next instruction itself.
  */
 export type BlockFunction = (pc: number, left: number) => number;
@@ -68,8 +68,9 @@ export class BlockCache {
   /** Per RAM page, its blocks (null until a block start on it is reached). */
   readonly pages: (CodePage | null)[];
   /**
-   * Written by blocks: [retired, left early]; by runChain: [.., .., retired in the run, left early,
-   * ecalls handled (1) or not (0), the pc the last ecall's kernel entry left]. runChain resets 4.
+   * Written by blocks: [retired (~retired when the block left early), unused]; by runChain: [.., ..,
+   * retired in the run, left early, ecalls handled (1) or not (0), the pc the last ecall's kernel
+   * entry left]. runChain resets 4.
    */
   // Over an ArrayBuffer of its own: a typed array this small made from a length alone would keep
   // its data on V8's heap, where it can move, so every access would load its address anew.
@@ -226,12 +227,13 @@ function makeRunChain(state: Int32Array, cache: BlockCache, tlb: BlockTlb): RunC
     for (;;) {
       // `| 0` on the int32 sums here: no overflow checks (budgets stay below 2^30).
       pc = blocks[(o & 0xfff) >>> 1]!(pc, (end - n) | 0);
-      n = (n + state[0]!) | 0;
-      if (state[1] !== 0) {
-        state[1] = 0;
+      const done = state[0]!;
+      if (done < 0) {
+        n = (n + ~done) | 0;
         early = 1;
         break;
       }
+      n = (n + done) | 0;
       if (pc >>> 12 !== codePage) break;
       o = base | (pc & 0xfff);
       let t = lengths[(o & 0xfff) >>> 1]!;
@@ -396,7 +398,7 @@ export function translateBlock(halves: Uint16Array, start: number): TranslatedBl
   // are read are not loaded.
   const exit = (retired: number, nextPc: string, early: boolean): string => {
     dirtyAtExit.push([...dirty]);
-    return `${WRITE_BACK}${dirtyAtExit.length - 1}@s[0] = ${DONE}${retired}@; ${early ? 's[1] = 1; ' : ''}return ${nextPc};`;
+    return `${WRITE_BACK}${dirtyAtExit.length - 1}@s[0] = ${early ? '~' : ''}${DONE}${retired}@; return ${nextPc};`;
   };
   let loops = false;
   /**
