@@ -275,6 +275,9 @@ const WRITE_BACK_AT_EXIT = new RegExp(`${WRITE_BACK}(\\d+)@`, 'g');
  * block without a loop; in a loop the passes before it too, `left - count - m` (see `jump`).
  */
 const DONE = '@DONE@';
+/** A single load or store's page lookup, `@PAGE_SITE@<n>@`: its plain or its cached form (`translateBlock`'s `sites`). */
+const PAGE_SITE = '@PAGE_SITE@';
+const PAGE_SITE_AT = new RegExp(`${PAGE_SITE}(\\d+)@`, 'g');
 const DONE_AT_EXIT = new RegExp(`${DONE}(\\d+)@`, 'g');
 
 const FACTORY_PARAMETERS = ['x', 'u8', 'u16', 'i32', 'i8', 'i16', 'tlb', 'lines', 's', 'codeWritten', 'mulh', 'mulhsu', 'mulhu'];
@@ -292,6 +295,8 @@ const LOAD_WIDTHS = [1, 2, 4, -1, 1, 2, -1, -1];
 /** A group's accesses lie within this many bytes of its first one (so a store group checks few code lines). */
 const GROUP_REACH = 128;
 const CODE_LINE_BYTES = 1 << CODE_LINE_SHIFT;
+/** A loop caches its single accesses' pages only while its registers and two variables per access are at most this many. */
+const PAGE_CACHE_LIMIT = 12;
 
 /**
  * Loads and stores of the same width through base register `base` after the one at RAM offset
@@ -415,6 +420,13 @@ export function translateBlock(halves: Uint16Array, start: number): TranslatedBl
   const pcPlus = (delta: number): string => (delta === 0 ? 'pc' : `(pc + ${delta | 0}) | 0`);
   /** Accesses after a group's first one, by RAM offset: the group's variable (its RAM offset) and their distance from it. */
   const grouped = new Map<number, { name: string; d: number }>();
+  /**
+   * Single loads and stores, each in two forms: plain, and for a block that loops, caching the
+   * page it last looked up (`pN`, never -1 once set) and its RAM offset (`bN`) across passes (the
+   * TLB does not change while a block runs: satp writes and fences are not in blocks).
+   */
+  const sites: { plain: string; cached: string }[] = [];
+  let pageSites = 0;
   let groups = 0;
   /**
    * The first access of `group` (a store when `store`), its address in `a`: looks the page up once
@@ -546,7 +558,13 @@ export function translateBlock(halves: Uint16Array, start: number): TranslatedBl
           // A load into its own base register changes the base for the rest: no group then.
           const group = rd === rs1 ? null : accessGroup(halves, offset, pageEnd, count, false, width, rs1, immI);
           if (group === null || group.members.size === 0) {
-            code = `a = (${read(rs1)} + ${immI}) | 0; t = ~tlbR[a >>> 12]; if (t < 0${aligned}) { ${exit(count, pcPlus(delta), true)} } ${write(rd, at('t | (a & 0xfff)'))}`;
+            const leave = exit(count, pcPlus(delta), true);
+            const site = pageSites++;
+            code = `a = (${read(rs1)} + ${immI}) | 0; ${PAGE_SITE}${site}@`;
+            sites.push({
+              plain: `t = ~tlbR[a >>> 12]; if (t < 0${aligned}) { ${leave} } ${write(rd, at('t | (a & 0xfff)'))}`,
+              cached: `if (a >>> 12 !== p${site}) { t = ~tlbR[a >>> 12]; if (t < 0) { ${leave} } p${site} = a >>> 12; b${site} = t; }${aligned === '' ? '' : ` if ((a & ${width - 1}) !== 0) { ${leave} }`} ${write(rd, at(`b${site} | (a & 0xfff)`))}`,
+            });
           } else {
             const a = `a = (${read(rs1)} + ${immI}) | 0; `;
             const leader = openGroup(group, false, width, exit(count, pcPlus(delta), true));
@@ -571,11 +589,14 @@ export function translateBlock(halves: Uint16Array, start: number): TranslatedBl
         }
         const group = accessGroup(halves, offset, pageEnd, count, true, width, rs1, immS);
         if (group.members.size === 0) {
-          code =
-            `a = (${read(rs1)} + ${immS}) | 0; t = ~tlbW[a >>> 12];` +
-            ` if (t < 0${aligned}) { ${exit(count, pcPlus(delta), true)} }` +
-            ` t = t | (a & 0xfff); ${at('t')} = ${read(rs2)};` +
-            ` if (lines[t >>> ${CODE_LINE_SHIFT}] !== 0) { codeWritten(t, ${width}); ${exit(count + 1, pcPlus(delta + len), true)} }`;
+          const leave = exit(count, pcPlus(delta), true);
+          const store = `${at('t')} = ${read(rs2)}; if (lines[t >>> ${CODE_LINE_SHIFT}] !== 0) { codeWritten(t, ${width}); ${exit(count + 1, pcPlus(delta + len), true)} }`;
+          const site = pageSites++;
+          code = `a = (${read(rs1)} + ${immS}) | 0; ${PAGE_SITE}${site}@`;
+          sites.push({
+            plain: `t = ~tlbW[a >>> 12]; if (t < 0${aligned}) { ${leave} } t = t | (a & 0xfff); ${store}`,
+            cached: `if (a >>> 12 !== p${site}) { t = ~tlbW[a >>> 12]; if (t < 0) { ${leave} } p${site} = a >>> 12; b${site} = t; }${aligned === '' ? '' : ` if ((a & ${width - 1}) !== 0) { ${leave} }`} t = b${site} | (a & 0xfff); ${store}`,
+          });
           break;
         }
         const a = `a = (${read(rs1)} + ${immS}) | 0; `;
@@ -647,16 +668,20 @@ export function translateBlock(halves: Uint16Array, start: number): TranslatedBl
   if (count === 0) return null;
   if (!ended) body.push(exit(count, pcPlus(offset - start), false));
   const registers = [...used].sort((p, q) => p - q);
+  // Two more loop variables per site: only while they and the registers fit in host registers
+  // (sort's partition loops, 10 registers and 4 sites, were 3 % slower with them).
+  const cachePages = loops && registers.length + 2 * pageSites <= PAGE_CACHE_LIMIT;
   const declarations = registers.map((r) => (loops || liveIn.has(r) ? `let r${r} = x[${r}];` : `let r${r} = 0;`)).join(' ');
   const writeBack = (written: Iterable<number>): string => [...written].sort((p, q) => p - q).map((r) => `x[${r}] = r${r}; `).join('');
   const allWritten = writeBack(dirty);
   let code = body
     .join('\n')
+    .replace(PAGE_SITE_AT, (_, at: string) => (cachePages ? sites[Number(at)]!.cached : sites[Number(at)]!.plain))
     .replace(WRITE_BACK_AT_EXIT, (_, at: string) => (loops ? allWritten : writeBack(dirtyAtExit[Number(at)]!)))
     .replace(DONE_AT_EXIT, (_, at: string) => (loops ? `(left - m + ${Number(at) - count}) | 0` : at));
   if (loops) code = `for (;;) {\n${code}\n}`;
   // The TLB arrays only where the block loads or stores.
   const tlbArrays = `${code.includes('tlbR[') ? 'const tlbR = tlb.tlbRead; ' : ''}${code.includes('tlbW[') ? 'const tlbW = tlb.tlbWrite; ' : ''}`;
-  const source = `'use strict'; return function block(pc, left) { ${tlbArrays}${loops ? `let m = (left - ${count}) | 0; ` : ''}let a = 0; let t = 0; ${Array.from({ length: groups }, (_, i) => `let g${i} = 0; `).join('')}${declarations}\n${code}\n};`;
+  const source = `'use strict'; return function block(pc, left) { ${tlbArrays}${loops ? `let m = (left - ${count}) | 0; ` : ''}let a = 0; let t = 0; ${Array.from({ length: groups }, (_, i) => `let g${i} = 0; `).join('')}${cachePages ? Array.from({ length: pageSites }, (_, i) => `let p${i} = -1; let b${i} = 0; `).join('') : ''}${declarations}\n${code}\n};`;
   return { source, count, bytes: offset - start };
 }

@@ -333,6 +333,31 @@ describe('groups of loads and stores through one base register', () => {
   }
 });
 
+describe('a hot loop whose single load and store alternate between two pages', () => {
+  it('reads and writes each page the base register points to in every pass (no stale page)', () => {
+    // A loop block caches each single access's page across passes: t0 flips between two pages.
+    const program = [A.lw(a1, t0, 0), A.add(a0, a0, a1), A.sb(a0, t0, 9), A.xor(t0, t0, t1), A.addi(s1, s1, -1), A.bne(s1, zero, -20), A.ecall()];
+    const setUp = (translate: boolean) => {
+      const m = machine(translate);
+      place(m.ram, CODE, program);
+      m.ram.writeU32(DATA, 5);
+      m.ram.writeU32(DATA + 4096, 7);
+      m.cpu.x[t0] = DATA;
+      m.cpu.x[t1] = 4096;
+      m.cpu.x[s1] = 301;
+      return m;
+    };
+    const view = (m: ReturnType<typeof machine>, stop: StopReason) => ({ ...snapshot(m, stop), other: [...m.ram.readBytes(DATA + 4096, 16)] });
+    const reference = setUp(false);
+    const expected = view(reference, runToStop(reference.cpu, 100_000));
+    expect(expected.x[a0]).toBe(151 * 5 + 150 * 7);
+    for (const step of [1000, 100_000]) {
+      const m = setUp(true);
+      expect(view(m, runToStop(m.cpu, step)), `step ${step}`).toEqual(expected);
+    }
+  });
+});
+
 describe('a load and a store back through one base register (one group, both TLBs)', () => {
   it('faults at the store on a page that is readable but not writable, as the interpreter does', () => {
     // VA 0x6000 read-write, 0x7000 read-only and already in the read TLB (the lw at 0): the group's
