@@ -15,6 +15,9 @@ for (const name of names) {
 }
 const chosen = names.map((name) => FOLDERS[name]);
 
+// Read by vitest.config.ts in the test runner processes Stryker starts (they inherit this environment).
+process.env.KAAL_MUTATE = '1';
+
 /** Static mutants need a fresh module graph per run. */
 const staticToo = process.env.MUTATE_STATIC === '1';
 
