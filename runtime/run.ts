@@ -224,14 +224,13 @@ export function startSystem(system: BootedSystem, options: RunOptions = {}): Sys
   if (debugText) kernel.hooks.trace = debugText.hook;
 
   let loaded: TcbObject | null = null;
-  // Called through the builtin itself: `regs.set` in the run loop stayed a generic LoadIC call
-  // (callgrind: one per copy, ~110 host instructions) where TurboFan inlines a known call target.
-  const setRegisters = Int32Array.prototype.set;
+  // The CPU runs on the thread's own register array (`cpu.x` points at `t.regs`), so a switch
+  // copies no registers; `loaded` still says whether the kernel entered since (a reservation then ends).
   // satp as an int32; 1 is no value satpBitsFor gives (Bare is 0, Sv32 sets the sign bit).
   let loadedSatp = 1;
   const load = (t: TcbObject): void => {
     if (loaded !== t) {
-      setRegisters.call(cpu.x, t.regs);
+      cpu.x = t.regs;
       cpu.cancelReservation();
       loaded = t;
     }
@@ -244,7 +243,8 @@ export function startSystem(system: BootedSystem, options: RunOptions = {}): Sys
     }
   };
   const save = (t: TcbObject): void => {
-    setRegisters.call(t.regs, cpu.x);
+    // Only a debugger's slice runner could have left another array on the CPU.
+    if (cpu.x !== t.regs) t.regs.set(cpu.x);
     t.regs[0] = 0;
     // Every trap saves sepc as FaultIP (seL4 trap_entry); a syscall then sets NextIP past the ecall.
     t.pc = cpu.pc >>> 0;

@@ -91,13 +91,14 @@ export class BlockCache {
 
   /** With `enabled` false no block is ever made (every start is marked for the interpreter). */
   /** `tlb` holds the current address space's TLB arrays (`Sv32Mmu`); blocks read them at entry. */
-  constructor(ram: PhysicalMemory, x: Int32Array, tlb: BlockTlb, enabled = true) {
+  /** Blocks read the registers from `registers.x` at entry (the array may change between runs). */
+  constructor(ram: PhysicalMemory, registers: { readonly x: Int32Array }, tlb: BlockTlb, enabled = true) {
     this.ram = ram;
     this.enabled = enabled;
     this.pages = new Array<CodePage | null>(ram.size >>> 12).fill(null);
     this.runChain = makeRunChain(this.state, this, tlb);
     const codeWritten = (offset: number, length: number): void => ram.codeWritten(offset, length);
-    this.factoryArguments = [x, ram.bytes, ram.halves, ram.words, tlb, ram.codeLines, this.state, codeWritten, mulh, mulhsu, mulhu];
+    this.factoryArguments = [registers, ram.bytes, ram.halves, ram.words, tlb, ram.codeLines, this.state, codeWritten, mulh, mulhsu, mulhu];
     ram.addCodeWriteListener((offset, length) => this.invalidate(offset, length));
   }
 
@@ -266,7 +267,7 @@ const WRITE_BACK = '@WRITE_BACK@';
 const WRITE_BACK_AT_EXIT = new RegExp(`${WRITE_BACK}(\\d+)@`, 'g');
 const PASS_LENGTH = '@PASS_LENGTH@';
 
-const FACTORY_PARAMETERS = ['x', 'u8', 'u16', 'i32', 'tlb', 'lines', 's', 'codeWritten', 'mulh', 'mulhsu', 'mulhu'];
+const FACTORY_PARAMETERS = ['registers', 'u8', 'u16', 'i32', 'tlb', 'lines', 's', 'codeWritten', 'mulh', 'mulhsu', 'mulhu'];
 
 /** Source of a factory returning the block function, its instruction count and its size in bytes. */
 export interface TranslatedBlock {
@@ -528,6 +529,6 @@ export function translateBlock(halves: Uint16Array, start: number): TranslatedBl
   if (loops) code = `for (;;) {\n${code}\n}`;
   // The TLB arrays only where the block loads or stores.
   const tlbArrays = `${code.includes('tlbR[') ? 'const tlbR = tlb.tlbRead; ' : ''}${code.includes('tlbW[') ? 'const tlbW = tlb.tlbWrite; ' : ''}`;
-  const source = `'use strict'; return function block(pc, left) { ${tlbArrays}let a = 0; let t = 0; let k = 0; ${declarations}\n${code}\n};`;
+  const source = `'use strict'; return function block(pc, left) { const x = registers.x; ${tlbArrays}let a = 0; let t = 0; let k = 0; ${declarations}\n${code}\n};`;
   return { source, count, bytes: offset - start };
 }
