@@ -201,13 +201,17 @@ export function createTcbObject(paddr: number, untyped: UntypedObject | null, na
     fault: null,
     timeSlice,
     inReadyQueue: false,
-  } as Omit<TcbObject, 'cspaceRoot' | 'vspaceRoot' | 'bufferFrame' | 'caller'> as TcbObject;
+  } as Omit<TcbObject, 'cspaceRoot' | 'vspaceRoot' | 'bufferFrame' | 'caller' | 'replyCaps'> as TcbObject;
   // The TCB's own cap slots (seL4 keeps them in the TCB's CNode: tcbCTable, tcbVTable, tcbBuffer, tcbCaller).
   Object.assign(tcb, {
     cspaceRoot: newSlot(tcb, 0),
     vspaceRoot: newSlot(tcb, 1),
     bufferFrame: newSlot(tcb, 2),
     caller: newSlot(tcb, 3),
+    replyCaps: [
+      { kind: 'reply', tcb, canGrant: false },
+      { kind: 'reply', tcb, canGrant: true },
+    ],
   });
   return tcb;
 }
