@@ -261,11 +261,11 @@ export class Rv32Cpu {
           if (blockState[4] !== 0) {
             // The chain took ecalls to the kernel (ecallInChain): as after ecallHook below.
             budget = blockCache.ecallBudget;
+            x = this.x;
             if (budget <= 0) {
               stop = StopReason.Ecall;
               break loop;
             }
-            x = this.x;
             tlbR = this.mmu.tlbRead;
             tlbW = this.mmu.tlbWrite;
             tlbX = this.mmu.tlbExec;
