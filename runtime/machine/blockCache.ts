@@ -242,7 +242,7 @@ function makeRunChain(state: Int32Array, cache: BlockCache, tlb: BlockTlb): RunC
       pc = state[5]!;
       n = 0;
       if (left <= 0 || left > 0x3fff_ffff || (pc & 1) !== 0) break;
-      end = left;
+      end = left | 0;
       const frame = ~tlb.tlbExec[pc >>> 12]!;
       if (frame < 0) break;
       o = frame | (pc & 0xfff);
