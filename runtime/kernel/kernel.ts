@@ -102,8 +102,10 @@ export class Kernel {
   fastpath = true;
   /** ksReadyQueues, one per priority; index 0 of each array is the head. */
   readonly readyQueues: TcbObject[][];
-  /** One bit per priority whose ready queue is not empty (seL4's ksReadyQueuesL1/L2Bitmap). */
+  /** One bit per priority whose ready queue is not empty (seL4's ksReadyQueuesL2Bitmap). */
   readonly readyBitmap = new Uint32Array(NUM_PRIORITIES / 32);
+  /** One bit per word of `readyBitmap` that is not zero (seL4's ksReadyQueuesL1Bitmap). */
+  readyWords = 0;
   /** The running thread; null = the idle thread. */
   current: TcbObject | null = null;
   action: SchedulerAction = 'resume';
