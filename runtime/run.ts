@@ -177,8 +177,12 @@ function sbiShutdown(system: BootedSystem): void {
  * variables were context loads with a hole check each (docs/performance.md, kernel, session 10).
  */
 class Slices {
-  /** The thread on the CPU since the kernel last entered (null: reload, a reservation ends). */
-  loaded: TcbObject | null = null;
+  /**
+   * The kernel entered since the CPU was given the running thread (its reservation then ends).
+   * A flag beside `cpu.x === t.regs` rather than the thread itself: a store of an object is a
+   * write-barrier call while V8 marks, and this was two per system call.
+   */
+  stale = true;
   /** satp as an int32; 1 is no value satpBitsFor gives (Bare is 0, Sv32 sets the sign bit). */
   loadedSatp = 1;
   /** The thread whose slice is running and the instret its slice began at. */
@@ -219,10 +223,10 @@ class Slices {
    */
   load(t: TcbObject): void {
     const cpu = this.cpu;
-    if (this.loaded !== t) {
+    if (this.stale || cpu.x !== t.regs) {
       cpu.x = t.regs;
       cpu.cancelReservation();
-      this.loaded = t;
+      this.stale = false;
     }
     cpu.pc = t.pc;
     const vs = t.vspaceRoot.cap;
@@ -273,7 +277,7 @@ class Slices {
     const kernel = this.kernel;
     handleSyscall(kernel, t, t.regs[Reg.a7]!);
     // The kernel changed registers (replies, faults): reload before running.
-    this.loaded = null;
+    this.stale = true;
     this.slice++;
     if (this.ended() || this.slice >= this.slices) return 0;
     const next = kernel.current;
@@ -336,7 +340,7 @@ export function startSystem(system: BootedSystem, options: RunOptions = {}): Sys
 
   /** The kernel changed a thread's registers (replies, faults): reload it before running. */
   const kernelEntered = (): void => {
-    st.loaded = null;
+    st.stale = true;
   };
 
   // Device accesses are counted by the bus into the running thread's counters (per-grant report).
