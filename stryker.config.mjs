@@ -15,6 +15,9 @@ for (const name of names) {
 }
 const chosen = names.map((name) => FOLDERS[name]);
 
+// Read by vitest.config.ts in the test runner processes Stryker starts (they inherit this environment).
+process.env.KAAL_MUTATE = '1';
+
 /** Static mutants need a fresh module graph per run. */
 const staticToo = process.env.MUTATE_STATIC === '1';
 
@@ -64,7 +67,9 @@ export default {
   // load 3–5 and the run was lost.
   dryRunTimeoutMinutes: 90,
   ignorePatterns: ['dist', 'reports', 'tmp', '*.img', 'bench'],
-  reporters: ['clear-text', 'progress-append-only', 'html', 'json'],
+  // partial-report (scripts/strykerPartialReport.mjs): the results so far, kept while the run goes.
+  plugins: ['@stryker-mutator/*', './scripts/strykerPartialReport.mjs'],
+  reporters: ['clear-text', 'progress-append-only', 'html', 'json', 'partial-report'],
   htmlReporter: { fileName: `reports/mutation/${report}.html` },
   jsonReporter: { fileName: `reports/mutation/${report}.json` },
   clearTextReporter: { allowColor: false, reportTests: false, reportMutants: true },

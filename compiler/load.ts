@@ -218,15 +218,18 @@ async function importModule(file: string, absoluteFile: string, text: string, cw
     let timer: NodeJS.Timeout | undefined;
     const left = Math.max(1, timeoutMs - (Date.now() - started));
     const loader = instance ?? (await jiti());
-    // A loop after an await blocks this thread, timer included: a worker ends it, a little after
-    // the deadline, unless this thread's timer has run by then (an idle wait is the timer's to report).
-    const watchdog = startLoadWatchdog(left + Math.max(WATCHDOG_GRACE_MS, timeoutMs / 10));
+    // A loop after an await blocks this thread, timer included: a worker ends it once it has been
+    // busy a little past the deadline without this thread's timer running (an idle wait is the
+    // timer's to report).
+    const watchdog = startLoadWatchdog(left, Math.max(WATCHDOG_GRACE_MS, timeoutMs / 10));
     try {
       const expired = new Promise<typeof TIMED_OUT>((resolve) => {
         timer = setTimeout(() => (watchdog.markAlive(), resolve(TIMED_OUT)), left);
         void watchdog.ended.then(() => resolve(TIMED_OUT));
       });
-      namespace = await Promise.race([loader.import(absoluteFile), expired]);
+      // The import starts in a microtask of its own: a termination in its synchronous part (the
+      // descriptor's code up to its first await) then ends that microtask, not this function.
+      namespace = await Promise.race([Promise.resolve().then(() => loader.import(absoluteFile)), expired]);
       watchdog.markAlive();
       if (namespace === TIMED_OUT && watchdog.endedBusyLoop()) return timedOut('its code was still running after an await (a loop that never ends?)');
       if (namespace === TIMED_OUT) return timedOut('it is still waiting (a top-level await that never settles?)');
@@ -259,7 +262,7 @@ function withTimeout(load: () => unknown, timeoutMs: number): unknown {
 }
 const LOAD_GLOBAL = '__kaalComposeLoadDescriptor';
 let loadScript: vm.Script | undefined;
-/** The least time past the deadline before the watchdog ends a thread that has not run its timer. */
+/** The least time a thread that has not run its timer must be busy past the deadline before the watchdog ends it. */
 const WATCHDOG_GRACE_MS = 250;
 
 

@@ -171,6 +171,120 @@ function sbiShutdown(system: BootedSystem): void {
   finisher?.device.write(FINISHER_REGISTER, 4, FINISHER_PASS);
 }
 
+/**
+ * What the run loop and the system-call path read and write at every slice, as fields of one
+ * object: the path runs at every system call, inlined into the block chain, where closure
+ * variables were context loads with a hole check each (docs/performance.md, kernel, session 10).
+ */
+class Slices {
+  /**
+   * The kernel entered since the CPU was given the running thread (its reservation then ends).
+   * A flag beside `cpu.x === t.regs` rather than the thread itself: a store of an object is a
+   * write-barrier call while V8 marks, and this was two per system call.
+   */
+  stale = true;
+  /** satp as an int32; 1 is no value satpBitsFor gives (Bare is 0, Sv32 sets the sign bit). */
+  loadedSatp = 1;
+  /** The thread whose slice is running and the instret its slice began at. */
+  running: TcbObject | null = null;
+  sliceStart = 0;
+  /** Slices run by the current `advance` and how many it may run (a system call ends a slice). */
+  slice = 0;
+  slices = 0;
+  idleSpins = 0;
+  outcome: RunOutcome | null = null;
+
+  constructor(
+    private readonly kernel: BootedSystem['kernel'],
+    private readonly machine: BootedSystem['machine'],
+    private readonly cpu: BootedSystem['machine']['cpu'],
+    private readonly maxInstructions: number,
+    private readonly debug: RunDebugger | undefined,
+    private readonly pids: ReadonlyMap<TcbObject, number>,
+    /** Instructions that are not the components': idle time, and the root task's boot before them. */
+    public idle: number,
+  ) {}
+
+  executed(): number {
+    return this.cpu.instret - this.idle;
+  }
+
+  /** The checks before each slice: true when the run has ended (`outcome` set). */
+  ended(): boolean {
+    if (this.machine.powerOff) this.outcome = 'poweroff';
+    else if (this.debug?.killed) this.outcome = 'killed';
+    else if (this.executed() >= this.maxInstructions) this.outcome = 'limit';
+    return this.outcome !== null;
+  }
+
+  /**
+   * The thread's registers and address space on the CPU. The CPU runs on the thread's own
+   * register array (`cpu.x` points at `t.regs`), so a switch copies no registers.
+   */
+  load(t: TcbObject): void {
+    const cpu = this.cpu;
+    if (this.stale || cpu.x !== t.regs) {
+      cpu.x = t.regs;
+      cpu.cancelReservation();
+      this.stale = false;
+    }
+    cpu.pc = t.pc;
+    const vs = t.vspaceRoot.cap;
+    const satp = vs.kind === 'pageTable' ? satpBitsFor(vs.obj) : 0;
+    if (satp !== this.loadedSatp) {
+      cpu.setSatp(satp);
+      this.loadedSatp = satp;
+    }
+  }
+
+  save(t: TcbObject): void {
+    const cpu = this.cpu;
+    // Only a debugger's slice runner could have left another array on the CPU.
+    if (cpu.x !== t.regs) t.regs.set(cpu.x);
+    t.regs[0] = 0;
+    // Every trap saves sepc as FaultIP (seL4 trap_entry); a syscall then sets NextIP past the ecall.
+    t.pc = cpu.pc >>> 0;
+    t.faultIp = t.pc;
+  }
+
+  /** Starts a slice of `t`: its registers and address space on the CPU, its budget returned. */
+  beginSlice(t: TcbObject): number {
+    this.idleSpins = 0;
+    this.load(t);
+    this.running = t;
+    this.sliceStart = this.cpu.instret;
+    this.debug?.enter(this.pids.get(t) ?? -1);
+    return Math.max(1, Math.min(t.timeSlice, this.maxInstructions - this.executed()));
+  }
+
+  /** Ends the running slice: the thread's timeslice and registers; returns the thread. */
+  endSlice(): TcbObject {
+    const t = this.running!;
+    this.running = null;
+    this.machine.bus.accessCounts = undefined;
+    t.timeSlice -= this.cpu.instret - this.sliceStart;
+    this.save(t);
+    return t;
+  }
+
+  /**
+   * A system call inside the CPU's loop: what the run loop does for a trap with an ecall, then
+   * for the next slice, returning its budget; 0 when the run loop must take over (the run
+   * ended, the slices are used up, or no thread is runnable).
+   */
+  ecall(): number {
+    const t = this.endSlice();
+    const kernel = this.kernel;
+    handleSyscall(kernel, t, t.regs[Reg.a7]!);
+    // The kernel changed registers (replies, faults): reload before running.
+    this.stale = true;
+    this.slice++;
+    if (this.ended() || this.slice >= this.slices) return 0;
+    const next = kernel.current;
+    return next === null ? 0 : this.beginSlice(next);
+  }
+}
+
 /** Runs a booted system to power-off, deadlock or the instruction limit. */
 export function runSystem(system: BootedSystem, options: Omit<RunOptions, 'inputMayCome'> = {}): RunResult {
   const run = startSystem(system, options);
@@ -186,9 +300,10 @@ export function startSystem(system: BootedSystem, options: RunOptions = {}): Sys
   const faults = new Map<string, FaultRecord[]>(components.map((c) => [c.plan.name, []]));
   const violations: Violation[] = [];
   const diagnostics: Diagnostic[] = [];
-  // Instructions that are not the components': idle time, and the root task's boot before them.
-  let idle = system.rootTask.instructions;
-  const executed = (): number => cpu.instret - idle;
+  const debug = options.debugger;
+  const pids = new Map<TcbObject, number>(components.map((c, i) => [c.tcb, i + 1]));
+  const st = new Slices(kernel, machine, cpu, maxInstructions, debug, pids, system.rootTask.instructions);
+  const executed = (): number => st.executed();
   const trace = options.trace;
   const names = objectNames(system);
 
@@ -223,36 +338,9 @@ export function startSystem(system: BootedSystem, options: RunOptions = {}): Sys
   const debugText = trace ? kernelTraceHook(trace, () => machine.clock.nanoseconds(), system.plan) : undefined;
   if (debugText) kernel.hooks.trace = debugText.hook;
 
-  let loaded: TcbObject | null = null;
-  // Called through the builtin itself: `regs.set` in the run loop stayed a generic LoadIC call
-  // (callgrind: one per copy, ~110 host instructions) where TurboFan inlines a known call target.
-  const setRegisters = Int32Array.prototype.set;
-  // satp as an int32; 1 is no value satpBitsFor gives (Bare is 0, Sv32 sets the sign bit).
-  let loadedSatp = 1;
-  const load = (t: TcbObject): void => {
-    if (loaded !== t) {
-      setRegisters.call(cpu.x, t.regs);
-      cpu.cancelReservation();
-      loaded = t;
-    }
-    cpu.pc = t.pc;
-    const vs = t.vspaceRoot.cap;
-    const satp = vs.kind === 'pageTable' ? satpBitsFor(vs.obj) : 0;
-    if (satp !== loadedSatp) {
-      cpu.setSatp(satp);
-      loadedSatp = satp;
-    }
-  };
-  const save = (t: TcbObject): void => {
-    setRegisters.call(t.regs, cpu.x);
-    t.regs[0] = 0;
-    // Every trap saves sepc as FaultIP (seL4 trap_entry); a syscall then sets NextIP past the ecall.
-    t.pc = cpu.pc >>> 0;
-    t.faultIp = t.pc;
-  };
   /** The kernel changed a thread's registers (replies, faults): reload it before running. */
   const kernelEntered = (): void => {
-    loaded = null;
+    st.stale = true;
   };
 
   // Device accesses are counted by the bus into the running thread's counters (per-grant report).
@@ -270,78 +358,28 @@ export function startSystem(system: BootedSystem, options: RunOptions = {}): Sys
   };
   const mmioAccesses = new Map<string, [number, number]>();
 
-  const debug = options.debugger;
-  const pids = new Map<TcbObject, number>(components.map((c, i) => [c.tcb, i + 1]));
-
   schedule(kernel);
   activateThread(kernel);
   const context = system.interruptContext;
-  let outcome: RunOutcome | null = null;
   let waits: string[] = [];
-  let idleSpins = 0;
-  // Slices run by the current `advance` and how many it may run (a system call ends a slice).
-  let slice = 0;
-  let slices = 0;
-  // The thread whose slice is running and the instret its slice began at.
-  let running: TcbObject | null = null;
-  let sliceStart = 0;
   // Only the running thread's own accesses count (not the kernel's PLIC claims between slices):
   // the bus asks for its counters at the slice's first device access.
-  machine.bus.accessCountsSource = () => (running === null ? undefined : countsOf(running));
-
-  /** The checks before each slice: true when the run has ended (`outcome` set). */
-  const ended = (): boolean => {
-    if (machine.powerOff) outcome = 'poweroff';
-    else if (debug?.killed) outcome = 'killed';
-    else if (executed() >= maxInstructions) outcome = 'limit';
-    return outcome !== null;
-  };
-  /** Starts a slice of `t`: its registers and address space on the CPU, its budget returned. */
-  const beginSlice = (t: TcbObject): number => {
-    idleSpins = 0;
-    load(t);
-    running = t;
-    sliceStart = cpu.instret;
-    debug?.enter(pids.get(t) ?? -1);
-    return Math.max(1, Math.min(t.timeSlice, maxInstructions - executed()));
-  };
-  /** Ends the running slice: the thread's timeslice and registers; returns the thread. */
-  const endSlice = (): TcbObject => {
-    const t = running!;
-    running = null;
-    machine.bus.accessCounts = undefined;
-    t.timeSlice -= cpu.instret - sliceStart;
-    save(t);
-    return t;
-  };
-  /**
-   * A system call inside the CPU's loop: what the loop below does for a trap with an ecall, then
-   * for the next slice, returning its budget; 0 when the loop below must take over (the run
-   * ended, the slices are used up, or no thread is runnable).
-   */
-  const ecallInCpu = (): number => {
-    const t = endSlice();
-    handleSyscall(kernel, t, t.regs[Reg.a7]!);
-    kernelEntered();
-    slice++;
-    if (ended() || slice >= slices) return 0;
-    const next = kernel.current;
-    return next === null ? 0 : beginSlice(next);
-  };
+  machine.bus.accessCountsSource = () => (st.running === null ? undefined : countsOf(st.running));
+  const ecallInCpu = (): number => st.ecall();
   const runOptions = {
     ...(context >= 0 ? { interruptContext: context } : {}),
     ...(debug ? { sliceRunner: debug } : options.syscallsInCpuLoop === false ? {} : { ecall: ecallInCpu }),
   };
 
   const advance = (limit: number): 'done' | 'running' | 'waiting' => {
-    slice = 0;
-    slices = limit;
-    while (outcome === null) {
-      if (ended()) break;
-      if (slice >= slices) return 'running';
+    st.slice = 0;
+    st.slices = limit;
+    while (st.outcome === null) {
+      if (st.ended()) break;
+      if (st.slice >= st.slices) return 'running';
       const t = kernel.current;
       if (t === null) {
-        slice++;
+        st.slice++;
         if (context >= 0 && machine.externalInterruptPending(context)) {
           handleInterruptEntry(kernel);
           kernelEntered();
@@ -349,26 +387,26 @@ export function startSystem(system: BootedSystem, options: RunOptions = {}): Sys
         }
         const next = nextDeviceEvent(system, cpu.instret);
         if (next === null && options.inputMayCome?.()) {
-          idleSpins = 0;
+          st.idleSpins = 0;
           return 'waiting';
         }
         // A device event that never turns into an interrupt (UART input nobody enabled) is no wake-up.
-        if (next === null || ++idleSpins > MAX_IDLE_SPINS) {
-          outcome = 'deadlock';
+        if (next === null || ++st.idleSpins > MAX_IDLE_SPINS) {
+          st.outcome = 'deadlock';
           waits = kernel.threads.filter((x) => x !== kernel.rootTcb && x.state !== 'inactive').map((x) => describeWait(x, names));
           break;
         }
         // Idle: virtual time jumps to the device's event; no component instruction retires.
-        idle += next - cpu.instret;
+        st.idle += next - cpu.instret;
         cpu.instret = next;
         machine.poll();
         continue;
       }
-      const stop = machine.run(beginSlice(t), runOptions);
+      const stop = machine.run(st.beginSlice(t), runOptions);
       // The CPU's loop handled system calls and ended the last slice itself.
       if (stop.kind === 'ecall') continue;
-      const ran = endSlice();
-      slice++;
+      const ran = st.endSlice();
+      st.slice++;
       switch (stop.kind) {
         case 'budget':
           if (ran.timeSlice <= 0) {
@@ -402,7 +440,7 @@ export function startSystem(system: BootedSystem, options: RunOptions = {}): Sys
   };
 
   let finished: RunResult | undefined;
-  const result = (): RunResult => (finished ??= finish(outcome ?? 'quit'));
+  const result = (): RunResult => (finished ??= finish(st.outcome ?? 'quit'));
   const finish = (outcome: RunOutcome): RunResult => {
     // Threads in creation order (their counters are made at their first device access).
     for (const t of kernel.threads) {
@@ -435,9 +473,9 @@ export function startSystem(system: BootedSystem, options: RunOptions = {}): Sys
     };
   };
   return {
-    advance: (slices) => (outcome !== null ? 'done' : advance(slices)),
+    advance: (slices) => (st.outcome !== null ? 'done' : advance(slices)),
     quit: () => {
-      outcome ??= 'quit';
+      st.outcome ??= 'quit';
     },
     result,
   };

@@ -49,6 +49,7 @@ export const UNSEEING_TESTS = [
   'test/cli/codeCache.test.ts', // dist/
   'test/cli/babelTransform.test.ts', // dist/
   'test/image/fdt/qemuDtb.test.ts', // QEMU
+  'test/compiler/loadWatchdog.test.ts', // dist/, in child processes
 ];
 
 /**

@@ -3,7 +3,8 @@
 // rarely fits one sitting on this machine. For each product file it lays the reports whose copy of
 // the file is byte-identical to the file today over each other, newest last, mutant by mutant (a
 // result for older code does not count; a re-run of some lines updates those lines), and says
-// which files no whole-file run covers. Default input: reports/mutation/.
+// which files no whole-file run covers. Default input: reports/mutation/, with the partial reports of
+// runs stopped before their end (`*.partial.json`: their untested mutants are Pending).
 //
 // A run against fewer than the folder's test files (--testFiles, or before a test file was added)
 // still counts: a mutant one of its tests killed is killed by the whole set too, and one that
@@ -64,13 +65,15 @@ export function combineFolder(reports, sources, testFiles) {
         stale = true;
         continue;
       }
-      for (const mutant of entry.mutants) mutants.set(mutantKey(mutant), mutant);
-      whole ||= !linesOnly(report.json.config, file);
+      // A partial report (scripts/strykerPartialReport.mjs) lists the mutants not tested yet as Pending.
+      const tested = entry.mutants.filter((mutant) => mutant.status !== 'Pending');
+      for (const mutant of tested) mutants.set(mutantKey(mutant), mutant);
+      whole ||= !linesOnly(report.json.config, file) && tested.length === entry.mutants.length;
       const ran = new Set(report.json.config?.testFiles ?? []);
       missingTests = Math.max(missingTests, testFiles.filter((test) => !ran.has(test)).length);
       used.push(report.name);
     }
-    if (!whole) files.push({ file, counts: null, stale, partial: used.length > 0, reports: used });
+    if (!whole) files.push({ file, counts: null, stale, partial: used.length > 0, ...(mutants.size ? { partialCounts: countStatuses(mutants.values()) } : {}), reports: used });
     else files.push({ file, counts: countStatuses(mutants.values()), reports: used, missingTests });
   }
   const total = { Killed: 0, Timeout: 0, Survived: 0, NoCoverage: 0, other: 0 };
@@ -96,8 +99,10 @@ function printFolder(name, result) {
   console.log('| --- | --- | --- | --- | --- | --- | --- |');
   for (const entry of result.files) {
     if (!entry.counts) {
-      const why = entry.partial ? 'some lines only' : entry.stale ? 'stale (code changed since)' : 'not measured';
-      console.log(`| ${entry.file} | | | | | ${why} | ${entry.reports.join(', ')} |`);
+      const why = entry.partial ? 'some lines or mutants only' : entry.stale ? 'stale (code changed since)' : 'not measured';
+      const c = entry.partialCounts;
+      const sofar = c ? `${c.Killed} | ${c.Timeout} | ${c.Survived} | ${c.NoCoverage} | ${why}: ${percent(scoreOf(c))} so far` : ` | | | | ${why}`;
+      console.log(`| ${entry.file} | ${sofar} | ${entry.reports.join(', ')} |`);
       continue;
     }
     const c = entry.counts;

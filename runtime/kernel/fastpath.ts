@@ -49,20 +49,6 @@ function transferRegisters(from: TcbObject, to: TcbObject, info: number, length:
   dest[Reg.a0] = badge | 0;
 }
 
-/** A reply cap per caller and grant right, shared: caps are immutable values. */
-const replyCaps = new WeakMap<TcbObject, [Cap, Cap]>();
-function replyCapFor(caller: TcbObject, canGrant: boolean): Cap {
-  let caps = replyCaps.get(caller);
-  if (caps === undefined) {
-    caps = [
-      { kind: 'reply', tcb: caller, canGrant: false },
-      { kind: 'reply', tcb: caller, canGrant: true },
-    ];
-    replyCaps.set(caller, caps);
-  }
-  return caps[canGrant ? 1 : 0]!;
-}
-
 /** The kernel entry of a syscall: FaultIP stays on the ecall, NextIP is after it. */
 function enterSyscall(thread: TcbObject): void {
   enterKernel();
@@ -106,7 +92,7 @@ export function fastpathCall(kernel: Kernel, thread: TcbObject): boolean {
   thread.state = 'blockedOnReply';
   // setupCallerCap: the server's caller slot (empty, no links) gets the one-shot reply cap.
   const caller = dest.caller;
-  caller.cap = replyCapFor(thread, dest.blockingCanGrant);
+  caller.cap = thread.replyCaps[dest.blockingCanGrant ? 1 : 0]!;
   caller.parent = null;
   thread.capCount++;
   schedDequeue(kernel, dest);

@@ -106,6 +106,10 @@ export function checkInvariants(kernel: Kernel): string[] {
     const marked = (kernel.readyBitmap[prio >>> 5]! & (1 << (prio & 31))) !== 0;
     if (marked !== queue.length > 0) problems.push(`ready bitmap bit ${prio} is ${marked ? 'set' : 'clear'} with ${queue.length} threads queued`);
   });
+  kernel.readyBitmap.forEach((bits, word) => {
+    const marked = (kernel.readyWords & (1 << word)) !== 0;
+    if (marked !== (bits !== 0)) problems.push(`ready word bit ${word} is ${marked ? 'set' : 'clear'} with bitmap word ${bits}`);
+  });
   for (const t of kernel.threads) {
     if (t.state === 'blockedOnSend' || t.state === 'blockedOnReceive' || t.state === 'blockedOnNotification') {
       const obj = t.blockingObject;

@@ -102,8 +102,10 @@ export class Kernel {
   fastpath = true;
   /** ksReadyQueues, one per priority; index 0 of each array is the head. */
   readonly readyQueues: TcbObject[][];
-  /** One bit per priority whose ready queue is not empty (seL4's ksReadyQueuesL1/L2Bitmap). */
+  /** One bit per priority whose ready queue is not empty (seL4's ksReadyQueuesL2Bitmap). */
   readonly readyBitmap = new Uint32Array(NUM_PRIORITIES / 32);
+  /** One bit per word of `readyBitmap` that is not zero (seL4's ksReadyQueuesL1Bitmap). */
+  readyWords = 0;
   /** The running thread; null = the idle thread. */
   current: TcbObject | null = null;
   action: SchedulerAction = 'resume';
@@ -201,13 +203,17 @@ export function createTcbObject(paddr: number, untyped: UntypedObject | null, na
     fault: null,
     timeSlice,
     inReadyQueue: false,
-  } as Omit<TcbObject, 'cspaceRoot' | 'vspaceRoot' | 'bufferFrame' | 'caller'> as TcbObject;
+  } as Omit<TcbObject, 'cspaceRoot' | 'vspaceRoot' | 'bufferFrame' | 'caller' | 'replyCaps'> as TcbObject;
   // The TCB's own cap slots (seL4 keeps them in the TCB's CNode: tcbCTable, tcbVTable, tcbBuffer, tcbCaller).
   Object.assign(tcb, {
     cspaceRoot: newSlot(tcb, 0),
     vspaceRoot: newSlot(tcb, 1),
     bufferFrame: newSlot(tcb, 2),
     caller: newSlot(tcb, 3),
+    replyCaps: [
+      { kind: 'reply', tcb, canGrant: false },
+      { kind: 'reply', tcb, canGrant: true },
+    ],
   });
   return tcb;
 }

@@ -53,6 +53,11 @@ export interface TcbObject extends ObjectBase {
   readonly vspaceRoot: CSlot;
   readonly bufferFrame: CSlot;
   readonly caller: CSlot;
+  /**
+   * The reply caps to this thread without and with the grant right, made with it (caps are
+   * immutable values): the fast path's setupCallerCap puts one in the server's caller slot.
+   */
+  readonly replyCaps: readonly [Cap, Cap];
   ipcBuffer: number;
   /** CPtr of the fault endpoint in the thread's own CSpace (non-MCS tcbFaultHandler). */
   faultHandler: number;

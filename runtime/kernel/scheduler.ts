@@ -17,6 +17,7 @@ export function schedEnqueue(kernel: Kernel, tcb: TcbObject): void {
   if (queue.length === 0) queue.push(tcb);
   else queue.unshift(tcb);
   kernel.readyBitmap[tcb.priority >>> 5]! |= 1 << (tcb.priority & 31);
+  kernel.readyWords |= 1 << (tcb.priority >>> 5);
   tcb.inReadyQueue = true;
 }
 
@@ -25,6 +26,7 @@ export function schedAppend(kernel: Kernel, tcb: TcbObject): void {
   if (tcb.inReadyQueue) return;
   kernel.readyQueues[tcb.priority]!.push(tcb);
   kernel.readyBitmap[tcb.priority >>> 5]! |= 1 << (tcb.priority & 31);
+  kernel.readyWords |= 1 << (tcb.priority >>> 5);
   tcb.inReadyQueue = true;
 }
 
@@ -33,17 +35,21 @@ export function schedDequeue(kernel: Kernel, tcb: TcbObject): void {
   const queue = kernel.readyQueues[tcb.priority]!;
   if (queue[0] === tcb) queue.shift();
   else queue.splice(queue.indexOf(tcb), 1);
-  if (queue.length === 0) kernel.readyBitmap[tcb.priority >>> 5]! &= ~(1 << (tcb.priority & 31));
+  if (queue.length === 0) {
+    const word = tcb.priority >>> 5;
+    const bits = kernel.readyBitmap[word]! & ~(1 << (tcb.priority & 31));
+    kernel.readyBitmap[word] = bits;
+    if (bits === 0) kernel.readyWords &= ~(1 << word);
+  }
   tcb.inReadyQueue = false;
 }
 
 /** Highest priority with a ready thread, or -1. */
 export function highestReadyPriority(kernel: Kernel): number {
-  const bitmap = kernel.readyBitmap;
-  for (let word = bitmap.length - 1; word >= 0; word--) {
-    if (bitmap[word] !== 0) return word * 32 + 31 - Math.clz32(bitmap[word]!);
-  }
-  return -1;
+  const words = kernel.readyWords;
+  if (words === 0) return -1;
+  const word = 31 - Math.clz32(words);
+  return word * 32 + 31 - Math.clz32(kernel.readyBitmap[word]!);
 }
 
 /** seL4 rescheduleRequired. */

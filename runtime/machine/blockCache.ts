@@ -92,7 +92,8 @@ export class BlockCache {
 
   /** With `enabled` false no block is ever made (every start is marked for the interpreter). */
   /** `tlb` holds the current address space's TLB arrays (`Sv32Mmu`); blocks read them at entry. */
-  constructor(ram: PhysicalMemory, x: Int32Array, tlb: BlockTlb, enabled = true) {
+  /** Blocks read the registers from `registers.x` at entry (the array may change between runs). */
+  constructor(ram: PhysicalMemory, registers: { readonly x: Int32Array }, tlb: BlockTlb, enabled = true) {
     this.ram = ram;
     this.enabled = enabled;
     this.pages = new Array<CodePage | null>(ram.size >>> 12).fill(null);
@@ -101,7 +102,7 @@ export class BlockCache {
     // Signed views for lb and lh: one sign-extending load instead of a load and two shifts.
     const signedBytes = new Int8Array(ram.bytes.buffer, ram.bytes.byteOffset, ram.bytes.length);
     const signedHalves = new Int16Array(ram.halves.buffer, ram.halves.byteOffset, ram.halves.length);
-    this.factoryArguments = [x, ram.bytes, ram.halves, ram.words, signedBytes, signedHalves, tlb, ram.codeLines, this.state, codeWritten, mulh, mulhsu, mulhu];
+    this.factoryArguments = [registers, ram.bytes, ram.halves, ram.words, signedBytes, signedHalves, tlb, ram.codeLines, this.state, codeWritten, mulh, mulhsu, mulhu];
     ram.addCodeWriteListener((offset, length) => this.invalidate(offset, length));
   }
 
@@ -247,7 +248,7 @@ function makeRunChain(state: Int32Array, cache: BlockCache, tlb: BlockTlb): RunC
       pc = state[5]!;
       n = 0;
       if (left <= 0 || left > 0x3fff_ffff || (pc & 1) !== 0) break;
-      end = left;
+      end = left | 0;
       const frame = ~tlb.tlbExec[pc >>> 12]!;
       if (frame < 0) break;
       o = frame | (pc & 0xfff);
@@ -280,7 +281,7 @@ const PAGE_SITE = '@PAGE_SITE@';
 const PAGE_SITE_AT = new RegExp(`${PAGE_SITE}(\\d+)@`, 'g');
 const DONE_AT_EXIT = new RegExp(`${DONE}(\\d+)@`, 'g');
 
-const FACTORY_PARAMETERS = ['x', 'u8', 'u16', 'i32', 'i8', 'i16', 'tlb', 'lines', 's', 'codeWritten', 'mulh', 'mulhsu', 'mulhu'];
+const FACTORY_PARAMETERS = ['registers', 'u8', 'u16', 'i32', 'i8', 'i16', 'tlb', 'lines', 's', 'codeWritten', 'mulh', 'mulhsu', 'mulhu'];
 
 /** The 32-bit form of the instruction at RAM offset `offset` (RVC expanded), 0 when none fits before `pageEnd` or it is illegal. */
 function decodeAt(halves: Uint16Array, offset: number, pageEnd: number): number {
@@ -682,6 +683,6 @@ export function translateBlock(halves: Uint16Array, start: number): TranslatedBl
   if (loops) code = `for (;;) {\n${code}\n}`;
   // The TLB arrays only where the block loads or stores.
   const tlbArrays = `${code.includes('tlbR[') ? 'const tlbR = tlb.tlbRead; ' : ''}${code.includes('tlbW[') ? 'const tlbW = tlb.tlbWrite; ' : ''}`;
-  const source = `'use strict'; return function block(pc, left) { ${tlbArrays}${loops ? `let m = (left - ${count}) | 0; ` : ''}let a = 0; let t = 0; ${Array.from({ length: groups }, (_, i) => `let g${i} = 0; `).join('')}${cachePages ? Array.from({ length: pageSites }, (_, i) => `let p${i} = -1; let b${i} = 0; `).join('') : ''}${declarations}\n${code}\n};`;
+  const source = `'use strict'; return function block(pc, left) { const x = registers.x; ${tlbArrays}${loops ? `let m = (left - ${count}) | 0; ` : ''}let a = 0; let t = 0; ${Array.from({ length: groups }, (_, i) => `let g${i} = 0; `).join('')}${cachePages ? Array.from({ length: pageSites }, (_, i) => `let p${i} = -1; let b${i} = 0; `).join('') : ''}${declarations}\n${code}\n};`;
   return { source, count, bytes: offset - start };
 }

@@ -45,8 +45,12 @@ export interface CpuOptions {
  * `ebreak` sets tval to its pc.
  */
 export class Rv32Cpu {
-  /** x0..x31 as signed 32-bit values; x0 reads 0. */
-  readonly x = new Int32Array(32);
+  /**
+   * x0..x31 as signed 32-bit values; x0 reads 0. A driver may point it at another array of 32
+   * (the kernel's run loop: the running thread's own registers, so a thread switch copies none)
+   * between runs or in `ecallHook`; `run` and translated blocks read it anew after each.
+   */
+  x: Int32Array = new Int32Array(32);
   /**
    * Address of the next instruction (0..2^32-1). Inside `run` it is brought up to date only when
    * a load or store goes to the slow path (so device models and bus logs see the accessing pc).
@@ -156,7 +160,7 @@ export class Rv32Cpu {
   run(budget: number, pollQuantum = 0): StopReason {
     const ram = this.bus.ram;
     if (!ram) throw new Error('the CPU runs with RAM attached to the bus');
-    const x = this.x;
+    let x = this.x;
     const u8 = ram.bytes;
     const u16 = ram.halves;
     const i32 = ram.words;
@@ -166,7 +170,7 @@ export class Rv32Cpu {
     let tlbX = this.mmu.tlbExec;
     const expand = COMPRESSED_EXPANSION;
     if (this.blockCacheRam !== ram) {
-      this.blockCache = new BlockCache(ram, x, this.mmu, this.translate);
+      this.blockCache = new BlockCache(ram, this, this.mmu, this.translate);
       this.blockCacheRam = ram;
       this.blockCache.ecall = (at, retired) => this.ecallInChain(at, retired);
       // Runs of no instructions (they change nothing) give the code after the loop type feedback.
@@ -257,6 +261,7 @@ export class Rv32Cpu {
           if (blockState[4] !== 0) {
             // The chain took ecalls to the kernel (ecallInChain): as after ecallHook below.
             budget = blockCache.ecallBudget;
+            x = this.x;
             if (budget <= 0) {
               stop = StopReason.Ecall;
               break loop;
@@ -637,6 +642,7 @@ export class Rv32Cpu {
             // The kernel's own device accesses are not the thread's: the hook chose the budget after them.
             bus.deviceAccessed = false;
             pc = this.pc | 0;
+            x = this.x;
             x[0] = 0;
             if (budget <= 0) {
               stop = StopReason.Ecall;

@@ -29,8 +29,11 @@ const fixtureOptions: ts.CompilerOptions = {
   paths: { 'kaal-compose': [path.join(repoRoot, 'index.ts')] },
 };
 
+/** Stryker's sandbox (.stryker-tmp/sandbox-*): its product code is instrumented, which changes its inferred types. */
+const inMutationSandbox = repoRoot.split(path.sep).includes('.stryker-tmp');
+
 describe('defineSystem / defineComponent types', () => {
-  it('reject an unknown property at compile time, in a component, the system, a channel list and a device grant (issue 15)', () => {
+  it.skipIf(inMutationSandbox)('reject an unknown property at compile time, in a component, the system, a channel list and a device grant (issue 15)', () => {
     const errors = typeErrors([path.join(repoRoot, 'fixtures/types/typos.ts')], fixtureOptions);
     expect(errors.map(([file, line, code]) => [file, line, code])).toEqual([
       ['typos.ts', 7, 2561],
@@ -53,11 +56,9 @@ describe('defineSystem / defineComponent types', () => {
 
 describe("init's tsconfig.json", () => {
   const files = useFiles();
-  // The package's types are dist/*.d.ts, and Stryker's sandbox (.stryker-tmp/sandbox-*) has no dist/
-  // (stryker.config.mjs ignores it): there the new project would find no types at all.
-  const withoutDist = repoRoot.split(path.sep).includes('.stryker-tmp');
-
-  it.skipIf(withoutDist)("checks the new project's descriptor against the installed package's types: clean as written, TS2561 for a typo", () => {
+  // The package's types are dist/*.d.ts, and Stryker's sandbox has no dist/ (stryker.config.mjs
+  // ignores it): there the new project would find no types at all.
+  it.skipIf(inMutationSandbox)("checks the new project's descriptor against the installed package's types: clean as written, TS2561 for a typo", () => {
     const dir = files({});
     const project = path.join(dir, 'blinky');
     initProject({ cwd: dir, dir: 'blinky' });

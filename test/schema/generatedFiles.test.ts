@@ -68,6 +68,23 @@ describe('renderDiagnosticsDoc', () => {
     expect(() => renderDiagnosticsDoc([{ ...D.unknownProperty, code: 'KCX003' }], new Map())).toThrow('no band in docs/diagnostics.md for KCX003');
   });
 
+  it('marks a retired code, names every code outside the bands, and keeps the given order of a repeated code', () => {
+    expect(renderDiagnosticsDoc([{ ...D.unknownProperty, retired: true }], new Map())).toContain('### KC1003\n\n`unknownProperty` · error · retired\n');
+    const outside = [{ ...D.unknownProperty, code: 'KCX003' }, { ...D.fileNotFound, code: 'KCX002' }];
+    expect(() => renderDiagnosticsDoc(outside, new Map())).toThrow('no band in docs/diagnostics.md for KCX002, KCX003');
+    // A code given twice (a registry mistake, not a real registry): both shown, in the order given.
+    const first = { ...D.unknownProperty, name: 'first' };
+    const second = { ...D.unknownProperty, name: 'second' };
+    const doc = renderDiagnosticsDoc([first, second], new Map());
+    expect(doc.indexOf('`first`')).toBeGreaterThan(0);
+    expect(doc.indexOf('`first`')).toBeLessThan(doc.indexOf('`second`'));
+  });
+
+  it('ends with one newline, even when the last text ends with newlines of its own', () => {
+    const doc = renderDiagnosticsDoc([{ ...D.internalError, hint: 'report it:\n\n' }], new Map());
+    expect(doc.endsWith('Hint: report it:\n')).toBe(true);
+  });
+
   it('finds example fixtures by their file names', () => {
     const examples = exampleFixtures(repoRoot);
     expect(examples.get('KC1003')).toEqual(['fixtures/invalid/KC1003-unknown-property.system.ts']);

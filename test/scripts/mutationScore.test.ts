@@ -12,7 +12,7 @@ let dir = '';
 
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-type Status = 'Killed' | 'Timeout' | 'Survived' | 'NoCoverage' | 'Ignored';
+type Status = 'Killed' | 'Timeout' | 'Survived' | 'NoCoverage' | 'Ignored' | 'Pending';
 
 function mutant(line: number, status: Status, replacement = 'false') {
   return { id: String(line), mutatorName: 'ConditionalExpression', replacement, status, location: { start: { line, column: 1 }, end: { line, column: 5 } } };
@@ -46,6 +46,8 @@ describe('mutationScore', () => {
     fs.writeFileSync(path.join(dir, 'runtime/kernel/b.ts'), 'today b');
     fs.writeFileSync(path.join(dir, 'runtime/kernel/c.ts'), 'today c');
     fs.writeFileSync(path.join(dir, 'runtime/kernel/d.ts'), 'today d');
+    fs.writeFileSync(path.join(dir, 'runtime/kernel/e.ts'), 'today e');
+    fs.writeFileSync(path.join(dir, 'runtime/kernel/f.ts'), 'today f');
 
     // a.ts: a whole-file run (3 killed, 1 timeout, 2 survived, 1 no coverage, 1 ignored), then a
     // re-run of line 5 only that kills one of the survivors.
@@ -62,17 +64,27 @@ describe('mutationScore', () => {
     writeReport('d-old', 500, ['runtime/kernel/d.ts'], { 'runtime/kernel/d.ts': { source: 'today d', mutants: [mutant(1, 'Survived')] } });
     writeReport('d-new', 3_000, ['runtime/kernel/d.ts'], { 'runtime/kernel/d.ts': { source: 'today d', mutants: [mutant(1, 'Killed')] } });
 
+    // e.ts: only a stopped run's partial report (scripts/strykerPartialReport.mjs), one mutant pending.
+    writeReport('e.partial', 4_000, ['runtime/kernel/**/*.ts'], {
+      'runtime/kernel/e.ts': { source: 'today e', mutants: [mutant(1, 'Killed'), mutant(2, 'Survived'), mutant(3, 'Pending')] },
+    });
+    // f.ts: a whole run, then a newer partial one whose pending mutant leaves the older result standing.
+    writeReport('f-whole', 1_000, ['runtime/kernel/f.ts'], { 'runtime/kernel/f.ts': { source: 'today f', mutants: [mutant(1, 'Killed'), mutant(2, 'Survived')] } });
+    writeReport('f.partial', 4_000, ['runtime/kernel/**/*.ts'], { 'runtime/kernel/f.ts': { source: 'today f', mutants: [mutant(1, 'Pending'), mutant(2, 'Killed')] } });
+
     const output = score();
     expect(row(output, 'runtime/kernel/a.ts')).toEqual(['runtime/kernel/a.ts', '4', '1', '1', '1', '71.4 %', 'whole, line5 (0)']);
     expect(row(output, 'runtime/kernel/b.ts')[5]).toBe('stale (code changed since)');
-    expect(row(output, 'runtime/kernel/c.ts')[5]).toBe('some lines only');
+    expect(row(output, 'runtime/kernel/c.ts').slice(1)).toEqual(['1', '0', '0', '0', 'some lines or mutants only: 100.0 % so far', 'line5']);
+    expect(row(output, 'runtime/kernel/e.ts').slice(1)).toEqual(['1', '0', '1', '0', 'some lines or mutants only: 50.0 % so far', 'e.partial']);
+    expect(row(output, 'runtime/kernel/f.ts').slice(1, 7)).toEqual(['2', '0', '0', '0', '100.0 %', 'f-whole, f.partial (0)']);
     expect(row(output, 'runtime/kernel/d.ts').slice(1, 7)).toEqual(['1', '0', '0', '0', '100.0 %', 'd-old, d-new (0)']);
-    // The folder: a.ts and d.ts, 6 of 8.
-    expect(row(output, '**runtime/kernel**').slice(1, 6)).toEqual(['5', '1', '1', '1', '**75.0 %**']);
-    expect(output).toContain('## runtime/kernel: 75.0 % over the measured files; 2 not measured');
+    // The folder: a.ts, d.ts and f.ts, 8 of 10.
+    expect(row(output, '**runtime/kernel**').slice(1, 6)).toEqual(['7', '1', '1', '1', '**80.0 %**']);
+    expect(output).toContain('## runtime/kernel: 80.0 % over the measured files; 3 not measured');
     // Every folder when none is named; the reports folder may come first.
     const all = score(['reports']);
-    expect(all).toContain('## runtime/kernel: 75.0 % over the measured files; 2 not measured');
+    expect(all).toContain('## runtime/kernel: 80.0 % over the measured files; 3 not measured');
     expect(all).toContain('\n## schema: —\n');
   });
 });

@@ -37,7 +37,7 @@ function snapshot(kernel: Kernel): unknown {
     current: kernel.current?.name ?? null,
     action: typeof kernel.action === 'string' ? kernel.action : kernel.action.name,
     ready: kernel.readyQueues.flatMap((q, prio) => (q.length > 0 ? [`${prio}:${q.map((t) => t.name).join(',')}`] : [])),
-    bitmap: [...kernel.readyBitmap],
+    bitmap: [...kernel.readyBitmap, kernel.readyWords],
     threads: kernel.threads.map((t: TcbObject) => {
       const caller = t.caller.cap;
       return {

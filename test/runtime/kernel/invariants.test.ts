@@ -38,8 +38,17 @@ describe('kernel invariant checker', () => {
   it('finds a ready bitmap out of step with the ready queues, both ways', () => {
     const sys = bootTestKernel();
     sys.kernel.readyBitmap[7] |= 1 << 3; // priority 227, nobody queued
+    sys.kernel.readyWords |= 1 << 7;
     expect(checkInvariants(sys.kernel)).toEqual(['ready bitmap bit 227 is set with 0 threads queued']);
+    sys.kernel.readyWords &= ~(1 << 7);
+    expect(checkInvariants(sys.kernel)).toEqual([
+      'ready bitmap bit 227 is set with 0 threads queued',
+      'ready word bit 7 is clear with bitmap word 8',
+    ]);
     sys.kernel.readyBitmap[7] = 0;
+    sys.kernel.readyWords |= 1 << 6;
+    expect(checkInvariants(sys.kernel)).toEqual(['ready word bit 6 is set with bitmap word 0']);
+    sys.kernel.readyWords &= ~(1 << 6);
     sys.kernel.readyQueues[40]!.push(sys.kernel.rootTcb);
     expect(checkInvariants(sys.kernel)).toContain('ready bitmap bit 40 is clear with 1 threads queued');
   });
@@ -203,6 +212,7 @@ describe('kernel invariant checker: each rule alone', () => {
     expect(t.tcb.state).toBe('inactive');
     sys.kernel.readyQueues[100]!.push(t.tcb);
     sys.kernel.readyBitmap[100 >>> 5]! |= 1 << (100 & 31);
+    sys.kernel.readyWords |= 1 << (100 >>> 5);
     expect(checkInvariants(sys.kernel)).toEqual(['a is in ready queue 100 but inactive']);
     t.tcb.state = 'running';
     t.tcb.priority = 99;

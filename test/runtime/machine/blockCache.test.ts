@@ -395,26 +395,32 @@ describe('ecalls reached by a chain of translated blocks', () => {
   const threadA = [A.addi(a0, a0, 1), A.ecall(), A.addi(s1, s1, -1), A.bne(s1, zero, -12), A.ecall()];
   const threadB = [A.add(a1, a1, a0), A.xori(a2, a1, 5), A.ecall(), A.jal(zero, -12)];
   const B_CODE = CODE + 0x2000;
-  function run(translate: boolean, seed: number, step: number) {
+  // With `swap` the hook points `cpu.x` at the next thread's own array instead of copying (as
+  // the kernel's run loop does): the chain's blocks and the interpreter must both use the new
+  // array; a third thread then runs A's code with registers of its own (blocks are shared).
+  function run(translate: boolean, seed: number, step: number, swap = false, threads = 2) {
     const m = machine(translate);
     place(m.ram, CODE, threadA);
     place(m.ram, B_CODE, threadB);
     const cpu = m.cpu;
-    const regs = [new Int32Array(32), new Int32Array(32)];
-    const pcs = [CODE, B_CODE];
+    const regs = Array.from({ length: threads }, () => new Int32Array(32));
+    const pcs = [CODE, B_CODE, CODE].slice(0, threads);
     regs[0]![s1] = 2000;
-    cpu.x.set(regs[0]!);
+    if (threads === 3) regs[2]![s1] = 1500;
+    if (swap) cpu.x = regs[0]!;
+    else cpu.x.set(regs[0]!);
     let current = 0;
     const next = random(seed);
     const log: number[][] = [];
     let oddPcGiven = false;
     cpu.ecallHook = () => {
       log.push([cpu.pc, cpu.instret, cpu.cause, cpu.tval, cpu.trapInsnLength, current, ...cpu.x]);
-      regs[current]!.set(cpu.x);
+      if (!swap) regs[current]!.set(cpu.x);
       pcs[current] = cpu.pc + 4;
-      if (next(3) !== 0) current = 1 - current;
+      if (next(3) !== 0) current = threads === 2 ? 1 - current : (current + 1 + next(2)) % 3;
       if (log.length === 500) m.ram.writeU32(B_CODE + 8, A.ebreak());
-      cpu.x.set(regs[current]!);
+      if (swap) cpu.x = regs[current]!;
+      else cpu.x.set(regs[current]!);
       cpu.pc = pcs[current]!;
       if (log.length === 300 && !oddPcGiven) {
         oddPcGiven = true;
@@ -449,6 +455,19 @@ describe('ecalls reached by a chain of translated blocks', () => {
       expect(expected.log.length).toBeGreaterThanOrEqual(500);
       expect(expected.stops.at(-1)![3], 'ends at the ebreak').toBe(3);
       expect(run(true, seed, step), `seed ${seed} step ${step}`).toEqual(expected);
+    }
+  });
+  it('run on the array the hook points cpu.x at, translated or not', () => {
+    for (const [seed, step] of [
+      [5, 1000],
+      [6, 37],
+      [7, 100_000],
+    ] as const) {
+      const expected = run(false, seed, step, false, 3);
+      expect(expected.log.length).toBeGreaterThanOrEqual(500);
+      expect(new Set(expected.log.map((entry) => entry[5])).size, 'all three threads ran').toBe(3);
+      expect(run(false, seed, step, true, 3), `interpreted, seed ${seed} step ${step}`).toEqual(expected);
+      expect(run(true, seed, step, true, 3), `translated, seed ${seed} step ${step}`).toEqual(expected);
     }
   });
 });
