@@ -1,6 +1,6 @@
 // The command line: `main(argv, io)` parses with yargs, runs one command, returns its exit code.
 // Commands live in cli/commands/, one file each; they import heavy modules inside their handlers.
-import yargs from 'yargs';
+import yargs, { type Argv } from 'yargs';
 import type { CliIo, CommandContext, CommandFactory } from './context.js';
 import { ExitCode } from './exitCodes.js';
 import { commandFactories } from './commands/index.js';
@@ -8,8 +8,11 @@ import { D, DiagnosticError, createDiagnostic } from '../schema/diagnostics.js';
 import { printDiagnostics } from './report/index.js';
 import { nearestName } from '../schema/nearestName.js';
 import { packageVersion } from '../image/packageFiles.js';
+import { directCommand } from './directCommand.js';
 
 export type { CliIo } from './context.js';
+
+const SCRIPT_NAME = 'kaal-compose';
 
 /** Thrown from yargs' `fail` so that no handler runs after a usage error. */
 class UsageFailure extends Error {}
@@ -17,9 +20,42 @@ class UsageFailure extends Error {}
 /** Runs the CLI on `argv` (without `node` and the script) and returns the exit code. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   const context: CommandContext = { io, exitCode: ExitCode.ok };
+  const commands = (commandFactories as readonly CommandFactory[]).map((factory) => factory(context));
+  // A plain command line (cli/directCommand.ts) runs its handler as yargs would, without yargs.
+  const direct = directCommand(argv, commands, SCRIPT_NAME);
+  if (direct !== undefined) {
+    try {
+      await direct.handler(direct.args);
+    } catch (error) {
+      return reportThrown(error, io);
+    }
+    return context.exitCode;
+  }
+  const parser = cliParser(argv, commands, io);
+  const commandNames = commands.map((c) => String([c.command].flat()[0] ?? '').split(' ')[0]!);
+  let helpText = '';
+  try {
+    await parser.parseAsync([...argv], {}, (_err: unknown, _argv: unknown, output: string) => {
+      helpText = output;
+    });
+  } catch (error) {
+    if (!(error instanceof UsageFailure)) return reportThrown(error, io);
+    const message = describeUsageFailure(error.message, argv, commandNames);
+    printDiagnostics(io, [createDiagnostic(D.usageError, { message })]);
+    return ExitCode.usage;
+  }
+  if (helpText) io.stdout.write(helpText + '\n');
+  return context.exitCode;
+}
+
+/**
+ * The yargs parser of `main` with `commands` registered (exported for test/cli/directCommand.test.ts,
+ * which compares cli/directCommand.ts' arguments with the ones this gives the handlers).
+ */
+export function cliParser(argv: readonly string[], commands: readonly ReturnType<CommandFactory>[], io: CliIo): Argv {
   const stdoutColumns = (io.stdout as { columns?: number }).columns;
   const parser = yargs([...argv])
-    .scriptName('kaal-compose')
+    .scriptName(SCRIPT_NAME)
     .usage('$0 <command> [options]')
     .strict()
     .demandCommand(1, 'name a command')
@@ -38,22 +74,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       throw new UsageFailure(message ?? error?.message ?? 'invalid command line');
     });
   skipHelpBeforeHandlers(parser);
-  const commands = (commandFactories as readonly CommandFactory[]).map((factory) => factory(context));
   for (const command of commands) parser.command(command);
-  const commandNames = commands.map((c) => String([c.command].flat()[0] ?? '').split(' ')[0]!);
-  let helpText = '';
-  try {
-    await parser.parseAsync([...argv], {}, (_err: unknown, _argv: unknown, output: string) => {
-      helpText = output;
-    });
-  } catch (error) {
-    if (!(error instanceof UsageFailure)) return reportThrown(error, io);
-    const message = describeUsageFailure(error.message, argv, commandNames);
-    printDiagnostics(io, [createDiagnostic(D.usageError, { message })]);
-    return ExitCode.usage;
-  }
-  if (helpText) io.stdout.write(helpText + '\n');
-  return context.exitCode;
+  return parser;
 }
 
 /**
