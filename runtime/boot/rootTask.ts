@@ -16,6 +16,13 @@ import { Cause, causeName } from '../machine/trap.js';
 export const ROOT_TASK_MAX_INSTRUCTIONS = 500_000_000;
 /** Instructions per call into the CPU (the root task is never preempted: nothing else runs yet). */
 const SLICE = 1_000_000;
+/**
+ * Arrivals at a block start before the root task's code is translated (the CPU's default is 16):
+ * it runs most of its code a few dozen times at most, and each block translated costs V8 a parse
+ * and a compile (docs/performance.md, "start-up … Session 10"); its loops over many objects are
+ * still translated.
+ */
+const ROOT_TASK_HOT_THRESHOLD = 64;
 
 export interface RootTaskRun {
   /** Instructions it retired. */
@@ -94,23 +101,28 @@ export function runRootTask(
   cpu.setSatp(vspace.kind === 'pageTable' ? satpFor(vspace.obj) : 0);
   const start = cpu.instret;
   let stuck = false;
-  while (isRunnable(root) && kernel.current === root && !kernel.halted) {
-    const used = cpu.instret - start;
-    if (used >= limit) {
-      stuck = true;
-      break;
+  const hotThreshold = cpu.setHotThreshold(ROOT_TASK_HOT_THRESHOLD);
+  try {
+    while (isRunnable(root) && kernel.current === root && !kernel.halted) {
+      const used = cpu.instret - start;
+      if (used >= limit) {
+        stuck = true;
+        break;
+      }
+      cpu.x.set(root.regs);
+      cpu.cancelReservation();
+      cpu.pc = root.pc;
+      const stop = machine.run(Math.min(SLICE, limit - used), {});
+      root.regs.set(cpu.x);
+      root.regs[0] = 0;
+      root.pc = cpu.pc >>> 0;
+      root.faultIp = root.pc;
+      if (stop.kind !== 'trap') continue;
+      if (stop.cause === Cause.EcallFromU) handleSyscall(kernel, root, root.regs[Reg.a7]!);
+      else handleUserFault(kernel, root, faultFromTrap(stop.cause, stop.tval, stop.pc));
     }
-    cpu.x.set(root.regs);
-    cpu.cancelReservation();
-    cpu.pc = root.pc;
-    const stop = machine.run(Math.min(SLICE, limit - used), {});
-    root.regs.set(cpu.x);
-    root.regs[0] = 0;
-    root.pc = cpu.pc >>> 0;
-    root.faultIp = root.pc;
-    if (stop.kind !== 'trap') continue;
-    if (stop.cause === Cause.EcallFromU) handleSyscall(kernel, root, root.regs[Reg.a7]!);
-    else handleUserFault(kernel, root, faultFromTrap(stop.cause, stop.tval, stop.pc));
+  } finally {
+    cpu.setHotThreshold(hotThreshold);
   }
   hooks.putChar = putChar;
   hooks.unhandledFault = unhandledFault;

@@ -34,8 +34,8 @@ export interface BlockTlb {
 export const ECALL_START = -2;
 const ECALL = 0x0000_0073;
 
-/** Block starts reached this many times are translated. */
-const HOT_THRESHOLD = 16;
+/** Block starts reached this many times are translated (`BlockCache.hotThreshold`'s default). */
+export const HOT_THRESHOLD = 16;
 /** Instructions in one block at most. */
 const MAX_BLOCK_INSTRUCTIONS = 64;
 /** A page whose blocks were dropped this often (data written next to code) is no longer translated. */
@@ -84,6 +84,11 @@ export class BlockCache {
   ecall: ((pc: number, retired: number) => number) | null = null;
   /** The budget the last ecall in runChain returned (`cpu.run` goes on with it when `state[4]` is 1). */
   ecallBudget = 0;
+  /**
+   * Arrivals at a block start before it is translated, 1 to 255 (`CodePage.hits` is a byte):
+   * HOT_THRESHOLD, or what the CPU was given (`Rv32Cpu.setHotThreshold`).
+   */
+  hotThreshold = HOT_THRESHOLD;
   /** The chain loop over `state` (`cpu.run` calls it where a translated block starts). */
   readonly runChain: RunChain;
   private readonly factoryArguments: readonly unknown[];
@@ -123,7 +128,7 @@ export class BlockCache {
    */
   arrive(page: CodePage, offset: number): number {
     const slot = (offset & 0xfff) >>> 1;
-    if (++page.hits[slot]! < HOT_THRESHOLD) return 0;
+    if (++page.hits[slot]! < this.hotThreshold) return 0;
     page.hits[slot] = 0;
     if (!this.enabled || page.invalidations >= MAX_PAGE_INVALIDATIONS) {
       page.lengths[slot] = -1;

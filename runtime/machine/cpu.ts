@@ -1,7 +1,7 @@
 // The RV32IMAC hart, U-mode only (RISC-V unprivileged spec: RV32I, M, A, C, Zicsr counters, Zifencei):
 // one loop over RAM views and the Sv32 TLB that interprets or calls translated blocks (blockCache.ts);
 // exceptions leave it with the privileged spec's cause, tval and faulting pc, for the kernel or runner.
-import { BlockCache, type CodePage } from './blockCache.js';
+import { BlockCache, HOT_THRESHOLD, type CodePage } from './blockCache.js';
 import { Bus, PAGE_RAM } from './bus.js';
 import { VirtualClock } from './clock.js';
 import { readCounterCsr } from './csr.js';
@@ -75,6 +75,7 @@ export class Rv32Cpu {
   private blockCache: BlockCache | undefined;
   private blockCacheRam: PhysicalMemory | undefined;
   private readonly translate: boolean;
+  private hotThreshold = HOT_THRESHOLD;
   /**
    * Handles an ecall inside `run`, without leaving it (the kernel's system calls). Called with the
    * trap fields set (cause 8), `pc` on the ecall, `instret` counting every instruction before it
@@ -107,6 +108,19 @@ export class Rv32Cpu {
   /** Ends the current `run` after the device access in progress (e.g. a power-off register write). */
   requestStop(): void {
     this.stopRequested = true;
+  }
+
+  /**
+   * How many arrivals at a block start make it translated (1 to 255; default HOT_THRESHOLD), from
+   * now on; returns the previous value. A short-lived program pays for every block it translates
+   * (V8 parses and compiles each) and may run most of them a few times (runtime/boot/rootTask.ts).
+   */
+  setHotThreshold(arrivals: number): number {
+    if (!Number.isInteger(arrivals) || arrivals < 1 || arrivals > 255) throw new RangeError(`hot threshold ${arrivals} is not 1 to 255`);
+    const previous = this.hotThreshold;
+    this.hotThreshold = arrivals;
+    if (this.blockCache) this.blockCache.hotThreshold = arrivals;
+    return previous;
   }
 
   /** Drops an LR reservation (the kernel calls this when it switches threads). */
@@ -171,6 +185,7 @@ export class Rv32Cpu {
     const expand = COMPRESSED_EXPANSION;
     if (this.blockCacheRam !== ram) {
       this.blockCache = new BlockCache(ram, this, this.mmu, this.translate);
+      this.blockCache.hotThreshold = this.hotThreshold;
       this.blockCacheRam = ram;
       this.blockCache.ecall = (at, retired) => this.ecallInChain(at, retired);
       // Runs of no instructions (they change nothing) give the code after the loop type feedback.

@@ -596,3 +596,36 @@ describe('translated blocks are dropped when their code is written', () => {
     }
   });
 });
+
+describe('the hot threshold (Rv32Cpu.setHotThreshold)', () => {
+  /** Whether the block start at CODE has a translated block after the loop at CODE ran `passes` times. */
+  function translatedAfter(passes: number, threshold?: number) {
+    const m = machine(true);
+    const previous = threshold === undefined ? undefined : m.cpu.setHotThreshold(threshold);
+    // The loop's start is reached once per pass: a0 counts passes, a1 counts down.
+    place(m.ram, CODE, [A.addi(a0, a0, 1), A.addi(a1, a1, -1), A.bne(a1, zero, -8), A.ecall()]);
+    m.cpu.x[a1] = passes;
+    const stop = runToStop(m.cpu, 100_000);
+    const cache = (m.cpu as unknown as { blockCache: { pages: ({ lengths: Int16Array } | null)[] } }).blockCache;
+    return { stop, a0: m.cpu.x[a0], instret: m.cpu.instret, previous, translated: (cache.pages[0]?.lengths[0] ?? 0) > 0 };
+  }
+
+  it('translates a start at 16 arrivals by default, at the threshold set, with the same results', () => {
+    expect(translatedAfter(15).translated).toBe(false);
+    expect(translatedAfter(17).translated).toBe(true);
+    const slower = translatedAfter(40, 64);
+    expect(slower).toMatchObject({ translated: false, previous: 16, a0: 40, instret: 40 * 3, stop: StopReason.Trap });
+    expect(translatedAfter(70, 64)).toMatchObject({ translated: true, a0: 70, instret: 70 * 3 });
+    expect(translatedAfter(300, 255)).toMatchObject({ translated: true, a0: 300, instret: 300 * 3 });
+    expect(translatedAfter(3, 1).translated).toBe(true);
+  });
+
+  it('applies to a CPU that has run, returns the previous value and refuses values outside 1 to 255', () => {
+    const m = machine(true);
+    m.cpu.run(0);
+    expect(m.cpu.setHotThreshold(100)).toBe(16);
+    expect(m.cpu.setHotThreshold(16)).toBe(100);
+    for (const bad of [0, 256, 1.5, Number.NaN]) expect(() => m.cpu.setHotThreshold(bad)).toThrow(RangeError);
+    expect(m.cpu.setHotThreshold(16)).toBe(16);
+  });
+});
