@@ -11,7 +11,8 @@
 // One cache per command (the first argument that names one of the manifest's commands, else
 // `other`): V8 caches the bytecode of what ran when the cache was written, so a cache written by
 // `machine` would leave `validate` compiling its own code on every start, and one written by
-// `build` would make `machine` deserialise the build's bytecode.
+// `build` would make `machine` deserialise the build's bytecode. A command with options keeps one
+// more (`validate-options`): those go through yargs, plain ones do not.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,10 +37,15 @@ try {
   process.exit(70);
 }
 const bundle = path.join(binDir, manifest.bundle);
-const firstWord = process.argv.slice(2).find((a) => !a.startsWith('-'));
+const args = process.argv.slice(2);
+const firstWord = args.find((a) => !a.startsWith('-'));
 const command = firstWord !== undefined && manifest.commands?.includes(firstWord) ? firstWord : 'other';
+// A command line with options goes through yargs, a plain one does not (cli/directCommand.ts):
+// each keeps its own bytecode, so that neither compiles what the other's cache left out.
+const plain = args.every((a) => a !== '' && !a.startsWith('-'));
+const cacheName = command === 'other' || plain ? command : `${command}-options`;
 const cacheFile = codeCacheFile(
-  { file: bundle, family: `cli@${manifest.version}-${command}`, identity: manifest.sha256, packageRoot: path.resolve(binDir, '../..') },
+  { file: bundle, family: `cli@${manifest.version}-${cacheName}`, identity: manifest.sha256, packageRoot: path.resolve(binDir, '../..') },
   process.env,
 );
 const loaded = runCommonJsBundle(bundle, cacheFile);

@@ -137,6 +137,13 @@ describe.skipIf(!fs.existsSync(bin))('kaal-compose start-up', () => {
     const schemaCache = fs.readdirSync(cache).find((name) => name.startsWith(`cli@${packageVersion}-schema--`))!;
     expect(schema.stderr).toContain(`kaal-compose: code cache missing: ${path.join(cache, schemaCache)}`);
     expect(kaalCompose(['validate', 'ok.system.ts'], cwd, env).stderr).toContain(`kaal-compose: code cache accepted: ${path.join(cache, cliCache)}`);
+    // A command line with options (parsed by yargs, not cli/directCommand.ts) keeps another.
+    const withOptions = kaalCompose(['validate', '--format', 'text', 'ok.system.ts'], cwd, env);
+    expect([withOptions.status, withOptions.stdout]).toEqual([first.status, first.stdout]);
+    const optionsCache = fs.readdirSync(cache).find((name) => name.startsWith(`cli@${packageVersion}-validate-options--`))!;
+    expect(withOptions.stderr).toContain(`kaal-compose: code cache missing: ${path.join(cache, optionsCache)}`);
+    expect(kaalCompose(['validate', '--format', 'text', 'ok.system.ts'], cwd, env).stderr).toContain(`code cache accepted: ${path.join(cache, optionsCache)}`);
+    expect(kaalCompose(['validate', 'ok.system.ts'], cwd, env).stderr).toContain(`kaal-compose: code cache accepted: ${path.join(cache, cliCache)}`);
     // No command named: one cache for all such starts.
     expect(kaalCompose(['--version'], cwd, env).stderr).toContain(`code cache missing: ${path.join(cache, `cli@${packageVersion}-other--`)}`);
     const off = kaalCompose(['validate', 'ok.system.ts'], cwd, { KAAL_CODE_CACHE: '0', KAAL_DEBUG: '1' });
