@@ -46,6 +46,8 @@ describe('directCommand', () => {
     ['run', '0x10'],
     ['check', 'a.img'],
     ['inspect', 'a.img'],
+    ['plan', 'a.system.ts'],
+    ['init', 'new-project'],
     ['validate'],
     ['validate', 'a.system.ts'],
     ['validate', 'a.system.ts', 'b/**/*.system.ts', '7'],
@@ -77,6 +79,11 @@ describe('directCommand', () => {
     ['schema'],
     ['build', 's.system.ts'],
     ['dt', 'kaal-virt-rv32'],
+    ['export', 'a.system.ts'],
+    ['import-sdf', 'a.system'],
+    // an optional positional without a default, left out
+    ['plan'],
+    ['init'],
   ];
   for (const argv of notPlain) {
     it(`'${argv.join(' ')}' is left to yargs`, () => {
@@ -85,7 +92,8 @@ describe('directCommand', () => {
   }
 
   it('leaves a command to yargs when its builder calls anything else, or declares an alias or a required option', () => {
-    const command = (builder: (y: never) => unknown) => [{ command: 'x <file>', describe: '', builder, handler: () => {} }];
+    const command = (builder: (y: never) => unknown) =>
+      [{ command: 'x <file>', describe: '', builder, handler: () => {} }] as unknown as ReturnType<CommandFactory>[];
     const file = { type: 'string', demandOption: true } as const;
     type Y = { positional(n: string, s: object): Y; option(n: string, s: object): Y; check(f: () => boolean): Y };
     expect(directCommand(['x', 'a'], command((y: Y) => y.positional('file', file)), '$')).toBeDefined();
