@@ -13,6 +13,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import fg from 'fast-glob';
 import { MUTATION_FOLDERS, mutatedFiles, mutationTestFiles } from './mutationFolders.mjs';
 
 /** Stryker's statuses that count for the score; CompileError, RuntimeError and Ignored do not. */
@@ -47,7 +48,8 @@ const mutantKey = (m) => `${m.mutatorName}|${m.replacement}|${m.location.start.l
  * The folder's score from reports: `reports` are `{ name, time, json }` (json as Stryker writes it),
  * `sources` maps each of the folder's product files to its text today, `testFiles` is the folder's
  * test set today. For each file, every report of today's text is laid over the older ones mutant
- * by mutant (a re-run of some lines updates those lines). Pure: no file system.
+ * by mutant (a re-run of some lines updates those lines); a file a report's run mutated (its
+ * `mutated` set) that it lists no mutants for had none. Pure: no file system.
  */
 export function combineFolder(reports, sources, testFiles) {
   const oldestFirst = [...reports].sort((a, b) => a.time - b.time);
@@ -73,7 +75,11 @@ export function combineFolder(reports, sources, testFiles) {
       missingTests = Math.max(missingTests, testFiles.filter((test) => !ran.has(test)).length);
       used.push(report.name);
     }
-    if (!whole) files.push({ file, counts: null, stale, partial: used.length > 0, ...(mutants.size ? { partialCounts: countStatuses(mutants.values()) } : {}), reports: used });
+    // Stryker's report lists only files with mutants: one its run mutated (`mutated`, the files its
+    // `mutate` patterns matched when read) but does not list had none.
+    const noMutants = used.length === 0 ? oldestFirst.filter((report) => report.mutated?.has(file) && !report.json.files?.[file] && !linesOnly(report.json.config, file)).map((report) => report.name) : [];
+    if (noMutants.length) files.push({ file, counts: countStatuses([]), reports: noMutants, missingTests: 0, noMutants: true });
+    else if (!whole) files.push({ file, counts: null, stale, partial: used.length > 0, ...(mutants.size ? { partialCounts: countStatuses(mutants.values()) } : {}), reports: used });
     else files.push({ file, counts: countStatuses(mutants.values()), reports: used, missingTests });
   }
   const total = { Killed: 0, Timeout: 0, Survived: 0, NoCoverage: 0, other: 0 };
@@ -88,7 +94,12 @@ function readReports(inputs) {
       ? fs.readdirSync(input).filter((name) => name.endsWith('.json') && !name.endsWith('.incremental.json')).map((name) => path.join(input, name))
       : [input],
   );
-  return paths.map((file) => ({ name: path.basename(file, '.json'), time: fs.statSync(file).mtimeMs, json: JSON.parse(fs.readFileSync(file, 'utf8')) }));
+  return paths.map((file) => {
+    const json = JSON.parse(fs.readFileSync(file, 'utf8'));
+    const patterns = (json.config?.mutate ?? []).filter((pattern) => !/:\d/.test(pattern));
+    const mutated = new Set(fg.sync(patterns, { onlyFiles: true }));
+    return { name: path.basename(file, '.json'), time: fs.statSync(file).mtimeMs, json, mutated };
+  });
 }
 
 const percent = (score) => (score === null ? '—' : `${(score * 100).toFixed(1)} %`);
@@ -106,7 +117,8 @@ function printFolder(name, result) {
       continue;
     }
     const c = entry.counts;
-    console.log(`| ${entry.file} | ${c.Killed} | ${c.Timeout} | ${c.Survived} | ${c.NoCoverage} | ${percent(scoreOf(c))} | ${entry.reports.join(', ')} (${entry.missingTests}) |`);
+    const measured = entry.noMutants ? 'no mutants' : percent(scoreOf(c));
+    console.log(`| ${entry.file} | ${c.Killed} | ${c.Timeout} | ${c.Survived} | ${c.NoCoverage} | ${measured} | ${entry.reports.join(', ')} (${entry.missingTests}) |`);
   }
   const t = result.total;
   console.log(`| **${name}** | ${t.Killed} | ${t.Timeout} | ${t.Survived} | ${t.NoCoverage} | **${percent(result.score)}** | |`);

@@ -48,11 +48,13 @@ describe('mutationScore', () => {
     fs.writeFileSync(path.join(dir, 'runtime/kernel/d.ts'), 'today d');
     fs.writeFileSync(path.join(dir, 'runtime/kernel/e.ts'), 'today e');
     fs.writeFileSync(path.join(dir, 'runtime/kernel/f.ts'), 'today f');
+    fs.writeFileSync(path.join(dir, 'runtime/kernel/g.ts'), 'today g');
+    fs.writeFileSync(path.join(dir, 'runtime/kernel/h.ts'), 'today h');
 
     // a.ts: a whole-file run (3 killed, 1 timeout, 2 survived, 1 no coverage, 1 ignored), then a
     // re-run of line 5 only that kills one of the survivors.
     const aWhole = [mutant(1, 'Killed'), mutant(2, 'Killed'), mutant(3, 'Killed'), mutant(4, 'Timeout'), mutant(5, 'Survived'), mutant(6, 'Survived'), mutant(7, 'NoCoverage'), mutant(8, 'Ignored')];
-    writeReport('whole', 1_000, ['runtime/kernel/**/*.ts'], {
+    writeReport('whole', 1_000, ['runtime/kernel/a.ts', 'runtime/kernel/b.ts', 'runtime/kernel/g.ts'], {
       'runtime/kernel/a.ts': { source: 'today a', mutants: aWhole },
       'runtime/kernel/b.ts': { source: 'yesterday b', mutants: [mutant(1, 'Killed')] },
     });
@@ -65,12 +67,15 @@ describe('mutationScore', () => {
     writeReport('d-new', 3_000, ['runtime/kernel/d.ts'], { 'runtime/kernel/d.ts': { source: 'today d', mutants: [mutant(1, 'Killed')] } });
 
     // e.ts: only a stopped run's partial report (scripts/strykerPartialReport.mjs), one mutant pending.
-    writeReport('e.partial', 4_000, ['runtime/kernel/**/*.ts'], {
+    writeReport('e.partial', 4_000, ['runtime/kernel/e.ts'], {
       'runtime/kernel/e.ts': { source: 'today e', mutants: [mutant(1, 'Killed'), mutant(2, 'Survived'), mutant(3, 'Pending')] },
     });
     // f.ts: a whole run, then a newer partial one whose pending mutant leaves the older result standing.
     writeReport('f-whole', 1_000, ['runtime/kernel/f.ts'], { 'runtime/kernel/f.ts': { source: 'today f', mutants: [mutant(1, 'Killed'), mutant(2, 'Survived')] } });
-    writeReport('f.partial', 4_000, ['runtime/kernel/**/*.ts'], { 'runtime/kernel/f.ts': { source: 'today f', mutants: [mutant(1, 'Pending'), mutant(2, 'Killed')] } });
+    writeReport('f.partial', 4_000, ['runtime/kernel/f.*'], { 'runtime/kernel/f.ts': { source: 'today f', mutants: [mutant(1, 'Pending'), mutant(2, 'Killed')] } });
+
+    // g.ts: in the whole run's patterns, and that report lists no mutants for it; h.ts: in no
+    // report's patterns.
 
     const output = score();
     expect(row(output, 'runtime/kernel/a.ts')).toEqual(['runtime/kernel/a.ts', '4', '1', '1', '1', '71.4 %', 'whole, line5 (0)']);
@@ -78,13 +83,15 @@ describe('mutationScore', () => {
     expect(row(output, 'runtime/kernel/c.ts').slice(1)).toEqual(['1', '0', '0', '0', 'some lines or mutants only: 100.0 % so far', 'line5']);
     expect(row(output, 'runtime/kernel/e.ts').slice(1)).toEqual(['1', '0', '1', '0', 'some lines or mutants only: 50.0 % so far', 'e.partial']);
     expect(row(output, 'runtime/kernel/f.ts').slice(1, 7)).toEqual(['2', '0', '0', '0', '100.0 %', 'f-whole, f.partial (0)']);
+    expect(row(output, 'runtime/kernel/g.ts').slice(1, 7)).toEqual(['0', '0', '0', '0', 'no mutants', 'whole (0)']);
+    expect(row(output, 'runtime/kernel/h.ts')[5]).toBe('not measured');
     expect(row(output, 'runtime/kernel/d.ts').slice(1, 7)).toEqual(['1', '0', '0', '0', '100.0 %', 'd-old, d-new (0)']);
-    // The folder: a.ts, d.ts and f.ts, 8 of 10.
+    // The folder: a.ts, d.ts, f.ts and g.ts, 8 of 10; b, c, e and h not (yet) measured whole.
     expect(row(output, '**runtime/kernel**').slice(1, 6)).toEqual(['7', '1', '1', '1', '**80.0 %**']);
-    expect(output).toContain('## runtime/kernel: 80.0 % over the measured files; 3 not measured');
+    expect(output).toContain('## runtime/kernel: 80.0 % over the measured files; 4 not measured');
     // Every folder when none is named; the reports folder may come first.
     const all = score(['reports']);
-    expect(all).toContain('## runtime/kernel: 80.0 % over the measured files; 3 not measured');
+    expect(all).toContain('## runtime/kernel: 80.0 % over the measured files; 4 not measured');
     expect(all).toContain('\n## schema: —\n');
   });
 });
