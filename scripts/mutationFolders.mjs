@@ -27,7 +27,8 @@ export const MUTATION_FOLDERS = {
   },
   image: {
     mutate: ['image/**/*.ts'],
-    tests: ['test/image', 'test/compiler', 'test/runtime/boot.test.ts', 'test/fuzz/imageReader.test.ts', 'test/fuzz/fdtDecoder.test.ts', 'test/fuzz/elfReader.test.ts'],
+    // runtime/boot/rootTask.test.ts: the root task reads image/rootTask.ts's plan table and says what it found.
+    tests: ['test/image', 'test/compiler', 'test/runtime/boot.test.ts', 'test/runtime/boot/rootTask.test.ts', 'test/fuzz/imageReader.test.ts', 'test/fuzz/fdtDecoder.test.ts', 'test/fuzz/elfReader.test.ts'],
   },
   'runtime/boot': {
     mutate: ['runtime/boot/**/*.ts'],
