@@ -24,6 +24,8 @@ class PartialReporter {
     /** Per product file (relative path): its mutants by id. */
     this.files = new Map();
     this.lastWrite = 0;
+    /** The whole report is written: nothing partial to keep. */
+    this.done = false;
   }
 
   onMutationTestingPlanReady({ mutantPlans }) {
