@@ -21,7 +21,7 @@ class PartialReporter {
     this.options = options;
     const json = options.jsonReporter?.fileName ?? 'reports/mutation/mutation.json';
     this.file = json.replace(/\.json$/, '') + '.partial.json';
-    /** Per product file (relative path): its mutants by id. */
+    /** Per product file (relative path): its source and its mutants by id. */
     this.files = new Map();
     this.lastWrite = 0;
     /** The whole report is written: nothing partial to keep. */
@@ -56,19 +56,18 @@ class PartialReporter {
     if (!this.done) this.write();
   }
 
+  /** A file's mutants by id; its source is read once, when the file is first seen (it does not change during a run). */
   mutantsOf(fileName) {
     const file = path.relative(process.cwd(), fileName).split(path.sep).join('/');
-    if (!this.files.has(file)) this.files.set(file, new Map());
-    return this.files.get(file);
+    if (!this.files.has(file)) this.files.set(file, { source: fs.readFileSync(file, 'utf8'), mutants: new Map() });
+    return this.files.get(file).mutants;
   }
 
   /** The report so far, written whole to a temporary name and renamed, so a reader never sees half of it. */
   write() {
     this.lastWrite = Date.now();
     const files = {};
-    for (const [file, mutants] of this.files) {
-      files[file] = { language: 'typescript', source: fs.readFileSync(file, 'utf8'), mutants: [...mutants.values()] };
-    }
+    for (const [file, { source, mutants }] of this.files) files[file] = { language: 'typescript', source, mutants: [...mutants.values()] };
     const report = { schemaVersion: '2', thresholds: { high: 80, low: 60 }, config: { mutate: this.options.mutate, testFiles: this.options.testFiles }, files };
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
     fs.writeFileSync(`${this.file}.tmp`, JSON.stringify(report));

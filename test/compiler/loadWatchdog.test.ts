@@ -18,6 +18,10 @@ function runWithWatchdog(body: string): { status: number | null; lines: string[]
   return { status: child.status, lines: child.stdout.split('\n').filter(Boolean) };
 }
 
+/** Source that keeps the main thread busy in a microtask from 10 ms for `ms`, then runs `after`. */
+const busyMicrotask = (ms: number, after: string) =>
+  `setTimeout(() => Promise.resolve().then(() => { const until = Date.now() + ${ms}; while (Date.now() < until); ${after} }), 10);`;
+
 describe('startLoadWatchdog', () => {
   it('ends a loop in a microtask past the deadline, and the process goes on', () => {
     const { status, lines } = runWithWatchdog(`
@@ -49,7 +53,7 @@ describe('startLoadWatchdog', () => {
       const watchdog = startLoadWatchdog(50, 100);
       watchdog.ended.then(() => console.log('ended'));
       watchdog.markAlive();
-      setTimeout(() => Promise.resolve().then(() => { const until = Date.now() + 600; while (Date.now() < until); console.log('loop done'); }), 10);
+      ${busyMicrotask(600, "console.log('loop done');")}
       setTimeout(() => { console.log('ended ' + watchdog.endedBusyLoop()); watchdog.stop(); }, 900);
     `);
     expect(lines).toEqual(['loop done', 'ended false', 'exit 0']);
@@ -61,7 +65,7 @@ describe('startLoadWatchdog', () => {
     const { status, lines } = runWithWatchdog(`
       const watchdog = startLoadWatchdog(50, 500);
       watchdog.ended.then(() => console.log('ended'));
-      setTimeout(() => Promise.resolve().then(() => { const until = Date.now() + 390; while (Date.now() < until); watchdog.markAlive(); console.log('loop done'); }), 10);
+      ${busyMicrotask(390, "watchdog.markAlive(); console.log('loop done');")}
       setTimeout(() => { console.log('ended ' + watchdog.endedBusyLoop()); watchdog.stop(); }, 1200);
     `);
     expect(lines).toEqual(['loop done', 'ended false', 'exit 0']);
